@@ -1,0 +1,53 @@
+# Two commands matter: `make run` (set up, build the sample store, start the dashboard) and `make test`.
+PY ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+DB ?= data/campaign.duckdb
+
+.PHONY: setup browser run store sample test lint format bench bench-pages clean
+
+$(STAMP): requirements.txt
+	@command -v $(PY) >/dev/null || { echo "需要 Python 3.11（$(PY)）"; exit 1; }
+	$(PY) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -r requirements.txt
+	touch $(STAMP)
+
+setup: $(STAMP)
+
+# Debian's Chromium and CJK fonts for the browser test and chart images (needs root or sudo).
+browser:
+	@if [ -x /usr/bin/chromium ] && fc-list :lang=zh | grep -q .; then echo "chromium and CJK fonts present"; \
+	else SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq --no-install-recommends chromium fonts-noto-cjk; fi
+
+# Build the store from the bundled sample ledgers when none exists yet.
+store: $(STAMP)
+	@if [ ! -f $(DB) ]; then $(BIN)/python -m etl load --db $(DB) data/sample/*; fi
+
+run: store
+	$(BIN)/streamlit run dashboard.py
+
+sample: $(STAMP)
+	$(BIN)/python -m etl.sample
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(STAMP)
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+test: $(STAMP) browser lint
+	$(BIN)/python -m pytest
+
+bench: $(STAMP)
+	$(BIN)/python bench/bench_load.py
+
+bench-pages: $(STAMP)
+	$(BIN)/python bench/bench_pages.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache bench/out tests/artifacts

@@ -1,0 +1,202 @@
+"""Read and validate the town and campaign configuration (data/town.toml), a stable contract."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_CONFIG = PROJECT_ROOT / "data" / "town.toml"
+DEFAULT_DB = PROJECT_ROOT / "data" / "campaign.duckdb"
+CONFIG_ENV = "FIREDASH_CONFIG"
+DB_ENV = "FIREDASH_DB"
+
+DEFAULT_SECTORS = (
+    "商场", "宾馆", "卫生院/医疗机构", "养老院", "厂房", "库房", "未经消防验收建设工程",
+    "办公楼", "食堂", "宿舍", "工棚", "木房", "教育培训机构", "餐饮企业", "燃气经营/充装企业",
+    "高层建筑", "冷库", "室内冰雪活动场所", "居民住宅", "烟花爆竹储存/销售点", "其他",
+)  # fmt: skip
+DEFAULT_HAZARD_CATEGORIES = (
+    "电气线路", "燃气管道/用气", "消防设施器材", "疏散通道/安全出口", "易燃可燃装修装饰/保温材料",
+    "违规用火用电用气", "防火分隔", "电加热设备", "安全管理/应急预案", "动火作业",
+    "影响逃生和灭火救援的障碍物", "其他",
+)  # fmt: skip
+DEFAULT_OFFICES = ("应急办", "平安办", "村建环保办", "水利办", "民政社")
+OTHER = "其他"
+
+
+class ConfigError(ValueError):
+    """The configuration file is missing or malformed; the message names the file and the key."""
+
+
+@dataclass(frozen=True)
+class Period:
+    """A named span of days, both ends included (a phase or a key period)."""
+
+    name: str
+    start: dt.date
+    end: dt.date
+
+    def contains(self, day: dt.date) -> bool:
+        return self.start <= day <= self.end
+
+
+@dataclass(frozen=True)
+class Campaign:
+    name: str
+    start: dt.date
+    end: dt.date
+    phases: tuple[Period, ...]
+    key_periods: tuple[Period, ...]
+
+    def clip(self, day: dt.date) -> dt.date:
+        """Clip a day to the campaign's end (a later 'today' shows the final state)."""
+        return min(day, self.end)
+
+    def phase_on(self, day: dt.date) -> Period | None:
+        return next((p for p in self.phases if p.contains(day)), None)
+
+    def week_start(self) -> dt.date:
+        """Monday of the week holding the campaign's start: 第1周 begins here."""
+        return self.start - dt.timedelta(days=self.start.weekday())
+
+    def week_number(self, day: dt.date) -> int:
+        return (day - self.week_start()).days // 7 + 1
+
+
+@dataclass(frozen=True)
+class DashboardSettings:
+    min_tickets_to_rank: int = 3
+    red_list_rate: float = 0.90
+    black_list_rate: float = 0.60
+
+
+@dataclass(frozen=True)
+class TownConfig:
+    town: str
+    villages: tuple[str, ...]
+    campaign: Campaign
+    sectors: tuple[str, ...] = DEFAULT_SECTORS
+    hazard_categories: tuple[str, ...] = DEFAULT_HAZARD_CATEGORIES
+    offices: tuple[str, ...] = DEFAULT_OFFICES
+    dashboard: DashboardSettings = field(default_factory=DashboardSettings)
+    source: Path | None = None
+
+    def default_as_of(self, today: dt.date | None = None) -> dt.date:
+        """Today clipped to the campaign's end."""
+        return self.campaign.clip(today or dt.date.today())
+
+
+def config_path(explicit: str | os.PathLike[str] | None = None) -> Path:
+    """--config PATH, else $FIREDASH_CONFIG, else data/town.toml."""
+    return Path(explicit or os.environ.get(CONFIG_ENV) or DEFAULT_CONFIG)
+
+
+def db_path(explicit: str | os.PathLike[str] | None = None) -> Path:
+    """--db PATH, else $FIREDASH_DB, else data/campaign.duckdb."""
+    return Path(explicit or os.environ.get(DB_ENV) or DEFAULT_DB)
+
+
+def load_config(path: str | os.PathLike[str] | None = None) -> TownConfig:
+    """Load and validate a town configuration; raise ConfigError naming the file and the key."""
+    file = config_path(path)
+    try:
+        raw = tomllib.loads(file.read_text(encoding="utf-8-sig"))
+    except FileNotFoundError:
+        raise ConfigError(f"配置文件不存在：{file}") from None
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"配置文件 {file} 格式错误：{exc}") from None
+    return _parse(raw, file)
+
+
+def _parse(raw: dict, file: Path) -> TownConfig:
+    campaign_raw = _require(raw, "campaign", dict, file)
+    campaign = Campaign(
+        name=_require(campaign_raw, "name", str, file, "campaign."),
+        start=_require(campaign_raw, "start", dt.date, file, "campaign."),
+        end=_require(campaign_raw, "end", dt.date, file, "campaign."),
+        phases=_periods(campaign_raw, "phases", file),
+        key_periods=_periods(campaign_raw, "key_periods", file, required=False),
+    )
+    if campaign.end < campaign.start:
+        raise ConfigError(f"配置文件 {file}：campaign.end 早于 campaign.start")
+    return TownConfig(
+        town=_require(raw, "town", str, file),
+        villages=_names(raw, "villages", None, file),
+        campaign=campaign,
+        sectors=_with_other(_names(raw, "sectors", DEFAULT_SECTORS, file)),
+        hazard_categories=_with_other(_names(raw, "hazard_categories", DEFAULT_HAZARD_CATEGORIES, file)),
+        offices=_names(raw, "offices", DEFAULT_OFFICES, file),
+        dashboard=_dashboard(raw.get("dashboard", {}), file),
+        source=file,
+    )
+
+
+def _require(table: dict, key: str, kind: type, file: Path, prefix: str = ""):
+    if key not in table:
+        raise ConfigError(f"配置文件 {file} 缺少键 {prefix}{key}")
+    value = table[key]
+    # TOML datetimes are dt.datetime, a subclass of dt.date: a date key must be a plain date.
+    wrong_date = kind is dt.date and isinstance(value, dt.datetime)
+    if not isinstance(value, kind) or wrong_date or (kind is str and not value.strip()):
+        raise ConfigError(f"配置文件 {file} 的键 {prefix}{key} 类型不对：应为{_KIND_NAMES[kind]}")
+    return value.strip() if kind is str else value
+
+
+_KIND_NAMES = {str: "非空文字", dt.date: "日期（如 2023-11-01）", dict: "表（[section]）", list: "列表"}
+
+
+def _names(raw: dict, key: str, default: tuple[str, ...] | None, file: Path) -> tuple[str, ...]:
+    if key not in raw and default is not None:
+        return default
+    values = _require(raw, key, list, file)
+    if not values or not all(isinstance(v, str) and v.strip() for v in values):
+        raise ConfigError(f"配置文件 {file} 的键 {key} 应为非空的文字列表")
+    return tuple(dict.fromkeys(v.strip() for v in values))
+
+
+def _with_other(names: tuple[str, ...]) -> tuple[str, ...]:
+    return names if OTHER in names else (*names, OTHER)
+
+
+def _periods(campaign_raw: dict, key: str, file: Path, required: bool = True) -> tuple[Period, ...]:
+    items = campaign_raw.get(key)
+    if items is None and not required:
+        return ()
+    if not isinstance(items, list) or (required and not items):
+        raise ConfigError(f"配置文件 {file} 缺少键 campaign.{key}（[[campaign.{key}]] 表）")
+    periods = []
+    for i, item in enumerate(items):
+        prefix = f"campaign.{key}[{i}]."
+        if not isinstance(item, dict):
+            raise ConfigError(f"配置文件 {file} 的键 campaign.{key}[{i}] 应为表")
+        period = Period(
+            name=_require(item, "name", str, file, prefix),
+            start=_require(item, "start", dt.date, file, prefix),
+            end=_require(item, "end", dt.date, file, prefix),
+        )
+        if period.end < period.start:
+            raise ConfigError(f"配置文件 {file} 的键 {prefix}end 早于 {prefix}start")
+        periods.append(period)
+    return tuple(periods)
+
+
+def _dashboard(raw: object, file: Path) -> DashboardSettings:
+    if not isinstance(raw, dict):
+        raise ConfigError(f"配置文件 {file} 的键 dashboard 应为表")
+    defaults = DashboardSettings()
+    try:
+        settings = DashboardSettings(
+            min_tickets_to_rank=int(raw.get("min_tickets_to_rank", defaults.min_tickets_to_rank)),
+            red_list_rate=float(raw.get("red_list_rate", defaults.red_list_rate)),
+            black_list_rate=float(raw.get("black_list_rate", defaults.black_list_rate)),
+        )
+    except (TypeError, ValueError):
+        raise ConfigError(f"配置文件 {file} 的 [dashboard] 中有非数字的值") from None
+    for key in ("red_list_rate", "black_list_rate"):
+        if not 0 <= getattr(settings, key) <= 1:
+            raise ConfigError(f"配置文件 {file} 的键 dashboard.{key} 应在 0 到 1 之间（如 0.9）")
+    return settings

@@ -1,0 +1,134 @@
+"""The DuckDB store: connecting, creating the schema and recording its version."""
+
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+
+import duckdb
+
+SCHEMA_VERSION = 1
+
+# One statement per table; every later release appends a migration instead of editing these.
+SCHEMA = (
+    """CREATE TABLE IF NOT EXISTS store_meta (key VARCHAR PRIMARY KEY, value VARCHAR NOT NULL)""",
+    """CREATE TABLE IF NOT EXISTS imports (
+        import_id BIGINT PRIMARY KEY,
+        file_name VARCHAR NOT NULL,      -- base name of the file as loaded
+        source_key VARCHAR NOT NULL,     -- file name without dates/week numbers: a re-sent ledger shares it
+        sha256 VARCHAR NOT NULL,
+        imported_at TIMESTAMP NOT NULL,
+        report_date DATE NOT NULL,       -- --report-date, else 填报日期 of the title, else the day of loading
+        ledger_kinds VARCHAR NOT NULL,   -- comma-separated: inspection, rectification, combined
+        sheets INTEGER NOT NULL,
+        rows_read INTEGER NOT NULL,
+        rows_new INTEGER NOT NULL,
+        rows_updated INTEGER NOT NULL,
+        rows_unchanged INTEGER NOT NULL,
+        rows_rejected INTEGER NOT NULL
+    )""",
+    """CREATE TABLE IF NOT EXISTS import_villages (
+        import_id BIGINT NOT NULL,
+        village VARCHAR NOT NULL,
+        PRIMARY KEY (import_id, village)
+    )""",
+    """CREATE TABLE IF NOT EXISTS tickets (
+        ticket_id VARCHAR PRIMARY KEY,   -- village#隐患编号, else nk:<md5 of village|unit|description|found_date>
+        hazard_no VARCHAR,
+        village VARCHAR NOT NULL,
+        unit VARCHAR,
+        address VARCHAR,
+        sector VARCHAR NOT NULL,         -- a configured sector, else 其他
+        sector_raw VARCHAR,
+        category VARCHAR NOT NULL,       -- a configured hazard category, else 其他
+        category_raw VARCHAR,
+        description VARCHAR,
+        severity VARCHAR NOT NULL,       -- general | serious | major
+        county_supervised BOOLEAN NOT NULL,
+        measures VARCHAR,
+        found_date DATE NOT NULL,
+        deadline DATE,                   -- NULL: no deadline (长期 or blank), never overdue
+        deadline_raw VARCHAR,
+        office VARCHAR,
+        responsible VARCHAR,
+        phone VARCHAR,
+        method VARCHAR,
+        note VARCHAR,
+        status VARCHAR NOT NULL,         -- open | in_progress | rectified, as last reported
+        rectified_date DATE,
+        closed_date DATE,                -- 销号 date; NULL while not struck off
+        reviewer VARCHAR,
+        funds DOUBLE,
+        first_import_id BIGINT NOT NULL,
+        last_import_id BIGINT NOT NULL
+    )""",
+    """CREATE TABLE IF NOT EXISTS status_reports (
+        ticket_id VARCHAR NOT NULL,
+        import_id BIGINT NOT NULL,
+        report_date DATE NOT NULL,
+        status VARCHAR NOT NULL,
+        rectified_date DATE,
+        closed_date DATE,
+        source_file VARCHAR NOT NULL,
+        sheet VARCHAR NOT NULL,
+        row_number INTEGER NOT NULL
+    )""",
+    """CREATE TABLE IF NOT EXISTS rejected_rows (
+        import_id BIGINT NOT NULL,
+        file_name VARCHAR NOT NULL,
+        sheet VARCHAR NOT NULL,
+        row_number INTEGER NOT NULL,
+        village VARCHAR,                 -- best guess, so a village can be shown its own rows
+        reason VARCHAR NOT NULL,
+        raw_values VARCHAR NOT NULL      -- JSON object: column header -> cell text
+    )""",
+)
+
+_LOCK_WAIT_SECONDS = 15.0
+
+
+def connect(path: str | os.PathLike[str], *, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+    """Open the store; a writable connection creates the file and its schema.
+
+    DuckDB lets one process write or several read; a dashboard's short read or a concurrent load
+    holds the lock briefly, so we wait for it instead of failing at once.
+    """
+    file = Path(path)
+    if not read_only:
+        file.parent.mkdir(parents=True, exist_ok=True)
+    deadline = time.monotonic() + _LOCK_WAIT_SECONDS
+    while True:
+        try:
+            con = duckdb.connect(str(file), read_only=read_only)
+            break
+        except duckdb.IOException as exc:
+            if "lock" not in str(exc).lower() or time.monotonic() > deadline:
+                raise
+            time.sleep(0.2)
+    if not read_only:
+        ensure_schema(con)
+    return con
+
+
+def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
+    """Create missing tables and record the schema version (a later release migrates from it)."""
+    for statement in SCHEMA:
+        con.execute(statement)
+    current = schema_version(con)
+    if current is None:
+        con.execute("INSERT INTO store_meta VALUES ('schema_version', ?)", [str(SCHEMA_VERSION)])
+    elif current > SCHEMA_VERSION:
+        raise RuntimeError(f"数据库版本 {current} 比本程序支持的版本 {SCHEMA_VERSION} 新，请升级程序")
+
+
+def schema_version(con: duckdb.DuckDBPyConnection) -> int | None:
+    row = con.execute("SELECT value FROM store_meta WHERE key = 'schema_version'").fetchone()
+    return int(row[0]) if row else None
+
+
+def store_signature(path: str | os.PathLike[str]) -> tuple[int, int]:
+    """A cheap token that changes whenever a load writes the store: (mtime_ns, size) of file and WAL."""
+    file = Path(path)
+    stamps = [os.stat(p) for p in (file, file.with_name(file.name + ".wal")) if p.exists()]
+    return (max((s.st_mtime_ns for s in stamps), default=0), sum(s.st_size for s in stamps))
