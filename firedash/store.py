@@ -60,6 +60,7 @@ SCHEMA = (
         closed_date DATE,                -- 销号 date; NULL while not struck off
         reviewer VARCHAR,
         funds DOUBLE,
+        match_key VARCHAR NOT NULL,      -- village|unit|description without spaces: finds a ticket for a 整改 row
         first_import_id BIGINT NOT NULL,
         last_import_id BIGINT NOT NULL
     )""",

@@ -1,0 +1,270 @@
+"""Load ledger files into the store: read → normalise → identify → merge, one transaction per file."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from etl import merge
+from etl.errors import LedgerError
+from etl.identity import match_keys, source_key, ticket_ids
+from etl.normalise import Rejected, SheetResult, normalise_sheet, title_report_date
+from etl.readers import read_ledger
+from firedash.config import TownConfig
+from firedash.glossary import label
+from firedash.store import connect
+
+NO_HEADER = "未找到可识别的表头（需要包含 村（社区）、排查日期、隐患描述 或 隐患编号、整改情况 等列）"
+Progress = Callable[[Path, str], None]  # (file, step): 读取, 写入, 完成
+
+
+@dataclass
+class FileOutcome:
+    """What became of one file: loaded, unchanged (already imported) or refused whole."""
+
+    path: Path
+    outcome: str
+    reason: str = ""
+    report_date: dt.date | None = None
+    rows_read: int = 0
+    rows_new: int = 0
+    rows_updated: int = 0
+    rows_unchanged: int = 0
+    rejected: list[Rejected] = field(default_factory=list)
+
+    @property
+    def rows_rejected(self) -> int:
+        return len(self.rejected)
+
+
+@dataclass
+class ParsedFile:
+    """A file read and normalised, not yet written."""
+
+    report_date: dt.date
+    frame: pd.DataFrame
+    rejected: list[Rejected]
+    results: list[SheetResult]
+
+
+def load_files(
+    paths: Iterable[str | Path],
+    *,
+    db: str | Path,
+    config: TownConfig,
+    report_date: dt.date | None = None,
+    today: dt.date | None = None,
+    progress: Progress | None = None,
+) -> list[FileOutcome]:
+    """Load each file in its own transaction; a refused file leaves the store as it was."""
+    con = connect(db)
+    outcomes = []
+    try:
+        for item in paths:
+            path = Path(item)
+            outcomes.append(load_file(con, path, config=config, report_date=report_date, today=today, progress=progress))
+            if progress:
+                progress(path, "完成")
+    finally:
+        con.close()
+    return outcomes
+
+
+def load_file(
+    con: duckdb.DuckDBPyConnection,
+    path: Path,
+    *,
+    config: TownConfig,
+    report_date: dt.date | None = None,
+    today: dt.date | None = None,
+    progress: Progress | None = None,
+) -> FileOutcome:
+    def step(name: str) -> None:
+        if progress:
+            progress(path, name)
+
+    try:
+        digest = _sha256(path)
+    except OSError:
+        return FileOutcome(path, "refused", "文件不存在或无法打开")
+    if _already_imported(con, digest):
+        return FileOutcome(path, "unchanged", "与已导入的文件内容相同，未作改动")
+    try:
+        step("读取")
+        parsed = _parse(path, config=config, report_date=report_date, today=today or dt.date.today())
+    except LedgerError as exc:
+        return FileOutcome(path, "refused", str(exc))
+    except Exception as exc:  # an unforeseen shape must still get an answer, not a traceback
+        return FileOutcome(path, "refused", f"无法解析该文件（{type(exc).__name__}: {exc}）")
+    step("写入")
+    con.begin()
+    try:
+        outcome = _write(con, path, digest, parsed)
+        con.commit()
+    except Exception as exc:
+        con.rollback()
+        return FileOutcome(path, "refused", f"写入数据库失败，数据库未作改动（{exc}）")
+    return outcome
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _already_imported(con: duckdb.DuckDBPyConnection, digest: str) -> bool:
+    return con.execute("SELECT count(*) FROM imports WHERE sha256 = ?", [digest]).fetchone()[0] > 0
+
+
+def _parse(path: Path, *, config: TownConfig, report_date: dt.date | None, today: dt.date) -> ParsedFile:
+    """Read every sheet and normalise it with its report date (--report-date, 填报日期, or today)."""
+    sheets = read_ledger(path)
+    title_dates = [title_report_date(sheet) for sheet in sheets]
+    file_date = report_date or max((d for d in title_dates if d), default=None) or today
+    results, frames, rejected = [], [], []
+    for sheet, title_date in zip(sheets, title_dates, strict=True):
+        sheet_date = report_date or title_date or file_date
+        result = normalise_sheet(sheet, config=config, report_date=sheet_date, file_name=path.name)
+        results.append(result)
+        if result.kind is None:
+            continue
+        rejected.extend(result.rejected)
+        frames.append(result.frame.assign(report_date=sheet_date))
+    if not frames:
+        raise LedgerError(NO_HEADER)
+    frame = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0].reset_index(drop=True)
+    return ParsedFile(file_date, _identify(frame), rejected, results)
+
+
+def _identify(frame: pd.DataFrame) -> pd.DataFrame:
+    """Add the keys a row is recognised by: ticket_id, match_key, no_key (隐患编号 without spaces)."""
+    frame = frame.copy()
+    frame["rid"] = range(len(frame))
+    frame["match_key"] = match_keys(frame)
+    frame["ticket_id"] = ticket_ids(frame)
+    frame["no_key"] = frame["hazard_no"].fillna("").astype(str).str.replace(r"\s+", "", regex=True).str.upper()
+    return frame
+
+
+def _write(con: duckdb.DuckDBPyConnection, path: Path, digest: str, parsed: ParsedFile) -> FileOutcome:
+    import_id = con.execute("SELECT coalesce(max(import_id), 0) + 1 FROM imports").fetchone()[0]
+    frame, rejected = _drop_duplicates(parsed.frame, "ticket_id", "inspection", "combined")
+    frame, unpointed = _drop_unpointed(frame)
+    rejected = parsed.rejected + rejected + unpointed
+    merge.stage(con, frame)
+    new_ids, changed = merge.merge_inspections(con, import_id, path.name)
+    matches = merge.match_rectifications(con)
+    matched, unmatched = _check_matches(frame, matches)
+    rejected += unmatched
+    changed |= merge.merge_rectifications(con, import_id, path.name, matched)
+    updated = changed - new_ids
+    mentioned = frame.loc[frame["row_kind"] != "rectification", "ticket_id"].nunique() + len(
+        set(matched["matched_id"]) - set(frame["ticket_id"])
+    )
+    outcome = FileOutcome(
+        path,
+        "loaded",
+        report_date=parsed.report_date,
+        rows_read=sum(r.rows_read for r in parsed.results),
+        rows_new=len(new_ids),
+        rows_updated=len(updated),
+        rows_unchanged=max(mentioned - len(new_ids) - len(updated), 0),
+        rejected=rejected,
+    )
+    _record_import(con, import_id, path, digest, parsed, outcome)
+    _record_rejected(con, import_id, path.name, rejected)
+    return outcome
+
+
+def _drop_duplicates(frame: pd.DataFrame, key: str, *kinds: str) -> tuple[pd.DataFrame, list[Rejected]]:
+    """Keep the first row of a ticket named twice in one file; the others are kept aside."""
+    scope = frame["row_kind"].isin(kinds)
+    duplicated = scope & frame[key].duplicated(keep=False)
+    if not duplicated.any():
+        return frame, []
+    first = frame[duplicated].drop_duplicates(key).set_index(key)
+    is_later = duplicated & frame.duplicated(key, keep="first")
+    rejected = [
+        _rejected_from_row(row, f"与工作表 {first.at[row[key], 'sheet']} 第 {first.at[row[key], 'row_number']} 行是同一隐患（重复）")
+        for _, row in frame[is_later].iterrows()
+    ]
+    return frame[~is_later], rejected
+
+
+def _drop_unpointed(frame: pd.DataFrame) -> tuple[pd.DataFrame, list[Rejected]]:
+    """A 整改 row with neither 隐患编号 nor 村（社区） cannot point at a ticket."""
+    bad = (frame["row_kind"] == "rectification") & (frame["no_key"] == "") & frame["village"].isna()
+    rejected = [_rejected_from_row(row, "整改记录既无隐患编号也无村（社区），无法对应到隐患") for _, row in frame[bad].iterrows()]
+    return frame[~bad], rejected
+
+
+def _check_matches(frame: pd.DataFrame, matches: pd.DataFrame) -> tuple[pd.DataFrame, list[Rejected]]:
+    """Keep 整改 rows that point at exactly one known ticket, once; explain the others."""
+    rows = frame.set_index("rid")
+    reasons: dict[int, str] = {}
+    for rid in matches.loc[matches["n_matches"] == 0, "rid"]:
+        no = rows.at[rid, "hazard_no"]
+        reasons[rid] = f"找不到对应的隐患（隐患编号 {no}）" if no else "找不到对应的隐患（按村、单位、隐患描述查找）"
+    for rid in matches.loc[matches["n_matches"] > 1, "rid"]:
+        reasons[rid] = "对应到多条隐患，请填写隐患编号或排查日期"
+    single = matches[matches["n_matches"] == 1]
+    for rid in single.loc[single["matched_id"].duplicated(keep="first"), "rid"]:
+        reasons[rid] = "与本文件中另一条整改记录指向同一隐患（重复）"
+    rejected = [_rejected_from_row(rows.loc[rid], reason, rid) for rid, reason in sorted(reasons.items())]
+    return single[~single["rid"].isin(reasons)], rejected
+
+
+_RAW_FIELDS = ("hazard_no", "village", "unit", "description", "found_date", "status", "rectified_date")
+
+
+def _rejected_from_row(row: pd.Series, reason: str, rid: int | None = None) -> Rejected:
+    """A row set aside after normalisation: its raw text is rebuilt from the fields that identify it."""
+    raw = {label(f): str(row[f]) for f in _RAW_FIELDS if f in row and row[f] is not None and not pd.isna(row[f])}
+    village = row["village"] if isinstance(row["village"], str) else None
+    return Rejected(sheet=row["sheet"], row_number=int(row["row_number"]), village=village, reason=reason, raw=raw)
+
+
+def _record_import(
+    con: duckdb.DuckDBPyConnection, import_id: int, path: Path, digest: str, parsed: ParsedFile, outcome: FileOutcome
+) -> None:
+    kinds = sorted({r.kind for r in parsed.results if r.kind})
+    sheets = sum(1 for r in parsed.results if r.kind)
+    con.execute(
+        "INSERT INTO imports VALUES (?, ?, ?, ?, now()::TIMESTAMP, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            import_id, path.name, source_key(path.name), digest, parsed.report_date, ",".join(kinds), sheets,
+            outcome.rows_read, outcome.rows_new, outcome.rows_updated, outcome.rows_unchanged, outcome.rows_rejected,
+        ],
+    )  # fmt: skip
+    villages = sorted(set().union(*(r.villages for r in parsed.results)))
+    if villages:
+        con.executemany("INSERT INTO import_villages VALUES (?, ?)", [[import_id, v] for v in villages])
+
+
+def _record_rejected(con: duckdb.DuckDBPyConnection, import_id: int, file_name: str, rejected: list[Rejected]) -> None:
+    if not rejected:
+        return
+    frame = pd.DataFrame(
+        {
+            "import_id": import_id,
+            "file_name": file_name,
+            "sheet": [r.sheet for r in rejected],
+            "row_number": [r.row_number for r in rejected],
+            "village": [r.village for r in rejected],
+            "reason": [r.reason for r in rejected],
+            "raw_values": [json.dumps(r.raw, ensure_ascii=False) for r in rejected],
+        }
+    )
+    con.register("rejected_frame", frame)
+    con.execute("INSERT INTO rejected_rows SELECT * FROM rejected_frame")
+    con.unregister("rejected_frame")

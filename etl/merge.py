@@ -1,0 +1,154 @@
+"""Merge one file's normalised rows into the store, set-based in DuckDB, inside the caller's transaction."""
+
+from __future__ import annotations
+
+import duckdb
+import pandas as pd
+
+# Columns an inspection (排查) row describes; a rectification (整改) row never overwrites them.
+DESCRIPTIVE = (
+    "hazard_no", "village", "unit", "address", "sector", "sector_raw", "category", "category_raw",
+    "description", "severity", "county_supervised", "measures", "found_date", "deadline", "deadline_raw",
+    "office", "responsible", "phone", "method", "note", "match_key",
+)  # fmt: skip
+STATE = ("status", "rectified_date", "closed_date", "reviewer", "funds")
+
+# Stage column -> SQL type: the frame's object columns are cast explicitly, never guessed.
+STAGE_TYPES = {
+    "rid": "BIGINT", "sheet": "VARCHAR", "row_number": "INTEGER", "row_kind": "VARCHAR",
+    "report_date": "DATE", "ticket_id": "VARCHAR", "no_key": "VARCHAR",
+    "hazard_no": "VARCHAR", "village": "VARCHAR", "unit": "VARCHAR", "address": "VARCHAR",
+    "sector": "VARCHAR", "sector_raw": "VARCHAR", "category": "VARCHAR", "category_raw": "VARCHAR",
+    "description": "VARCHAR", "severity": "VARCHAR", "county_supervised": "BOOLEAN", "measures": "VARCHAR",
+    "found_date": "DATE", "deadline": "DATE", "deadline_raw": "VARCHAR", "office": "VARCHAR",
+    "responsible": "VARCHAR", "phone": "VARCHAR", "method": "VARCHAR", "note": "VARCHAR",
+    "match_key": "VARCHAR", "has_status": "BOOLEAN", "status": "VARCHAR", "rectified_date": "DATE",
+    "rectified_date_explicit": "BOOLEAN", "closed": "BOOLEAN", "closed_date": "DATE",
+    "reviewer": "VARCHAR", "funds": "DOUBLE",
+}  # fmt: skip
+
+# The state a row leaves its ticket in (s: the row, t: the stored ticket, NULL when new).
+# A rectified row without a date of its own keeps the earlier rectified date: a cumulative ledger says
+# 已整改 again every week, and the ticket was rectified when it was first reported so.
+_NEW_STATE = """
+    CASE WHEN s.has_status THEN s.status ELSE coalesce(t.status, 'open') END AS status,
+    CASE WHEN NOT s.has_status THEN t.rectified_date
+         WHEN s.status <> 'rectified' THEN NULL
+         WHEN s.rectified_date_explicit OR t.rectified_date IS NULL THEN s.rectified_date
+         ELSE t.rectified_date END AS rectified_date,
+    CASE WHEN NOT s.has_status THEN t.closed_date
+         WHEN s.status <> 'rectified' THEN NULL
+         WHEN s.closed THEN least(s.closed_date, coalesce(t.closed_date, s.closed_date))
+         ELSE t.closed_date END AS closed_date,
+    coalesce(s.reviewer, t.reviewer) AS reviewer,
+    coalesce(s.funds, t.funds) AS funds"""
+
+
+def stage(con: duckdb.DuckDBPyConnection, frame: pd.DataFrame) -> None:
+    """Copy the file's rows into a temp table with explicit types."""
+    con.register("stage_frame", frame)
+    columns = ", ".join(f'CAST("{name}" AS {kind}) AS "{name}"' for name, kind in STAGE_TYPES.items())
+    con.execute(f"CREATE OR REPLACE TEMP TABLE stage AS SELECT {columns} FROM stage_frame")  # noqa: S608
+    con.unregister("stage_frame")
+
+
+def merge_inspections(
+    con: duckdb.DuckDBPyConnection, import_id: int, file_name: str
+) -> tuple[set[str], set[str]]:
+    """Insert new tickets, update changed ones; return (ids of new tickets, ids of changed existing ones)."""
+    descriptive_new = ", ".join(f"s.{c}" for c in DESCRIPTIVE)
+    descriptive_old = ", ".join(f"t.{c} AS old_{c}" for c in DESCRIPTIVE + STATE)
+    con.execute(
+        f"""CREATE OR REPLACE TEMP TABLE merged AS
+        WITH m AS (
+            SELECT s.ticket_id, s.sheet, s.row_number, s.report_date, t.ticket_id IS NOT NULL AS existed,
+                   {descriptive_new}, {_NEW_STATE}, {descriptive_old}
+            FROM stage s LEFT JOIN tickets t USING (ticket_id)
+            WHERE s.row_kind IN ('inspection', 'combined'))
+        SELECT *,
+               {" OR ".join(f"{c} IS DISTINCT FROM old_{c}" for c in DESCRIPTIVE)} AS described_anew,
+               {" OR ".join(f"{c} IS DISTINCT FROM old_{c}" for c in STATE)} AS state_changed
+        FROM m"""  # noqa: S608
+    )
+    _insert_new_tickets(con, import_id)
+    _update_tickets(con, import_id, DESCRIPTIVE + STATE, "described_anew OR state_changed")
+    _record_status_reports(con, import_id, file_name)
+    new = con.execute("SELECT ticket_id FROM merged WHERE NOT existed").fetchall()
+    changed = con.execute("SELECT ticket_id FROM merged WHERE existed AND (described_anew OR state_changed)").fetchall()
+    return {r[0] for r in new}, {r[0] for r in changed}
+
+
+def _insert_new_tickets(con: duckdb.DuckDBPyConnection, import_id: int) -> None:
+    columns = DESCRIPTIVE + STATE
+    con.execute(
+        f"""INSERT INTO tickets (ticket_id, {", ".join(columns)}, first_import_id, last_import_id)
+        SELECT ticket_id, {", ".join(columns)}, ?, ? FROM merged WHERE NOT existed""",  # noqa: S608
+        [import_id, import_id],
+    )
+
+
+def _update_tickets(con: duckdb.DuckDBPyConnection, import_id: int, columns: tuple[str, ...], when: str) -> None:
+    assignments = ", ".join(f"{c} = m.{c}" for c in columns)
+    con.execute(
+        f"""UPDATE tickets SET {assignments}, last_import_id = ?
+        FROM merged m WHERE tickets.ticket_id = m.ticket_id AND m.existed AND ({when})""",  # noqa: S608
+        [import_id],
+    )
+
+
+def _record_status_reports(con: duckdb.DuckDBPyConnection, import_id: int, file_name: str) -> None:
+    """Keep each state a ticket was reported in, and when: a new ticket or a changed state."""
+    con.execute(
+        """INSERT INTO status_reports
+        SELECT ticket_id, ?, report_date, status, rectified_date, closed_date, ?, sheet, row_number
+        FROM merged WHERE NOT existed OR state_changed""",
+        [import_id, file_name],
+    )
+
+
+def match_rectifications(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """Find the ticket each 整改 row points at; return rid, n_matches and the matched ticket_id."""
+    con.execute(
+        """CREATE OR REPLACE TEMP TABLE rect_candidates AS
+        WITH r AS (SELECT * FROM stage WHERE row_kind = 'rectification'),
+             t AS (SELECT ticket_id, match_key,
+                          upper(regexp_replace(coalesce(hazard_no, ''), '\\s', '', 'g')) AS no_key
+                   FROM tickets)
+        SELECT r.rid, t.ticket_id FROM r JOIN t ON t.ticket_id = r.ticket_id
+            WHERE r.no_key <> '' AND r.village IS NOT NULL
+        UNION ALL
+        SELECT r.rid, t.ticket_id FROM r JOIN t ON t.no_key = r.no_key
+            WHERE r.no_key <> '' AND r.village IS NULL
+        UNION ALL
+        SELECT r.rid, t.ticket_id FROM r JOIN t ON t.ticket_id = r.ticket_id
+            WHERE r.no_key = '' AND r.village IS NOT NULL AND r.found_date IS NOT NULL
+        UNION ALL
+        SELECT r.rid, t.ticket_id FROM r JOIN t ON t.match_key = r.match_key
+            WHERE r.no_key = '' AND r.village IS NOT NULL AND r.found_date IS NULL"""
+    )
+    return con.execute(
+        """SELECT s.rid, count(c.ticket_id) AS n_matches, min(c.ticket_id) AS matched_id
+        FROM stage s LEFT JOIN rect_candidates c USING (rid)
+        WHERE s.row_kind = 'rectification' GROUP BY s.rid ORDER BY s.rid"""
+    ).df()
+
+
+def merge_rectifications(
+    con: duckdb.DuckDBPyConnection, import_id: int, file_name: str, matches: pd.DataFrame
+) -> set[str]:
+    """Apply the state of matched 整改 rows; return the ids of tickets whose state changed."""
+    con.register("rect_matches", matches[["rid", "matched_id"]])
+    con.execute(
+        f"""CREATE OR REPLACE TEMP TABLE merged AS
+        WITH m AS (
+            SELECT t.ticket_id, s.sheet, s.row_number, s.report_date, TRUE AS existed,
+                   coalesce(s.measures, t.measures) AS measures, {_NEW_STATE},
+                   {", ".join(f"t.{c} AS old_{c}" for c in STATE)}
+            FROM stage s JOIN rect_matches k USING (rid) JOIN tickets t ON t.ticket_id = k.matched_id)
+        SELECT *, {" OR ".join(f"{c} IS DISTINCT FROM old_{c}" for c in STATE)} AS state_changed FROM m"""  # noqa: S608
+    )
+    con.unregister("rect_matches")
+    _update_tickets(con, import_id, ("measures", *STATE), "state_changed")
+    _record_status_reports(con, import_id, file_name)
+    rows = con.execute("SELECT ticket_id FROM merged WHERE state_changed").fetchall()
+    return {r[0] for r in rows}
