@@ -34,7 +34,9 @@ def main(argv: list[str] | None = None) -> int:
             if step == "完成":
                 bar.update()
 
-        outcomes = load_files(files, db=db_path(args.db), config=config, report_date=args.report_date, progress=progress)
+        outcomes = load_files(
+            files, db=db_path(args.db), config=config, report_date=args.report_date, progress=progress
+        )
     for outcome in outcomes:
         print(describe(outcome))
     return 1 if any(o.outcome == "refused" for o in outcomes) else 0
@@ -46,7 +48,9 @@ def _parser() -> argparse.ArgumentParser:
     load = commands.add_parser("load", help="导入台账文件（.xlsx/.xls/.csv，或包含它们的文件夹）")
     load.add_argument("--db", help="数据库文件（默认 data/campaign.duckdb 或环境变量 FIREDASH_DB）")
     load.add_argument("--config", help="镇和专项行动配置（默认 data/town.toml 或环境变量 FIREDASH_CONFIG）")
-    load.add_argument("--report-date", type=_date, help="填报日期 YYYY-MM-DD（默认取台账标题中的填报日期，否则今天）")
+    load.add_argument(
+        "--report-date", type=_date, help="填报日期 YYYY-MM-DD（默认取台账标题中的填报日期，否则今天）"
+    )
     load.add_argument("files", nargs="+", metavar="FILE", help="台账文件或文件夹")
     return parser
 

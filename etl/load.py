@@ -69,7 +69,9 @@ def load_files(
     try:
         for item in paths:
             path = Path(item)
-            outcomes.append(load_file(con, path, config=config, report_date=report_date, today=today, progress=progress))
+            outcomes.append(
+                load_file(con, path, config=config, report_date=report_date, today=today, progress=progress)
+            )
             if progress:
                 progress(path, "完成")
     finally:
@@ -152,7 +154,9 @@ def _identify(frame: pd.DataFrame) -> pd.DataFrame:
     frame["rid"] = range(len(frame))
     frame["match_key"] = match_keys(frame)
     frame["ticket_id"] = ticket_ids(frame)
-    frame["no_key"] = frame["hazard_no"].fillna("").astype(str).str.replace(r"\s+", "", regex=True).str.upper()
+    frame["no_key"] = (
+        frame["hazard_no"].fillna("").astype(str).str.replace(r"\s+", "", regex=True).str.upper()
+    )
     return frame
 
 
@@ -195,7 +199,10 @@ def _drop_duplicates(frame: pd.DataFrame, key: str, *kinds: str) -> tuple[pd.Dat
     first = frame[duplicated].drop_duplicates(key).set_index(key)
     is_later = duplicated & frame.duplicated(key, keep="first")
     rejected = [
-        _rejected_from_row(row, f"与工作表 {first.at[row[key], 'sheet']} 第 {first.at[row[key], 'row_number']} 行是同一隐患（重复）")
+        _rejected_from_row(
+            row,
+            f"与工作表 {first.at[row[key], 'sheet']} 第 {first.at[row[key], 'row_number']} 行是同一隐患（重复）",
+        )
         for _, row in frame[is_later].iterrows()
     ]
     return frame[~is_later], rejected
@@ -204,7 +211,10 @@ def _drop_duplicates(frame: pd.DataFrame, key: str, *kinds: str) -> tuple[pd.Dat
 def _drop_unpointed(frame: pd.DataFrame) -> tuple[pd.DataFrame, list[Rejected]]:
     """A 整改 row with neither 隐患编号 nor 村（社区） cannot point at a ticket."""
     bad = (frame["row_kind"] == "rectification") & (frame["no_key"] == "") & frame["village"].isna()
-    rejected = [_rejected_from_row(row, "整改记录既无隐患编号也无村（社区），无法对应到隐患") for _, row in frame[bad].iterrows()]
+    rejected = [
+        _rejected_from_row(row, "整改记录既无隐患编号也无村（社区），无法对应到隐患")
+        for _, row in frame[bad].iterrows()
+    ]
     return frame[~bad], rejected
 
 
@@ -214,7 +224,9 @@ def _check_matches(frame: pd.DataFrame, matches: pd.DataFrame) -> tuple[pd.DataF
     reasons: dict[int, str] = {}
     for rid in matches.loc[matches["n_matches"] == 0, "rid"]:
         no = rows.at[rid, "hazard_no"]
-        reasons[rid] = f"找不到对应的隐患（隐患编号 {no}）" if no else "找不到对应的隐患（按村、单位、隐患描述查找）"
+        reasons[rid] = (
+            f"找不到对应的隐患（隐患编号 {no}）" if no else "找不到对应的隐患（按村、单位、隐患描述查找）"
+        )
     for rid in matches.loc[matches["n_matches"] > 1, "rid"]:
         reasons[rid] = "对应到多条隐患，请填写隐患编号或排查日期"
     single = matches[matches["n_matches"] == 1]
@@ -229,13 +241,22 @@ _RAW_FIELDS = ("hazard_no", "village", "unit", "description", "found_date", "sta
 
 def _rejected_from_row(row: pd.Series, reason: str, rid: int | None = None) -> Rejected:
     """A row set aside after normalisation: its raw text is rebuilt from the fields that identify it."""
-    raw = {label(f): str(row[f]) for f in _RAW_FIELDS if f in row and row[f] is not None and not pd.isna(row[f])}
+    raw = {
+        label(f): str(row[f]) for f in _RAW_FIELDS if f in row and row[f] is not None and not pd.isna(row[f])
+    }
     village = row["village"] if isinstance(row["village"], str) else None
-    return Rejected(sheet=row["sheet"], row_number=int(row["row_number"]), village=village, reason=reason, raw=raw)
+    return Rejected(
+        sheet=row["sheet"], row_number=int(row["row_number"]), village=village, reason=reason, raw=raw
+    )
 
 
 def _record_import(
-    con: duckdb.DuckDBPyConnection, import_id: int, path: Path, digest: str, parsed: ParsedFile, outcome: FileOutcome
+    con: duckdb.DuckDBPyConnection,
+    import_id: int,
+    path: Path,
+    digest: str,
+    parsed: ParsedFile,
+    outcome: FileOutcome,
 ) -> None:
     kinds = sorted({r.kind for r in parsed.results if r.kind})
     sheets = sum(1 for r in parsed.results if r.kind)
@@ -251,7 +272,9 @@ def _record_import(
         con.executemany("INSERT INTO import_villages VALUES (?, ?)", [[import_id, v] for v in villages])
 
 
-def _record_rejected(con: duckdb.DuckDBPyConnection, import_id: int, file_name: str, rejected: list[Rejected]) -> None:
+def _record_rejected(
+    con: duckdb.DuckDBPyConnection, import_id: int, file_name: str, rejected: list[Rejected]
+) -> None:
     if not rejected:
         return
     frame = pd.DataFrame(

@@ -74,7 +74,9 @@ def merge_inspections(
     _update_tickets(con, import_id, DESCRIPTIVE + STATE, "described_anew OR state_changed")
     _record_status_reports(con, import_id, file_name)
     new = con.execute("SELECT ticket_id FROM merged WHERE NOT existed").fetchall()
-    changed = con.execute("SELECT ticket_id FROM merged WHERE existed AND (described_anew OR state_changed)").fetchall()
+    changed = con.execute(
+        "SELECT ticket_id FROM merged WHERE existed AND (described_anew OR state_changed)"
+    ).fetchall()
     return {r[0] for r in new}, {r[0] for r in changed}
 
 
@@ -87,7 +89,9 @@ def _insert_new_tickets(con: duckdb.DuckDBPyConnection, import_id: int) -> None:
     )
 
 
-def _update_tickets(con: duckdb.DuckDBPyConnection, import_id: int, columns: tuple[str, ...], when: str) -> None:
+def _update_tickets(
+    con: duckdb.DuckDBPyConnection, import_id: int, columns: tuple[str, ...], when: str
+) -> None:
     assignments = ", ".join(f"{c} = m.{c}" for c in columns)
     con.execute(
         f"""UPDATE tickets SET {assignments}, last_import_id = ?

@@ -1,0 +1,54 @@
+"""The loader's command line: exit codes, Chinese output, folders, --report-date."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import duckdb
+
+from tests.ledgers import write_xlsx
+from tests.test_load import WEEK1
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def run_load(*args: str) -> subprocess.CompletedProcess:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("FIREDASH_")}
+    return subprocess.run([sys.executable, "-m", "etl", "load", *args], cwd=ROOT, env=env,
+                          capture_output=True, text=True, timeout=120)  # fmt: skip
+
+
+def test_load_prints_counts_and_exits_zero(tmp_path):
+    ledger = write_xlsx(tmp_path / "东河村.xlsx", WEEK1, report_line=None)
+    db = tmp_path / "s.duckdb"
+    result = run_load("--db", str(db), "--report-date", "2023-12-10", str(ledger))
+    assert result.returncode == 0, result.stderr
+    assert "读取 3 行，新增隐患 3 处" in result.stdout
+    with duckdb.connect(str(db), read_only=True) as con:
+        assert con.execute("SELECT report_date::VARCHAR FROM imports").fetchall() == [("2023-12-10",)]
+
+
+def test_a_refused_file_exits_one_and_the_others_still_load(tmp_path):
+    bad = tmp_path / "a_bad.xlsx"
+    bad.write_text("not a workbook")
+    folder = tmp_path / "week"
+    folder.mkdir()
+    write_xlsx(folder / "东河村.xlsx", WEEK1, report_line="填报日期：2023-12-10")
+    db = tmp_path / "s.duckdb"
+    result = run_load("--db", str(db), str(bad), str(folder))
+    assert result.returncode == 1
+    assert "a_bad.xlsx：未导入" in result.stdout and "Traceback" not in result.stderr
+    with duckdb.connect(str(db), read_only=True) as con:
+        assert con.execute("SELECT count(*) FROM tickets").fetchall() == [(3,)]
+
+
+def test_bad_config_and_bad_date_exit_two_without_traceback(tmp_path):
+    config = tmp_path / "town.toml"
+    config.write_text('town = "x"\n')
+    result = run_load("--config", str(config), "--db", str(tmp_path / "s.duckdb"), "x.xlsx")
+    assert result.returncode == 2 and "campaign" in result.stderr and "Traceback" not in result.stderr
+    result = run_load("--report-date", "2023-13-01", "x.xlsx")
+    assert result.returncode == 2 and "YYYY-MM-DD" in result.stderr

@@ -1,0 +1,218 @@
+"""The loader on real files: weekly updates, idempotent reloads, rows kept aside, files refused whole."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from etl import merge
+from etl.load import load_files
+from tests.ledgers import write_csv, write_xlsx
+
+D = dt.date
+WEEK1 = [
+    (1, "DH-001", "2023-12-06", "东河村", "东河饭店", "餐饮企业", "燃气管道/用气", "燃气软管老化", "一般", "2023-12-20", "应急办", "未整改", None),
+    (2, "DH-002", "2023.12.7", "东河村村委会", "东河超市", "商场", "疏散通道/安全出口", "疏散通道堆放杂物", "一般", "立即整改", "平安办", "已整改", "2023-12-07"),
+    (3, "DH-003", "2023年12月8日", "东河村", "东河木材厂", "厂房", "电气线路", "私拉乱接电线", "重大", "长期", "应急办", "整改中", None),
+]  # fmt: skip
+WEEK2 = [
+    WEEK1[0][:11] + ("已整改", "2023-12-15"),
+    WEEK1[1],
+    WEEK1[2],
+    (4, "DH-004", "2023-12-14", "东河村", "东河小学", "教育培训机构", "消防设施器材", "灭火器压力不足", "一般", "12月底前", "应急办", "待整改", None),
+]  # fmt: skip
+
+
+def table(db: Path, sql: str, params: list | None = None) -> list[tuple]:
+    with duckdb.connect(str(db), read_only=True) as con:
+        return con.execute(sql, params or []).fetchall()
+
+
+def snapshot(db: Path) -> dict[str, list[tuple]]:
+    """Every table's full contents, to prove a refused file changed nothing."""
+    names = ("tickets", "status_reports", "imports", "import_villages", "rejected_rows")
+    return {name: table(db, f"SELECT * FROM {name} ORDER BY ALL") for name in names}  # noqa: S608
+
+
+@pytest.fixture
+def week1(tmp_path: Path) -> Path:
+    return write_xlsx(
+        tmp_path / "东河村台账_2023-12-10.xlsx",
+        WEEK1,
+        report_line="填报单位：东河村  填报日期：2023年12月10日",
+    )
+
+
+@pytest.fixture
+def week2(tmp_path: Path) -> Path:
+    return write_xlsx(tmp_path / "东河村台账_2023-12-17.xlsx", WEEK2, report_line="填报日期：2023-12-17")
+
+
+def test_first_load_counts_and_fields(db_file, config, week1):
+    (outcome,) = load_files([week1], db=db_file, config=config)
+    assert (outcome.outcome, outcome.rows_read, outcome.rows_new, outcome.rows_rejected) == (
+        "loaded",
+        3,
+        3,
+        0,
+    )
+    assert outcome.report_date == D(2023, 12, 10)
+    rows = table(
+        db_file,
+        "SELECT hazard_no, village, found_date, deadline, severity, status, rectified_date FROM tickets ORDER BY 1",
+    )
+    assert rows == [
+        ("DH-001", "东河村", D(2023, 12, 6), D(2023, 12, 20), "general", "open", None),
+        ("DH-002", "东河村", D(2023, 12, 7), D(2023, 12, 7), "general", "rectified", D(2023, 12, 7)),
+        ("DH-003", "东河村", D(2023, 12, 8), None, "major", "in_progress", None),
+    ]
+
+
+def test_next_weeks_ledger_updates_and_never_doubles(db_file, config, week1, week2):
+    first, second = load_files([week1, week2], db=db_file, config=config)
+    assert (second.rows_new, second.rows_updated, second.rows_unchanged) == (1, 1, 2)
+    assert table(db_file, "SELECT count(*) FROM tickets") == [(4,)]
+    assert table(db_file, "SELECT status, rectified_date FROM tickets WHERE hazard_no = 'DH-001'") == [
+        ("rectified", D(2023, 12, 15))
+    ]
+    history = table(db_file, "SELECT report_date, status FROM status_reports s JOIN tickets t USING (ticket_id) "
+                             "WHERE hazard_no = 'DH-001' ORDER BY report_date")  # fmt: skip
+    assert history == [(D(2023, 12, 10), "open"), (D(2023, 12, 17), "rectified")]
+
+
+def test_same_file_twice_changes_nothing(db_file, config, week1):
+    load_files([week1], db=db_file, config=config)
+    before = snapshot(db_file)
+    (again,) = load_files([week1], db=db_file, config=config)
+    assert again.outcome == "unchanged"
+    assert snapshot(db_file) == before
+
+
+def test_same_content_under_a_new_name_changes_no_ticket(db_file, config, week1, tmp_path):
+    load_files([week1], db=db_file, config=config)
+    tickets = table(db_file, "SELECT * FROM tickets ORDER BY ALL")
+    copy = write_xlsx(
+        tmp_path / "东河村台账-再次报送.xlsx",
+        WEEK1,
+        report_line="填报日期：2023年12月10日",
+        title="东河村台账",
+    )
+    (outcome,) = load_files([copy], db=db_file, config=config)
+    assert (outcome.rows_new, outcome.rows_updated, outcome.rows_unchanged) == (0, 0, 3)
+    assert table(db_file, "SELECT * FROM tickets ORDER BY ALL") == tickets
+
+
+def test_natural_key_without_hazard_numbers(db_file, config, tmp_path):
+    header = ("序号", "检查日期", "所属村", "场所名称", "存在问题", "整改时限", "整改状态")
+    w1 = write_xlsx(tmp_path / "a_1.xlsx", [(1, "2023-12-06", "西岭村", "西岭 卫生室", "电热毯 违规使用", "12月20日前", "未整改")],
+                    header=header, report_line="填报日期：2023-12-10")  # fmt: skip
+    w2 = write_xlsx(tmp_path / "a_2.xlsx", [(1, "2023/12/6", "西岭村民委员会", "西岭卫生室", "电热毯违规使用", "12月20日前", "已整改")],
+                    header=header, report_line="填报日期：2023-12-17")  # fmt: skip
+    load_files([w1, w2], db=db_file, config=config)
+    assert table(db_file, "SELECT village, status, rectified_date, deadline FROM tickets") == [
+        ("西岭村", "rectified", D(2023, 12, 17), D(2023, 12, 20))
+    ]
+
+
+def test_rectified_without_a_date_keeps_the_first_reported_date(db_file, config, tmp_path):
+    header = ("隐患编号", "排查日期", "村（社区）", "单位名称", "隐患描述", "整改情况")
+    files = [
+        write_xlsx(
+            tmp_path / f"n_{day}.xlsx",
+            [("NP-1", "2023-12-06", "南坪村", "南坪商店", "线路老化", status)],
+            header=header,
+            report_line=f"填报日期：2023-12-{day}",
+        )  # fmt: skip
+        for day, status in ((10, "整改中"), (17, "已整改"), (24, "已整改"))
+    ]
+    load_files(files, db=db_file, config=config)
+    assert table(db_file, "SELECT rectified_date FROM tickets") == [(D(2023, 12, 17),)]
+    assert table(db_file, "SELECT count(*) FROM status_reports") == [(2,)]
+
+
+def test_rectification_ledger_points_by_number_and_closes(db_file, config, week1, tmp_path):
+    header = ("序号", "隐患编号", "整改完成时间", "复查人", "复查时间", "是否销号", "整改资金（元）")
+    rect = write_xlsx(tmp_path / "销号台账.xlsx", [(1, "DH-001", "2023-12-12", "王五", "2023-12-13", "是", 800),
+                                                 (2, "DH-999", "2023-12-12", "王五", "2023-12-13", "是", 0)],
+                      header=header, title="整改销号台账", report_line="填报日期：2023-12-14")  # fmt: skip
+    _, outcome = load_files([week1, rect], db=db_file, config=config)
+    assert table(
+        db_file,
+        "SELECT status, rectified_date, closed_date, reviewer, funds FROM tickets WHERE hazard_no='DH-001'",
+    ) == [("rectified", D(2023, 12, 12), D(2023, 12, 13), "王五", 800.0)]
+    assert [r.reason for r in outcome.rejected] == ["找不到对应的隐患（隐患编号 DH-999）"]
+    assert outcome.rows_updated == 1
+
+
+def test_rows_kept_aside_with_file_sheet_row_and_reason(db_file, config, tmp_path):
+    rows = [
+        (1, "QS-1", "2023-12-06", "清水村", "清水饭店", "餐饮企业", "其他", "无", "一般", "长期", "应急办", "未整改", None),
+        (2, "DH-7", None, "东河村", "东河饭店", "餐饮企业", "其他", "无", "一般", "长期", "应急办", "未整改", None),
+        (3, "DH-8", "2024-02-30", "东河村", "东河饭店", "餐饮企业", "其他", "无", "一般", "长期", "应急办", "未整改", None),
+        (4, "DH-9", "2023-12-06", "东河村", "东河饭店", "餐饮企业", "其他", "无", "一般", "长期", "应急办", "未整改", None),
+        (5, "DH-9", "2023-12-07", "东河村", "东河饭店", "餐饮企业", "其他", "无", "一般", "长期", "应急办", "未整改", None),
+    ]  # fmt: skip
+    path = write_xlsx(tmp_path / "bad.xlsx", rows, report_line="填报日期：2023-12-10", sheet="东河村")
+    (outcome,) = load_files([path], db=db_file, config=config)
+    assert outcome.rows_new == 1
+    kept = table(
+        db_file,
+        "SELECT file_name, sheet, row_number, reason, raw_values FROM rejected_rows ORDER BY row_number",
+    )
+    assert [(k[0], k[1], k[2]) for k in kept] == [("bad.xlsx", "东河村", r) for r in (4, 5, 6, 8)]
+    reasons = [k[3] for k in kept]
+    assert "清水村" in reasons[0] and "名单" in reasons[0]
+    assert "排查日期" in reasons[1]
+    assert "2024-02-30" in reasons[2] or "2024-2-30" in reasons[2]
+    assert "重复" in reasons[3]
+    assert "清水饭店" in json.loads(kept[0][4]).values()
+
+
+BAD_FILES = {
+    "text.xlsx": b"this is not a spreadsheet at all",
+    "empty.csv": b"",
+    "noheader.csv": "甲,乙,丙\n1,2,3\n".encode(),
+    "garbage.xls": bytes(range(256)) * 4,
+}
+
+
+@pytest.mark.parametrize("name", sorted(BAD_FILES))
+def test_unreadable_file_is_refused_and_the_store_unchanged(db_file, config, week1, tmp_path, name):
+    load_files([week1], db=db_file, config=config)
+    before = snapshot(db_file)
+    bad = tmp_path / name
+    bad.write_bytes(BAD_FILES[name])
+    (outcome,) = load_files([bad], db=db_file, config=config)
+    assert outcome.outcome == "refused" and outcome.reason
+    assert "Traceback" not in outcome.reason
+    assert snapshot(db_file) == before
+
+
+def test_failure_mid_write_rolls_back_the_whole_file(db_file, config, week1, week2, monkeypatch):
+    load_files([week1], db=db_file, config=config)
+    before = snapshot(db_file)
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(merge, "merge_rectifications", broken)
+    (outcome,) = load_files([week2], db=db_file, config=config)
+    assert outcome.outcome == "refused" and "disk full" in outcome.reason
+    assert snapshot(db_file) == before
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "gb18030"])
+def test_csv_encodings_load_the_same_tickets(db_file, config, tmp_path, encoding):
+    header = ("村（社区）", "发现时间", "单位名称", "隐患描述", "整改期限")
+    path = write_csv(tmp_path / "应急办联查.csv", [("北山村", "2023/12/9", "北山加油站", "消防器材过期", "2023年12月31日")],
+                     header=header, encoding=encoding)  # fmt: skip
+    (outcome,) = load_files([path], db=db_file, config=config, report_date=D(2023, 12, 10))
+    assert outcome.rows_new == 1
+    assert table(db_file, "SELECT village, unit, found_date, deadline FROM tickets") == [
+        ("北山村", "北山加油站", D(2023, 12, 9), D(2023, 12, 31))
+    ]
+    assert table(db_file, "SELECT village FROM import_villages") == [("北山村",)]
