@@ -24,7 +24,8 @@ browser:
 
 # Build the store from the bundled sample ledgers when none exists yet.
 store: $(STAMP)
-	@if [ ! -f $(DB) ]; then $(BIN)/python -m etl load --db $(DB) data/sample/*; fi
+	@if [ ! -f $(DB) ]; then \
+	  rm -f $(DB).building && $(BIN)/python -m etl load --db $(DB).building data/sample && mv $(DB).building $(DB); fi
 
 run: store
 	$(BIN)/streamlit run dashboard.py
