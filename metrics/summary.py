@@ -1,0 +1,67 @@
+"""The town's headline figures as of a date: one row of counts and rates."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import duckdb
+import pandas as pd
+
+from metrics._sql import (
+    CURRENT_IMPORT_IDS,
+    DUE_SOON_DAYS,
+    base_where,
+    core_counts,
+    count_where,
+    due_within,
+    late_by,
+    on_time_by,
+    query_df,
+    rate_sql,
+    rectified_by,
+)
+from metrics.filters import NO_FILTERS, Filters
+
+SUMMARY_COLUMNS = (
+    "found", "rectified", "rate", "open", "overdue", "closed", "rectified_on_time", "rectified_late",
+    "on_time_rate", "major_found", "major_rectified", "major_open", "major_rate", "general_found",
+    "general_rectified", "general_rate", "serious_found", "supervised_open", "due_soon",
+)  # fmt: skip
+
+
+def _summary_sql(where: str) -> str:
+    not_rectified = f"NOT {rectified_by('$1')}"
+    return f"""
+    SELECT found, rectified, {rate_sql("rectified", "found")} AS rate, found - rectified AS open,
+        overdue, closed, rectified_on_time, rectified_late,
+        {rate_sql("rectified_on_time", "rectified + overdue")} AS on_time_rate,
+        major_found, major_rectified, major_found - major_rectified AS major_open,
+        {rate_sql("major_rectified", "major_found")} AS major_rate,
+        found - major_found AS general_found, rectified - major_rectified AS general_rectified,
+        {rate_sql("rectified - major_rectified", "found - major_found")} AS general_rate,
+        serious_found, supervised_open, due_soon
+    FROM (
+        SELECT {core_counts("$1")},
+            {count_where(on_time_by("$1"))} AS rectified_on_time,
+            {count_where(late_by("$1"))} AS rectified_late,
+            {count_where("severity = 'serious'")} AS serious_found,
+            {count_where("county_supervised AND " + not_rectified)} AS supervised_open,
+            {count_where(not_rectified + " AND " + due_within("$1", DUE_SOON_DAYS))} AS due_soon
+        FROM tickets WHERE {where}
+    )"""  # noqa: S608 -- fragments built in this package; values are bound
+
+
+def summary(con: duckdb.DuckDBPyConnection, *, as_of: dt.date, filters: Filters = NO_FILTERS) -> pd.DataFrame:
+    """One row: found, rectified, rate, open, overdue, closed, on-time figures, 重大/一般 split, due soon.
+
+    general_* counts 一般 and 较大 together (the 一般/重大 split).
+    """
+    where, params = base_where(as_of, filters)
+    frame = query_df(con, _summary_sql(where), params)
+    return frame[list(SUMMARY_COLUMNS)]
+
+
+def rejected_row_count(con: duckdb.DuckDBPyConnection) -> int:
+    """Rows now kept aside: the rejected rows of each source's latest import."""
+    sql = f"SELECT count(*) FROM rejected_rows WHERE import_id IN ({CURRENT_IMPORT_IDS})"  # noqa: S608 -- constant SQL
+    return int(con.execute(sql).fetchall()[0][0])

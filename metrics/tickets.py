@@ -1,0 +1,161 @@
+"""Ticket lists as of a date: overdue, due soon, any state, and one ticket's reported history."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import duckdb
+import pandas as pd
+
+from firedash.glossary import STATUS_LABELS
+from metrics._sql import (
+    DUE_SOON_DAYS,
+    RECTIFIED_ON,
+    base_where,
+    closed_by,
+    due_within,
+    overdue_at,
+    query_df,
+    rectified_by,
+)
+from metrics.filters import NO_FILTERS, Filters
+
+# A ticket's state as of D, in the order that decides it (closed beats rectified beats overdue …).
+STATE_LABELS: dict[str, str] = {
+    "closed": "已销号",
+    "rectified": STATUS_LABELS["rectified"],
+    "overdue": "超期",
+    "in_progress": STATUS_LABELS["in_progress"],
+    "open": STATUS_LABELS["open"],
+}
+# ticket_list(state=...) -> which tickets: "open" holds every not-rectified one, "rectified" the closed too.
+LIST_STATES = ("all", "open", "overdue", "rectified", "closed")
+AGEING_BANDS = ((7, "1–7天"), (30, "8–30天"), (None, "30天以上"))
+
+_TICKET_COLUMNS = (
+    "ticket_id, hazard_no, village, unit, sector, category, description, severity, county_supervised, "
+    "office, responsible, found_date, deadline"
+)
+
+
+def _ageing_case(days: str) -> str:
+    whens = " ".join(f"WHEN {days} <= {limit} THEN '{band}'" for limit, band in AGEING_BANDS if limit)
+    return f"CASE {whens} ELSE '{AGEING_BANDS[-1][1]}' END"
+
+
+def overdue_tickets(
+    con: duckdb.DuckDBPyConnection,
+    *,
+    as_of: dt.date,
+    filters: Filters = NO_FILTERS,
+    limit: int | None = None,
+) -> pd.DataFrame:
+    """Tickets overdue at D, most days overdue first, with days_overdue = D − deadline and ageing_band."""
+    where, params = base_where(as_of, filters)
+    sql = f"""
+    SELECT {_TICKET_COLUMNS}, days_overdue, {_ageing_case("days_overdue")} AS ageing_band
+    FROM (SELECT *, CAST($1 AS DATE) - deadline AS days_overdue FROM tickets
+          WHERE {where} AND {overdue_at("$1")})
+    ORDER BY days_overdue DESC, found_date, ticket_id
+    LIMIT {params(limit)}"""  # noqa: S608 -- fragments built here; values are bound
+    return query_df(con, sql, params)
+
+
+def due_soon_tickets(
+    con: duckdb.DuckDBPyConnection,
+    *,
+    as_of: dt.date,
+    filters: Filters = NO_FILTERS,
+    days: int = DUE_SOON_DAYS,
+    limit: int | None = None,
+) -> pd.DataFrame:
+    """Tickets not rectified by D whose deadline falls from D to D + days; days_left = deadline − D."""
+    where, params = base_where(as_of, filters)
+    sql = f"""
+    SELECT {_TICKET_COLUMNS}, deadline - CAST($1 AS DATE) AS days_left
+    FROM tickets
+    WHERE {where} AND NOT {rectified_by("$1")} AND {due_within("$1", days)}
+    ORDER BY days_left, found_date, ticket_id
+    LIMIT {params(limit)}"""  # noqa: S608 -- fragments built here; values are bound
+    return query_df(con, sql, params)
+
+
+def _state_sql(reported: str) -> str:
+    """The state code of a ticket as of $1; `reported` is its last reported status up to D."""
+    return f"""CASE WHEN {closed_by("$1")} THEN 'closed'
+        WHEN {rectified_by("$1")} THEN 'rectified'
+        WHEN {overdue_at("$1")} THEN 'overdue'
+        WHEN {reported} = 'in_progress' THEN 'in_progress'
+        ELSE 'open' END"""
+
+
+_STATE_CONDITIONS = {
+    "all": "TRUE",
+    "open": f"NOT {rectified_by('$1')}",
+    "overdue": overdue_at("$1"),
+    "rectified": rectified_by("$1"),
+    "closed": closed_by("$1"),
+}
+
+
+def _state_condition(state: str) -> str:
+    if state not in _STATE_CONDITIONS:
+        raise ValueError(f"未知的整改状态筛选：{state}（可选：{'、'.join(LIST_STATES)}）")
+    return _STATE_CONDITIONS[state]
+
+
+def ticket_list(
+    con: duckdb.DuckDBPyConnection,
+    *,
+    as_of: dt.date,
+    filters: Filters = NO_FILTERS,
+    state: str = "all",
+    limit: int | None = None,
+) -> pd.DataFrame:
+    """Tickets found by D in one state (all|open|overdue|rectified|closed), newest found first.
+
+    `state` is each ticket's state as of D (code) and `state_label` its label (未整改/整改中/超期/
+    已整改/已销号); 整改中 comes from the last status reported up to D. Dates after D are blanked,
+    so a past D shows the ticket as it stood then.
+    """
+    where, params = base_where(as_of, filters)
+    sql = f"""
+    WITH page AS (
+        SELECT * FROM tickets WHERE {where} AND {_state_condition(state)}
+        ORDER BY found_date DESC, ticket_id LIMIT {params(limit)}
+    ),
+    reported AS (
+        SELECT ticket_id, arg_max(status, report_date) AS status FROM status_reports
+        WHERE report_date <= $1 AND ticket_id IN (SELECT ticket_id FROM page) GROUP BY ticket_id
+    )
+    SELECT page.ticket_id, hazard_no, village, unit, address, sector, category, description, severity,
+        county_supervised, measures, found_date, deadline, office, responsible, phone, method,
+        CASE WHEN {RECTIFIED_ON} <= $1 THEN {RECTIFIED_ON} END AS rectified_date,
+        CASE WHEN closed_date <= $1 THEN closed_date END AS closed_date,
+        CASE WHEN {overdue_at("$1")} THEN CAST($1 AS DATE) - deadline END AS days_overdue,
+        {_state_sql("coalesce(reported.status, page.status)")} AS state
+    FROM page LEFT JOIN reported USING (ticket_id)
+    ORDER BY found_date DESC, ticket_id"""  # noqa: S608 -- fragments built here; values are bound
+    frame = query_df(con, sql, params)
+    frame["state_label"] = frame["state"].map(STATE_LABELS)
+    return frame
+
+
+def ticket_count(
+    con: duckdb.DuckDBPyConnection, *, as_of: dt.date, filters: Filters = NO_FILTERS, state: str = "all"
+) -> int:
+    """How many tickets ticket_list would list without a limit."""
+    where, params = base_where(as_of, filters)
+    sql = f"SELECT count(*) FROM tickets WHERE {where} AND {_state_condition(state)}"  # noqa: S608
+    return int(con.execute(sql, params.values).fetchall()[0][0])
+
+
+def ticket_history(con: duckdb.DuckDBPyConnection, ticket_id: str) -> pd.DataFrame:
+    """Every status a ticket was reported in, oldest first, with the file and row that reported it."""
+    sql = """
+    SELECT report_date, status, rectified_date, closed_date, source_file, sheet, row_number, import_id
+    FROM status_reports WHERE ticket_id = ?
+    ORDER BY report_date, import_id, row_number"""
+    frame = query_df(con, sql, [ticket_id])
+    frame.insert(2, "status_label", frame["status"].map(STATUS_LABELS))
+    return frame

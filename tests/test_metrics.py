@@ -1,0 +1,450 @@
+"""Metrics against a small hand-computed town stored in a real DuckDB file."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from firedash.store import connect
+
+D = dt.date(2024, 1, 15)  # the as-of date most tests use: a Monday, 第12周 (week 12 runs 01-15 … 01-21)
+
+
+def day(text: str) -> dt.date | None:
+    return dt.date.fromisoformat(text) if text else None
+
+
+# id, village, sector, category, office, severity, supervised, found, deadline, rectified, closed, status
+TICKETS = [
+    ("T01", "东河村", "商场", "电气线路", "应急办", "general", False, "2023-11-10", "2023-11-20", "2023-11-15", "2023-11-20", "rectified"),
+    ("T02", "东河村", "宾馆", "燃气管道/用气", "平安办", "major", True, "2023-12-01", "2023-12-31", "2024-01-10", "", "rectified"),
+    ("T03", "东河村", "商场", "电气线路", "应急办", "general", False, "2024-01-02", "2024-01-08", "", "", "open"),
+    ("T04", "东河村", "厂房", "消防设施器材", "应急办", "serious", False, "2024-01-03", "2024-01-07", "", "", "in_progress"),
+    ("T05", "西岭村", "厂房", "消防设施器材", "村建环保办", "general", False, "2023-12-10", "2023-12-16", "", "", "open"),
+    ("T06", "西岭村", "商场", "电气线路", "村建环保办", "major", True, "2023-12-10", "2023-12-15", "", "", "open"),
+    ("T07", "西岭村", "宾馆", "电气线路", "平安办", "general", False, "2024-01-05", "", "", "", "open"),
+    ("T08", "西岭村", "商场", "其他", "平安办", "general", False, "2024-01-06", "2024-01-15", "", "", "open"),
+    ("T09", "南坪村", "餐饮企业", "电气线路", "水利办", "general", False, "2024-01-10", "2024-01-22", "", "", "open"),
+    ("T10", "南坪村", "餐饮企业", "电气线路", "水利办", "general", False, "2024-01-10", "2024-01-23", "", "", "open"),
+    ("T11", "南坪村", "商场", "电气线路", "应急办", "general", False, "2024-01-20", "2024-01-25", "", "", "open"),
+    ("T12", "南坪村", "宾馆", "防火分隔", "民政社", "general", False, "2023-11-20", "", "", "2023-12-20", "rectified"),
+    ("T13", "南坪村", "宾馆", "防火分隔", None, "general", False, "2023-11-20", "2023-12-01", "2023-11-28", "", "rectified"),
+    ("T14", "东河村", "厂房", "电气线路", "应急办", "general", False, "2023-12-20", "2024-01-31", "2024-01-18", "", "rectified"),
+    ("T15", "东河村", "商场", "电气线路", "应急办", "general", False, "2023-11-12", "2023-11-30", "2023-11-25", "2024-01-20", "rectified"),
+]  # fmt: skip
+# What each ticket shows (as of D = 2024-01-15):
+#  T01 rectified on time, closed.   T02 rectified late (after its deadline), major, supervised, not closed.
+#  T03 overdue 7 days (1–7天).      T04 overdue 8 days (8–30天), 较大 (serious), reported 整改中.
+#  T05 overdue 30 days (8–30天).    T06 overdue 31 days (30天以上), major, supervised and open.
+#  T07 no deadline: never overdue.  T08 deadline == D: not overdue, due soon.
+#  T09 deadline D+7: due soon.      T10 deadline D+8: not due soon.       T11 found after D: excluded.
+#  T12 已销号 with no rectified date: rectified and closed on 12-20, no deadline (on time).
+#  T13 rectified on time, never struck off, no office.   T14 rectified after D (01-18): open at D.
+#  T15 rectified 11-25 on time, struck off after D (01-20): not closed at D.
+
+# import_id, source_key, report_date, villages, rejected rows
+IMPORTS = [
+    (1, "东河村台账", "2024-01-07", ("东河村", "南坪村"), 2),
+    (2, "东河村台账", "2024-01-14", ("东河村",), 1),  # supersedes import 1
+    (3, "西岭村台账", "2024-01-14", ("西岭村",), 1),
+]
+
+# ticket_id, import_id, report_date, status
+STATUS_REPORTS = [
+    ("T04", 1, "2024-01-07", "open"),
+    ("T04", 2, "2024-01-14", "in_progress"),
+    ("T02", 1, "2024-01-07", "open"),
+    ("T02", 2, "2024-01-14", "rectified"),
+]
+
+
+def _ticket_row(values: tuple, columns: list[str], required: set[str]) -> list[object]:
+    tid, village, sector, category, office, severity, supervised, found, deadline, rect, closed, status = (
+        values
+    )
+    row = {
+        "ticket_id": tid, "hazard_no": f"H-{tid}", "village": village, "unit": f"{village}{tid}单位",
+        "sector": sector, "category": category, "description": f"隐患{tid}", "severity": severity,
+        "county_supervised": supervised, "found_date": day(found), "deadline": day(deadline),
+        "office": office, "responsible": "张三", "status": status, "rectified_date": day(rect),
+        "closed_date": day(closed), "first_import_id": 1, "last_import_id": 2,
+    }  # fmt: skip
+    # Columns other parts add later (NOT NULL, e.g. a matching key) get a placeholder.
+    return [row.get(c, f"{tid}-{c}" if c in required else None) for c in columns]
+
+
+def insert_tickets(con, tickets: list[tuple]) -> None:
+    info = con.execute("PRAGMA table_info('tickets')").fetchall()
+    columns = [r[1] for r in info]
+    required = {r[1] for r in info if r[3]}
+    marks = ", ".join("?" for _ in columns)
+    rows = [_ticket_row(t, columns, required) for t in tickets]
+    con.executemany(f"INSERT INTO tickets ({', '.join(columns)}) VALUES ({marks})", rows)  # noqa: S608
+
+
+def insert_imports(con) -> None:
+    for import_id, source, report_date, villages, rejected in IMPORTS:
+        con.execute(
+            "INSERT INTO imports VALUES (?, ?, ?, 'x', ?, ?, 'combined', 1, 10, 5, 0, 0, ?)",
+            [import_id, f"{source}{report_date}.xlsx", source,
+             dt.datetime.fromisoformat(report_date) + dt.timedelta(hours=9), day(report_date), rejected],
+        )  # fmt: skip
+        for village in villages:
+            con.execute("INSERT INTO import_villages VALUES (?, ?)", [import_id, village])
+        for n in range(rejected):
+            con.execute(
+                "INSERT INTO rejected_rows VALUES (?, ?, 'Sheet1', ?, ?, '缺少排查日期', '{}')",
+                [import_id, f"{source}{report_date}.xlsx", n + 5, villages[0]],
+            )
+    for tid, import_id, report_date, status in STATUS_REPORTS:
+        con.execute(
+            "INSERT INTO status_reports VALUES (?, ?, ?, ?, NULL, NULL, 'f.xlsx', 'Sheet1', 3)",
+            [tid, import_id, day(report_date), status],
+        )
+
+
+def build_town(path: Path) -> Path:
+    con = connect(path)
+    insert_tickets(con, TICKETS)
+    insert_imports(con)
+    con.close()
+    return path
+
+
+@pytest.fixture(scope="module")
+def town_db(tmp_path_factory) -> Path:
+    return build_town(tmp_path_factory.mktemp("town") / "town.duckdb")
+
+
+@pytest.fixture
+def con(town_db: Path):
+    connection = connect(town_db, read_only=True)
+    yield connection
+    connection.close()
+
+
+VILLAGES = ("东河村", "西岭村", "南坪村", "北山村")
+
+
+def one(frame: pd.DataFrame) -> dict:
+    assert len(frame) == 1
+    return frame.iloc[0].to_dict()
+
+
+def is_missing(value: object) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA
+
+
+# ---------------------------------------------------------------- filters
+
+
+def test_filters_sql_binds_values_and_skips_empty_fields():
+    from metrics.filters import NO_FILTERS, Filters, Params, filter_sql
+
+    assert filter_sql(NO_FILTERS) == ("TRUE", [])
+    condition, values = filter_sql(Filters(villages=["东河村", "西岭村"], severities=("major",)), Params("d"))
+    assert condition == "village IN ($2, $3) AND severity IN ($4)"
+    assert values == ["d", "东河村", "西岭村", "major"]
+    assert hash(Filters(villages=["东河村"])) == hash(Filters(villages=("东河村",)))
+
+
+def test_filter_values_are_never_pasted_into_sql(con):
+    from metrics.filters import Filters
+    from metrics.summary import summary
+
+    hostile = Filters(villages=("东河村' OR '1'='1",))
+    assert one(summary(con, as_of=D, filters=hostile))["found"] == 0
+
+
+# ---------------------------------------------------------------- summary
+
+SUMMARY_AT_D = {
+    "found": 14, "rectified": 5, "open": 9, "overdue": 4, "closed": 2, "rectified_on_time": 4,
+    "rectified_late": 1, "major_found": 2, "major_rectified": 1, "major_open": 1, "general_found": 12,
+    "general_rectified": 4, "serious_found": 1, "supervised_open": 1, "due_soon": 2,
+}  # fmt: skip
+
+
+def test_summary_counts_as_of_d(con):
+    from metrics.summary import summary
+
+    row = one(summary(con, as_of=D))
+    assert {k: row[k] for k in SUMMARY_AT_D} == SUMMARY_AT_D
+    assert row["rate"] == pytest.approx(5 / 14)
+    # On time over rectified + overdue: the five tickets not yet due (T07–T10, T14) stay out.
+    assert row["on_time_rate"] == pytest.approx(4 / 9)
+    assert row["major_rate"] == pytest.approx(0.5)
+    assert row["general_rate"] == pytest.approx(4 / 12)
+
+
+@pytest.mark.parametrize(
+    ("as_of", "found", "rectified", "overdue", "closed"),
+    [
+        # T01, T12, T13, T15 found; T12's 销号 comes only on 12-20; nothing overdue (T12 has no deadline).
+        (dt.date(2023, 11, 30), 4, 3, 0, 1),
+        # 12-20: T12 struck off without a rectified date counts as rectified that day; T05, T06 overdue.
+        (dt.date(2023, 12, 20), 8, 4, 2, 2),
+        # 01-01: T02's deadline 12-31 has passed unrectified.
+        (dt.date(2024, 1, 1), 8, 4, 3, 2),
+        # 01-21: T11 found, T14 rectified 01-18, T15 struck off 01-20, T08's deadline 01-15 passed.
+        (dt.date(2024, 1, 21), 15, 6, 5, 3),
+    ],
+)
+def test_summary_on_past_and_later_dates(con, as_of, found, rectified, overdue, closed):
+    from metrics.summary import summary
+
+    row = one(summary(con, as_of=as_of))
+    assert (row["found"], row["rectified"], row["overdue"], row["closed"]) == (
+        found,
+        rectified,
+        overdue,
+        closed,
+    )
+    assert row["open"] == found - rectified
+
+
+def test_summary_with_nothing_found_has_no_rate(con):
+    from metrics.summary import summary
+
+    row = one(summary(con, as_of=dt.date(2023, 11, 5)))
+    assert row["found"] == 0
+    assert is_missing(row["rate"]) and is_missing(row["on_time_rate"])
+
+
+@pytest.mark.parametrize(
+    ("filters", "found", "rectified", "overdue"),
+    [
+        ({"villages": ("西岭村",), "severities": ("major",)}, 1, 0, 1),  # T06
+        ({"offices": ("应急办",)}, 5, 2, 2),  # T01 T03 T04 T14 T15 (T11 found after D)
+        ({"sectors": ("宾馆", "餐饮企业")}, 6, 3, 0),  # T02 T07 T09 T10 T12 T13
+        ({"severities": ("general", "serious")}, 12, 4, 3),
+    ],
+)
+def test_summary_with_filters(con, filters, found, rectified, overdue):
+    from metrics.filters import Filters
+    from metrics.summary import summary
+
+    row = one(summary(con, as_of=D, filters=Filters(**filters)))
+    assert (row["found"], row["rectified"], row["overdue"]) == (found, rectified, overdue)
+
+
+def test_rejected_row_count_ignores_superseded_imports(con):
+    from metrics.summary import rejected_row_count
+
+    # Import 1 (2 rows) is superseded by import 2 of the same source: 1 + 1 rows are current.
+    assert rejected_row_count(con) == 2
+
+
+# ---------------------------------------------------------------- breakdowns
+
+
+def test_rates_by_village_lists_every_key_in_order(con):
+    from metrics.breakdowns import rates_by_village
+
+    frame = rates_by_village(con, as_of=D, villages=VILLAGES)
+    assert list(frame.columns) == [
+        "village", "found", "rectified", "rate", "open", "overdue", "closed", "major_found", "major_rectified",
+    ]  # fmt: skip
+    assert frame["village"].tolist() == list(VILLAGES)
+    assert frame["found"].tolist() == [6, 4, 4, 0]
+    assert frame["rectified"].tolist() == [3, 0, 2, 0]
+    assert frame["overdue"].tolist() == [2, 2, 0, 0]
+    assert frame["closed"].tolist() == [1, 0, 1, 0]
+    assert frame["rate"].iloc[1] == 0.0  # nothing rectified is 0%, not undefined
+    assert is_missing(frame["rate"].iloc[3])  # 北山村: nothing found
+
+
+@pytest.mark.parametrize("dimension", ["village", "sector", "category", "office", "severity"])
+def test_every_breakdown_adds_up_to_the_total(con, dimension):
+    from metrics.breakdowns import rates_by
+    from metrics.summary import summary
+
+    total = one(summary(con, as_of=D))
+    frame = rates_by(con, dimension, as_of=D)
+    for column in ("found", "rectified", "open", "overdue", "closed", "major_found", "major_rectified"):
+        assert frame[column].sum() == total[column], column
+
+
+def test_rates_by_keeps_values_outside_the_keys_after_them(con):
+    from metrics.breakdowns import rates_by
+
+    frame = rates_by(con, "office", as_of=D, keys=["水利办", "民政社", "无此办"])
+    assert frame["office"].tolist()[:3] == ["水利办", "民政社", "无此办"]
+    assert frame["found"].tolist()[:3] == [2, 1, 0]
+    # T13 has no office: its own row keeps the sum whole.
+    assert set(frame["office"].tolist()[3:]) == {"应急办", "平安办", "村建环保办", "未填写"}
+    assert frame["found"].sum() == 14
+
+
+def test_rates_by_rejects_an_unknown_dimension(con):
+    from metrics.breakdowns import rates_by
+
+    with pytest.raises(ValueError, match="未知的分组维度"):
+        rates_by(con, "village; DROP TABLE tickets", as_of=D)
+
+
+def test_rates_by_sector_with_filter(con):
+    from metrics.breakdowns import rates_by_sector
+    from metrics.filters import Filters
+
+    frame = rates_by_sector(
+        con, as_of=D, filters=Filters(villages=("东河村",)), sectors=("商场", "厂房", "宾馆")
+    )
+    assert frame.set_index("sector")["found"].to_dict() == {"商场": 3, "厂房": 2, "宾馆": 1}
+    assert frame.set_index("sector")["rectified"].to_dict() == {"商场": 2, "厂房": 0, "宾馆": 1}
+
+
+def test_rates_by_phase_puts_each_ticket_in_the_phase_of_its_found_date(con, config):
+    from metrics.breakdowns import rates_by_phase
+
+    frame = rates_by_phase(con, as_of=D, campaign=config.campaign)
+    assert frame["phase"].tolist() == ["部署发动", "组织实施", "总结提升"]
+    # 部署发动 (… 12-05): T01 T02 T12 T13 T15, all rectified by D.
+    assert frame["found"].tolist() == [5, 9, 0]
+    assert frame["rectified"].tolist() == [5, 0, 0]
+    assert is_missing(frame["rate"].iloc[2])
+
+
+def test_rates_by_phase_clamps_dates_outside_the_phases(tmp_path, config):
+    from metrics.breakdowns import rates_by_phase
+
+    early = ("E1", "东河村", "商场", "电气线路", "应急办", "general", False, "2023-10-20", "", "", "", "open")
+    late = ("L1", "东河村", "商场", "电气线路", "应急办", "general", False, "2024-04-05", "", "", "", "open")
+    db = connect(tmp_path / "edge.duckdb")
+    insert_tickets(db, [early, late])
+    frame = rates_by_phase(db, as_of=dt.date(2024, 4, 30), campaign=config.campaign)
+    assert frame["found"].tolist() == [1, 0, 1]
+
+
+def test_rates_by_category_severity_splits_general_and_major(con):
+    from metrics.breakdowns import rates_by_category_severity
+
+    frame = rates_by_category_severity(con, as_of=D).set_index(["category", "severity_group"])
+    assert frame.loc[("电气线路", "一般"), "found"] == 7
+    assert frame.loc[("电气线路", "重大"), "found"] == 1  # T06
+    assert frame.loc[("消防设施器材", "一般"), "found"] == 2  # T04 is 较大: counted with 一般
+    assert frame.loc[("燃气管道/用气", "重大"), "rate"] == 1.0
+    assert frame["found"].sum() == 14 and frame["open"].sum() == 9
+
+
+def test_open_by_village_sector_long_form(con):
+    from metrics.breakdowns import open_by_village_sector
+
+    frame = open_by_village_sector(con, as_of=D).set_index(["village", "sector"])["open"]
+    assert frame[("西岭村", "商场")] == 2  # T06, T08
+    assert frame[("东河村", "宾馆")] == 0  # T02 rectified
+    assert frame.sum() == 9
+
+
+# ---------------------------------------------------------------- ranking
+
+
+def test_rank_by_rate_orders_by_rate_then_found_and_lists_small_ones_apart():
+    from metrics.ranking import rank_by_rate, red_black_lists
+
+    frame = pd.DataFrame(
+        {
+            "village": ["甲", "乙", "丙", "丁", "戊", "己"],
+            "found": [4, 6, 2, 4, 0, 5],
+            "rate": [0.5, 0.5, 1.0, 0.5, None, 0.95],
+        }
+    )
+    ranked, unranked = rank_by_rate(frame, key="village", min_tickets=3)
+    assert ranked["village"].tolist() == ["己", "乙", "甲", "丁"]
+    assert ranked["rank"].tolist() == [1, 2, 3, 3]  # 甲 and 丁 tie in rate and found
+    assert unranked["village"].tolist() == ["丙", "戊"]  # 100% over 2 tickets is not ranked
+    red, black = red_black_lists(ranked, red_rate=0.9, black_rate=0.6)
+    assert red["village"].tolist() == ["己"]
+    assert black["village"].tolist() == ["乙", "甲", "丁"]
+
+
+def test_rank_by_rate_on_village_rates(con):
+    from metrics.breakdowns import rates_by_village
+    from metrics.ranking import rank_by_rate
+
+    ranked, unranked = rank_by_rate(
+        rates_by_village(con, as_of=D, villages=VILLAGES), key="village", min_tickets=3
+    )
+    assert ranked[["village", "rank"]].values.tolist() == [["东河村", 1], ["南坪村", 2], ["西岭村", 3]]
+    assert unranked["village"].tolist() == ["北山村"]
+
+
+# ---------------------------------------------------------------- ticket lists
+
+
+def test_overdue_tickets_days_and_ageing_bands_at_the_edges(con):
+    from metrics.tickets import overdue_tickets
+
+    frame = overdue_tickets(con, as_of=D)
+    assert frame["ticket_id"].tolist() == ["T06", "T05", "T04", "T03"]
+    assert frame["days_overdue"].tolist() == [31, 30, 8, 7]
+    assert frame["ageing_band"].tolist() == ["30天以上", "8–30天", "8–30天", "1–7天"]
+    assert overdue_tickets(con, as_of=D, limit=2)["ticket_id"].tolist() == ["T06", "T05"]
+
+
+def test_due_soon_tickets_include_both_ends(con):
+    from metrics.tickets import due_soon_tickets
+
+    frame = due_soon_tickets(con, as_of=D)
+    assert frame[["ticket_id", "days_left"]].values.tolist() == [["T08", 0], ["T09", 7]]
+    assert due_soon_tickets(con, as_of=D, days=8)["ticket_id"].tolist() == ["T08", "T09", "T10"]
+
+
+@pytest.mark.parametrize(
+    ("state", "ids"),
+    [
+        ("open", {"T03", "T04", "T05", "T06", "T07", "T08", "T09", "T10", "T14"}),
+        ("overdue", {"T03", "T04", "T05", "T06"}),
+        ("rectified", {"T01", "T02", "T12", "T13", "T15"}),
+        ("closed", {"T01", "T12"}),
+    ],
+)
+def test_ticket_list_by_state(con, state, ids):
+    from metrics.tickets import ticket_count, ticket_list
+
+    frame = ticket_list(con, as_of=D, state=state)
+    assert set(frame["ticket_id"]) == ids
+    assert ticket_count(con, as_of=D, state=state) == len(ids)
+
+
+def test_ticket_list_states_as_of_d(con):
+    from metrics.tickets import ticket_list
+
+    frame = ticket_list(con, as_of=D).set_index("ticket_id")
+    assert len(frame) == 14 and "T11" not in frame.index
+    assert frame.loc["T01", "state_label"] == "已销号"
+    assert frame.loc["T15", "state_label"] == "已整改"  # struck off only after D
+    assert frame.loc["T05", "state_label"] == "超期"
+    assert frame.loc["T07", "state_label"] == "未整改"
+    assert pd.isna(frame.loc["T14", "rectified_date"])  # rectified 01-18, after D
+
+
+def test_ticket_list_takes_in_progress_from_the_reports_up_to_d(con):
+    from metrics.tickets import ticket_list
+
+    # T04 is reported 未整改 on 01-07 and 整改中 on 01-14; on 01-06 its deadline is still ahead.
+    early = ticket_list(con, as_of=dt.date(2024, 1, 6)).set_index("ticket_id")
+    assert early.loc["T04", "state_label"] == "整改中"  # no report yet: current status
+    on_7th = ticket_list(con, as_of=dt.date(2024, 1, 7)).set_index("ticket_id")
+    assert on_7th.loc["T04", "state_label"] == "未整改"  # as reported on 01-07; deadline == D is not overdue
+    on_10th = ticket_list(con, as_of=dt.date(2024, 1, 10)).set_index("ticket_id")
+    assert on_10th.loc["T04", "state_label"] == "超期"
+
+
+def test_ticket_list_rejects_an_unknown_state(con):
+    from metrics.tickets import ticket_list
+
+    with pytest.raises(ValueError, match="未知的整改状态"):
+        ticket_list(con, as_of=D, state="done")
+
+
+def test_ticket_history_is_ordered(con):
+    from metrics.tickets import ticket_history
+
+    frame = ticket_history(con, "T04")
+    assert frame["status_label"].tolist() == ["未整改", "整改中"]
+    assert ticket_history(con, "T99").empty
