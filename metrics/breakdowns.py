@@ -112,8 +112,8 @@ def rates_by_phase(
     frame = _rates_grouped(con, _phase_case(campaign, params), where, params).rename(columns={"key": "phase"})
     phases = sorted(campaign.phases, key=lambda p: p.start)
     out = complete_keys(frame, "phase", [p.name for p in phases])
-    out.insert(1, "phase_start", pd.to_datetime([p.start for p in phases]))
-    out.insert(2, "phase_end", pd.to_datetime([p.end for p in phases]))
+    out.insert(1, "phase_start", pd.to_datetime([p.start for p in phases]).astype("datetime64[us]"))
+    out.insert(2, "phase_end", pd.to_datetime([p.end for p in phases]).astype("datetime64[us]"))
     return out
 
 

@@ -448,3 +448,208 @@ def test_ticket_history_is_ordered(con):
     frame = ticket_history(con, "T04")
     assert frame["status_label"].tolist() == ["未整改", "整改中"]
     assert ticket_history(con, "T99").empty
+
+
+# ---------------------------------------------------------------- trend
+
+
+def test_weekly_trend_on_hand_checked_weeks(con, config):
+    from metrics.trend import weekly_trend
+
+    frame = weekly_trend(con, as_of=D, campaign=config.campaign)
+    assert frame["week_no"].tolist() == list(range(1, 13))
+    week = frame.set_index("week_no")
+    # 第10周 (01-01 … 01-07): T03 T04 T07 T08 found; T02 overdue since 01-01 joins T05 and T06.
+    assert week.loc[10, ["new_found", "new_rectified", "cum_found", "cum_rectified", "overdue"]].tolist() == [
+        4, 0, 12, 4, 3,
+    ]  # fmt: skip
+    # 第11周 (01-08 … 01-14): T09 T10 found, T02 rectified (leaves overdue), T03 T04 become overdue.
+    assert week.loc[11, ["new_found", "new_rectified", "cum_found", "cum_rectified", "overdue"]].tolist() == [
+        2, 1, 14, 5, 4,
+    ]  # fmt: skip
+    assert week.loc[11, "rate"] == pytest.approx(5 / 14)
+    assert week.loc[11, "week_start"] == pd.Timestamp("2024-01-08")
+    assert week.loc[11, "week_end"] == pd.Timestamp("2024-01-14")
+    # T01 is struck off on 11-20 (第4周), T12 on 12-20 (第8周).
+    assert week.loc[4, "new_closed"] == 1 and week.loc[8, "new_closed"] == 1
+    assert frame["new_found"].sum() == frame["cum_found"].iloc[-1] == 14
+
+
+def test_weekly_trend_matches_summary_at_every_week_end(con, config):
+    from metrics.summary import summary
+    from metrics.trend import weekly_trend
+
+    as_of = dt.date(2024, 1, 17)  # mid-week: the last week stands on as_of
+    for row in weekly_trend(con, as_of=as_of, campaign=config.campaign).itertuples():
+        cut = min(row.week_end.date(), as_of)
+        expected = one(summary(con, as_of=cut))
+        got = (row.cum_found, row.cum_rectified, row.cum_closed, row.overdue)
+        assert got == (expected["found"], expected["rectified"], expected["closed"], expected["overdue"]), cut
+
+
+def test_daily_cumulative_matches_summary_every_day(con, config):
+    from metrics.summary import summary
+    from metrics.trend import daily_cumulative
+
+    frame = daily_cumulative(con, as_of=dt.date(2024, 1, 21), campaign=config.campaign)
+    assert frame["date"].iloc[0] == pd.Timestamp("2023-11-01") and len(frame) == 82
+    for row in frame.itertuples():
+        expected = one(summary(con, as_of=row.date.date()))
+        assert (row.cum_found, row.cum_rectified) == (expected["found"], expected["rectified"]), row.date
+
+
+def test_trend_folds_tickets_found_before_the_campaign_into_its_first_week(tmp_path, config):
+    from metrics.trend import daily_cumulative, weekly_trend
+
+    early = (
+        "E1",
+        "东河村",
+        "商场",
+        "电气线路",
+        "应急办",
+        "general",
+        False,
+        "2023-10-10",
+        "2023-10-20",
+        "",
+        "",
+        "open",
+    )
+    db = connect(tmp_path / "early.duckdb")
+    insert_tickets(db, [early])
+    frame = weekly_trend(db, as_of=dt.date(2023, 11, 8), campaign=config.campaign)
+    assert frame["new_found"].tolist() == [1, 0]
+    assert frame["overdue"].tolist() == [1, 1]
+    assert daily_cumulative(db, as_of=dt.date(2023, 11, 2), campaign=config.campaign)[
+        "cum_found"
+    ].tolist() == [1, 1]
+
+
+def test_trend_before_the_campaign_is_empty(con, config):
+    from metrics.trend import weekly_trend
+
+    assert weekly_trend(con, as_of=dt.date(2023, 10, 1), campaign=config.campaign).empty
+
+
+def test_weekly_trend_with_filters(con, config):
+    from metrics.filters import Filters
+    from metrics.trend import weekly_trend
+
+    frame = weekly_trend(con, as_of=D, campaign=config.campaign, filters=Filters(villages=("西岭村",)))
+    assert frame["cum_found"].iloc[-1] == 4 and frame["overdue"].iloc[-1] == 2
+
+
+# ---------------------------------------------------------------- weekly review
+
+
+def test_week_bounds(config):
+    from metrics.weekly import week_bounds
+
+    assert week_bounds(config.campaign, 1) == (dt.date(2023, 10, 30), dt.date(2023, 11, 5))
+    assert week_bounds(config.campaign, 11) == (dt.date(2024, 1, 8), dt.date(2024, 1, 14))
+
+
+def test_week_comparison_this_week_and_last(con, config):
+    from metrics.weekly import week_comparison
+
+    frame = week_comparison(con, week_no=11, campaign=config.campaign).set_index("week")
+    assert frame.index.tolist() == ["本周", "上周"]
+    this, last = frame.loc["本周"], frame.loc["上周"]
+    assert (this["found"], this["rectified"], this["new_found"], this["new_rectified"]) == (14, 5, 2, 1)
+    # Overdue goes from 3 to 4, but two tickets are new to it (T03, T04) while T02 left it.
+    assert this["newly_overdue"] == 2 and this["newly_closed"] == 0
+    assert this["rate_change_pp"] == pytest.approx((5 / 14 - 4 / 12) * 100)
+    assert (last["found"], last["rectified"], last["newly_overdue"]) == (12, 4, 1)  # T02 from 01-01
+    assert last["rate_change_pp"] == pytest.approx((4 / 12 - 4 / 8) * 100)
+
+
+def test_week_comparison_of_a_running_week_stops_at_as_of(con, config):
+    from metrics.weekly import week_comparison
+
+    whole = week_comparison(con, week_no=12, campaign=config.campaign).iloc[0]
+    assert (whole["new_found"], whole["new_rectified"], whole["newly_closed"], whole["newly_overdue"]) == (
+        1,
+        1,
+        1,
+        1,
+    )
+    running = week_comparison(con, week_no=12, campaign=config.campaign, as_of=D).iloc[0]
+    assert (running["new_found"], running["newly_closed"], running["rate_change_pp"]) == (0, 0, 0.0)
+
+
+def test_village_week_ranking_moves(con, config):
+    from metrics.weekly import village_week_ranking
+
+    frame = village_week_ranking(
+        con, week_no=11, campaign=config.campaign, villages=VILLAGES, min_tickets=3
+    ).set_index("village")
+    assert frame.index.tolist() == ["东河村", "南坪村", "西岭村", "北山村"]
+    assert frame["rank"].tolist()[:3] == [1, 2, 3] and pd.isna(frame.loc["北山村", "rank"])
+    assert frame.loc["东河村", "rate_last_week"] == pytest.approx(2 / 6)
+    assert frame.loc["东河村", "rate_change_pp"] == pytest.approx((0.5 - 2 / 6) * 100)
+    assert frame.loc["西岭村", "rank_last_week"] == 2 and frame.loc["西岭村", "rank_move"] == -1
+    assert frame.loc["东河村", "rank_move"] == 0
+    # 南坪村 had 2 tickets last week: under min_tickets, so no rank to move from.
+    assert pd.isna(frame.loc["南坪村", "rank_last_week"]) and pd.isna(frame.loc["南坪村", "rank_move"])
+
+
+# ---------------------------------------------------------------- quality
+
+
+def test_imports_log_newest_first_with_superseded(con):
+    from metrics.quality import imports_log, latest_import
+
+    log = imports_log(con)
+    assert log["import_id"].tolist() == [3, 2, 1]
+    assert log["superseded"].tolist() == [False, False, True]
+    assert latest_import(con)["import_id"].tolist() == [3]
+
+
+def test_latest_import_of_an_empty_store(db_file):
+    from metrics.quality import latest_import
+
+    db = connect(db_file, read_only=True)
+    assert latest_import(db).empty
+
+
+@pytest.mark.parametrize(
+    ("current_only", "villages", "expected"),
+    [
+        (True, (), [(3, 5), (2, 5)]),
+        (False, (), [(3, 5), (2, 5), (1, 5), (1, 6)]),
+        (False, ("东河村",), [(2, 5), (1, 5), (1, 6)]),
+        (True, ("南坪村",), []),
+    ],
+)
+def test_rejected_rows(con, current_only, villages, expected):
+    from metrics.quality import rejected_rows
+
+    frame = rejected_rows(con, current_only=current_only, villages=villages)
+    assert list(zip(frame["import_id"], frame["row_number"], strict=True)) == expected
+    assert {"file_name", "sheet", "row_number", "village", "reason", "raw_values", "imported_at"} <= set(
+        frame
+    )
+
+
+@pytest.mark.parametrize(
+    ("as_of", "missing"),
+    [
+        (D, ["南坪村", "北山村"]),  # week 01-08 … 01-14: imports 2 (东河村) and 3 (西岭村)
+        (dt.date(2024, 1, 10), ["西岭村", "北山村"]),  # newest report by then: 01-07 (东河村, 南坪村)
+        (dt.date(2024, 1, 1), list(VILLAGES)),  # nothing reported yet
+    ],
+)
+def test_villages_without_ledger(con, as_of, missing):
+    from metrics.quality import villages_without_ledger
+
+    frame = villages_without_ledger(con, villages=VILLAGES, as_of=as_of)
+    assert frame["village"].tolist() == missing
+
+
+def test_villages_without_ledger_gives_the_last_report(con):
+    from metrics.quality import villages_without_ledger
+
+    frame = villages_without_ledger(con, villages=VILLAGES, as_of=D).set_index("village")
+    assert frame.loc["南坪村", "last_report_date"] == pd.Timestamp("2024-01-07")
+    assert pd.isna(frame.loc["北山村", "last_report_date"])
+    assert frame["week_start"].iloc[0] == pd.Timestamp("2024-01-08")

@@ -1,0 +1,89 @@
+"""What the loads left behind: the import log, rows kept aside, and villages that sent no ledger."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+
+import duckdb
+import pandas as pd
+
+from metrics._sql import CURRENT_IMPORT_IDS, query_df
+from metrics.filters import Params
+
+
+def imports_log(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """Every import, newest first; `superseded` marks one a later import of the same source replaced."""
+    sql = f"""
+    SELECT import_id, imported_at, file_name, source_key, report_date, ledger_kinds, sheets, rows_read,
+        rows_new, rows_updated, rows_unchanged, rows_rejected,
+        import_id NOT IN ({CURRENT_IMPORT_IDS}) AS superseded
+    FROM imports ORDER BY imported_at DESC, import_id DESC"""  # noqa: S608 -- constant SQL
+    return query_df(con, sql, [])
+
+
+def rejected_rows(
+    con: duckdb.DuckDBPyConnection, *, current_only: bool = True, villages: Sequence[str] = ()
+) -> pd.DataFrame:
+    """Rows kept aside: file_name, sheet, row_number, village, reason, raw_values, imported_at.
+
+    current_only keeps the rows of each source's latest import (older ones were superseded);
+    villages (empty = all) keeps the rows whose best-guess village is among them.
+    """
+    params = Params()
+    conditions = [f"r.import_id IN ({CURRENT_IMPORT_IDS})" if current_only else "TRUE"]
+    if villages:
+        conditions.append(f"r.village IN ({params.many(villages)})")
+    sql = f"""
+    SELECT r.file_name, r.sheet, r.row_number, r.village, r.reason, r.raw_values, i.imported_at, r.import_id
+    FROM rejected_rows r JOIN imports i USING (import_id)
+    WHERE {" AND ".join(conditions)}
+    ORDER BY i.imported_at DESC, r.import_id DESC, r.file_name, r.sheet, r.row_number"""  # noqa: S608
+    return query_df(con, sql, params)
+
+
+def latest_report_week(con: duckdb.DuckDBPyConnection, *, as_of: dt.date) -> tuple[dt.date, dt.date] | None:
+    """(Monday, Sunday) of the week of the newest report_date on or before as_of; None before any."""
+    rows = con.execute("SELECT max(report_date) FROM imports WHERE report_date <= ?", [as_of]).fetchall()
+    newest = rows[0][0]
+    if newest is None:
+        return None
+    monday = newest - dt.timedelta(days=newest.weekday())
+    return monday, monday + dt.timedelta(days=6)
+
+
+def villages_without_ledger(
+    con: duckdb.DuckDBPyConnection, *, villages: Sequence[str], as_of: dt.date
+) -> pd.DataFrame:
+    """Villages (config order) with no ledger among the imports of the latest reported week up to as_of.
+
+    Columns: village, last_report_date (its newest report on or before as_of; empty if never),
+    week_start, week_end (the week looked at; empty when nothing was reported by as_of).
+    """
+    week = latest_report_week(con, as_of=as_of)
+    params = Params(as_of)
+    week_start, week_end = (params(week[0]), params(week[1])) if week else ("NULL", "NULL")
+    keys = params(list(villages))
+    sql = f"""
+    WITH listed AS (SELECT unnest(CAST({keys} AS VARCHAR[])) AS village,
+                           generate_subscripts(CAST({keys} AS VARCHAR[]), 1) AS position),
+    reported AS (
+        SELECT v.village, max(i.report_date) AS last_report_date,
+            bool_or(i.report_date BETWEEN {week_start} AND {week_end}) AS in_week
+        FROM import_villages v JOIN imports i USING (import_id)
+        WHERE i.report_date <= $1 GROUP BY v.village
+    )
+    SELECT listed.village, reported.last_report_date,
+        CAST({week_start} AS DATE) AS week_start, CAST({week_end} AS DATE) AS week_end
+    FROM listed LEFT JOIN reported USING (village)
+    WHERE NOT coalesce(reported.in_week, false)
+    ORDER BY position"""  # noqa: S608 -- fragments built here; values are bound
+    return query_df(con, sql, params)
+
+
+def latest_import(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """The newest import (0 or 1 row): import_id, imported_at, file_name, report_date."""
+    sql = """
+    SELECT import_id, imported_at, file_name, report_date FROM imports
+    ORDER BY imported_at DESC, import_id DESC LIMIT 1"""
+    return query_df(con, sql, [])
