@@ -1,0 +1,145 @@
+"""Bar charts of rectification rates: a ranking by village or sector, the category split, overdue ageing."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from charts.theme import BLUE, DARK_GREY, DARK_VERMILLION, GREY, ORANGE, SKY, VERMILLION, style
+from metrics.tickets import AGEING_BANDS as TICKET_AGEING_BANDS
+from ui.format import fmt_rate, is_missing
+from ui.labels import text
+
+AGEING_BANDS = tuple(band for _, band in TICKET_AGEING_BANDS)
+_AGEING_COLOURS = (ORANGE, VERMILLION, DARK_VERMILLION)
+_BAR_HEIGHT = 46
+
+
+def ranking_bars(
+    ranked: pd.DataFrame,
+    unranked: pd.DataFrame,
+    *,
+    key: str,
+    title: str,
+    town_rate: float | None,
+    min_tickets: int,
+    selected: Iterable[str] = (),
+    bar_height: int = _BAR_HEIGHT,
+) -> go.Figure:
+    """Horizontal bars of the rate, best first; behind the town's rate in vermillion, unranked in grey.
+
+    Each bar carries its key in customdata so a click can drill down into it.
+    """
+    rows = _ranking_rows(ranked, unranked, key=key, town_rate=town_rate, min_tickets=min_tickets)
+    picked = set(selected)
+    fig = go.Figure(
+        go.Bar(
+            orientation="h",
+            y=rows["name"],
+            x=rows["rate"].fillna(0.0),
+            customdata=rows[[key]].to_numpy(),
+            text=rows["text"],
+            textposition="outside",
+            cliponaxis=False,
+            marker={
+                "color": rows["colour"],
+                "line": {
+                    "color": [DARK_GREY if n in picked else "rgba(0,0,0,0)" for n in rows[key]],
+                    "width": 3,
+                },
+            },
+            hovertemplate="%{y}<br>%{text}<extra></extra>",
+        )
+    )
+    if town_rate is not None and not is_missing(town_rate):
+        fig.add_vline(x=float(town_rate), line={"color": DARK_GREY, "dash": "dash", "width": 2})
+        fig.add_annotation(
+            x=float(town_rate), y=1.0, yref="paper", yanchor="bottom", showarrow=False,
+            text=f"{text('town_rate')} {fmt_rate(town_rate)}", font={"color": DARK_GREY},
+        )  # fmt: skip
+    fig.update_xaxes(range=[0, 1.32], tickformat=".0%", dtick=0.2)
+    fig.update_yaxes(autorange="reversed", type="category")
+    style(fig, title=title, height=max(320, 150 + bar_height * len(rows)))
+    fig.update_layout(showlegend=False, clickmode="event+select", dragmode=False)
+    return fig
+
+
+def _ranking_rows(
+    ranked: pd.DataFrame, unranked: pd.DataFrame, *, key: str, town_rate: float | None, min_tickets: int
+) -> pd.DataFrame:
+    ranked = ranked.sort_values("rank", kind="stable") if "rank" in ranked else ranked
+    rows = pd.concat([ranked.assign(_ranked=True), unranked.assign(_ranked=False)], ignore_index=True)
+    rows["name"] = [
+        f"{int(r)}. {k}" if ok and not is_missing(r) else str(k)
+        for k, r, ok in zip(
+            rows[key], rows.get("rank", pd.Series([None] * len(rows))), rows["_ranked"], strict=True
+        )
+    ]
+    rows["text"] = [
+        f"{fmt_rate(rate)}（{int(rect)}/{int(found)}处）" if ok else f"{fmt_rate(rate)}（{int(found)}处，{text('not_ranked', n=min_tickets)}）"
+        for rate, rect, found, ok in zip(rows["rate"], rows["rectified"], rows["found"], rows["_ranked"], strict=True)
+    ]  # fmt: skip
+    rows["colour"] = [
+        _rate_colour(rate, ok, town_rate) for rate, ok in zip(rows["rate"], rows["_ranked"], strict=True)
+    ]
+    return rows
+
+
+def _rate_colour(rate: object, ranked: bool, town_rate: float | None) -> str:
+    if not ranked or is_missing(rate):
+        return GREY
+    if town_rate is not None and not is_missing(town_rate) and float(rate) < float(town_rate) - 1e-9:
+        return VERMILLION
+    return BLUE
+
+
+def category_split_bars(frame: pd.DataFrame, *, title: str) -> go.Figure:
+    """Grouped horizontal bars of the rate per hazard category, 一般 and 重大 side by side."""
+    fig = go.Figure()
+    order = frame.groupby("category", sort=False)["found"].sum().sort_values(ascending=False).index.tolist()
+    for group, colour in ((text("general_group"), SKY), (text("major_group"), BLUE)):
+        part = frame[frame["severity_group"] == group].set_index("category").reindex(order)
+        part = part.dropna(subset=["found"])
+        fig.add_trace(
+            go.Bar(
+                orientation="h",
+                name=f"{group}隐患",
+                y=part.index,
+                x=part["rate"].fillna(0.0),
+                text=[
+                    f"{fmt_rate(r)}（{int(c)}/{int(f)}处）"
+                    for r, c, f in zip(part["rate"], part["rectified"], part["found"], strict=True)
+                ],
+                textposition="outside",
+                cliponaxis=False,
+                marker={"color": colour},
+                hovertemplate="%{y}<br>%{fullData.name}：%{text}<extra></extra>",
+            )
+        )
+    fig.update_xaxes(range=[0, 1.32], tickformat=".0%", dtick=0.2)
+    fig.update_yaxes(autorange="reversed", type="category", categoryorder="array", categoryarray=order)
+    style(fig, title=title, height=max(360, 150 + 2 * 30 * len(order)))
+    fig.update_layout(barmode="group", bargap=0.25)
+    return fig
+
+
+def ageing_bars(overdue: pd.DataFrame, *, title: str) -> go.Figure:
+    """Counts of overdue tickets per ageing band (1–7天, 8–30天, 30天以上), darker for older."""
+    counts = overdue["ageing_band"].value_counts().reindex(AGEING_BANDS, fill_value=0)
+    fig = go.Figure(
+        go.Bar(
+            x=list(AGEING_BANDS),
+            y=counts.to_numpy(),
+            text=[f"{int(n)}处" for n in counts],
+            textposition="outside",
+            cliponaxis=False,
+            marker={"color": list(_AGEING_COLOURS)},
+            hovertemplate="%{x}：%{text}<extra></extra>",
+        )
+    )
+    fig.update_yaxes(rangemode="tozero", range=[0, max(1, int(counts.max())) * 1.25])
+    style(fig, title=title, height=380)
+    fig.update_layout(showlegend=False)
+    return fig

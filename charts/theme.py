@@ -1,0 +1,42 @@
+"""The projector-friendly look shared by every chart: fonts, a colour-blind-safe palette, large text."""
+
+from __future__ import annotations
+
+import plotly.graph_objects as go
+
+FONT_FAMILY = "Noto Sans CJK SC, Noto Sans SC, Source Han Sans SC, Microsoft YaHei, PingFang SC, sans-serif"
+BASE_FONT_SIZE = 18
+TITLE_FONT_SIZE = 24
+
+# Okabe–Ito colours: blue is on track, vermillion is behind; greys for context.
+BLUE = "#0072B2"
+SKY = "#56B4E9"
+VERMILLION = "#D55E00"
+ORANGE = "#E69F00"
+GREEN = "#009E73"
+GREY = "#999999"
+DARK_GREY = "#4D4D4D"
+LIGHT_GREY = "#E6E6E6"
+INK = "#1A1A1A"
+DARK_VERMILLION = "#8C3A00"
+
+# Sequential scale for counts where more is worse (open tickets): near-white to vermillion.
+OPEN_SCALE = [[0.0, "#FBF3EC"], [0.5, "#F0A06A"], [1.0, VERMILLION]]
+
+
+def style(fig: go.Figure, *, title: str, height: int = 480) -> go.Figure:
+    """Apply the shared look: white background, large CJK fonts, a left-aligned title."""
+    fig.update_layout(
+        title={"text": title, "x": 0.0, "xanchor": "left", "font": {"size": TITLE_FONT_SIZE, "color": INK}},
+        font={"family": FONT_FAMILY, "size": BASE_FONT_SIZE, "color": INK},
+        height=height,
+        margin={"l": 20, "r": 30, "t": 70, "b": 40},
+        paper_bgcolor="white",
+        plot_bgcolor="white",
+        hoverlabel={"font": {"family": FONT_FAMILY, "size": BASE_FONT_SIZE}},
+        legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "xanchor": "right", "x": 1.0},
+        separators=".,",
+    )
+    fig.update_xaxes(gridcolor=LIGHT_GREY, zerolinecolor=LIGHT_GREY, automargin=True)
+    fig.update_yaxes(gridcolor=LIGHT_GREY, zerolinecolor=LIGHT_GREY, automargin=True)
+    return fig

@@ -1,0 +1,108 @@
+"""Excel exports: Chinese headers, the as-of date in the file, formula-looking text neutralised."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+
+import openpyxl
+import pandas as pd
+import pytest
+
+from ui.downloads import rejected_frame
+from ui.export import xlsx_bytes
+from ui.format import display_frame
+
+AS_OF = dt.date(2024, 1, 31)
+
+
+def _open(data: bytes) -> openpyxl.Workbook:
+    return openpyxl.load_workbook(io.BytesIO(data))
+
+
+@pytest.fixture
+def overdue_frame() -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "village": ["东河村", "西岭村"],
+            "unit": ['=HYPERLINK("http://x","点我")', "@SUM(A1)"],
+            "description": ["+86 电线老化", "-消防通道堵塞"],
+            "severity": ["major", "general"],
+            "county_supervised": [True, False],
+            "deadline": pd.to_datetime(["2024-01-10", "2024-01-25"]),
+            "days_overdue": [21, 6],
+            "rate": [0.9066, None],
+        }
+    )
+
+
+def test_workbook_has_title_as_of_and_chinese_headers(overdue_frame, tmp_path):
+    shown = display_frame(overdue_frame, overdue_frame.columns)
+    path = tmp_path / "overdue.xlsx"
+    path.write_bytes(xlsx_bytes({"超期未整改": shown}, title="大同镇超期隐患清单", as_of=AS_OF))
+    sheet = _open(path.read_bytes())["超期未整改"]
+    assert sheet["A1"].value == "大同镇超期隐患清单"
+    assert sheet["A2"].value == "数据截至：2024年1月31日"
+    headers = [c.value for c in sheet[4]]
+    assert headers == [
+        "村（社区）",
+        "单位名称",
+        "隐患描述",
+        "隐患等级",
+        "挂牌督办",
+        "整改期限",
+        "超期天数",
+        "整改率",
+    ]
+    row = [c.value for c in sheet[5]]
+    assert row[3] == "重大火灾隐患" and row[4] == "是" and row[5] == "2024-01-10"
+    assert row[6] == 21 and row[7] == "90.7%"
+    assert [c.value for c in sheet[6]][7] == "—"
+
+
+@pytest.mark.parametrize(
+    ("cell", "text"),
+    [
+        ("B5", '=HYPERLINK("http://x","点我")'),
+        ("B6", "@SUM(A1)"),
+        ("C5", "+86 电线老化"),
+        ("C6", "-消防通道堵塞"),
+    ],
+)
+def test_formula_looking_cells_are_text_with_a_quote_prefix(overdue_frame, cell, text):
+    data = xlsx_bytes({"清单": overdue_frame[["village", "unit", "description"]]}, title="t", as_of=AS_OF)
+    target = _open(data)["清单"][cell]
+    assert target.value == text
+    assert target.data_type == "s"  # a string, never a formula ("f")
+    assert target.quotePrefix is True
+
+
+def test_plain_text_keeps_no_quote_prefix(overdue_frame):
+    data = xlsx_bytes({"清单": overdue_frame[["village"]]}, title="t", as_of=AS_OF)
+    target = _open(data)["清单"]["A5"]
+    assert target.value == "东河村" and not target.quotePrefix
+
+
+def test_sheet_names_are_made_valid_and_empty_frames_still_carry_headers():
+    frame = pd.DataFrame({"村（社区）": pd.Series([], dtype="str")})
+    book = _open(xlsx_bytes({"红/黑榜[第3周]": frame}, title="周报", as_of=AS_OF))
+    assert book.sheetnames == ["红_黑榜_第3周_"]
+    assert book.active["A4"].value == "村（社区）" and book.active["A5"].value is None
+
+
+def test_rejected_rows_spell_out_their_raw_cells():
+    rejected = pd.DataFrame(
+        {
+            "file_name": ["东河村.xlsx"],
+            "sheet": ["Sheet1"],
+            "row_number": [7],
+            "village": [None],
+            "reason": ["缺少排查日期"],
+            "raw_values": ['{"村（社区）": "东河村", "隐患描述": "=1+1", "备注": ""}'],
+        }
+    )
+    shown = rejected_frame(rejected)
+    assert list(shown.columns) == ["文件", "工作表", "行号", "村（社区）", "原因", "原始内容"]
+    assert shown.iloc[0]["原始内容"] == "村（社区）：东河村；隐患描述：=1+1"
+    sheet = _open(xlsx_bytes({"搁置的行": shown}, title="t", as_of=AS_OF))["搁置的行"]
+    assert sheet["F5"].value == "村（社区）：东河村；隐患描述：=1+1" and sheet["F5"].data_type == "s"
