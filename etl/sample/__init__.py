@@ -1,0 +1,133 @@
+"""A seeded generator of the sample town's weekly ledgers (python -m etl.sample): what a new user first sees."""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+import re
+import shutil
+from pathlib import Path
+
+from etl.sample.ledgers import closure_sheet, office_sheet, village_sheet
+from etl.sample.styles import CLOSURE_FILE, COMMUNITY_STYLE, COMMUNITY_SUFFIX, OFFICE_STYLE, STYLES, file_name
+from etl.sample.world import PLANS, Ticket, VillagePlan, build_town, report_sundays
+from etl.sample.writers import Sheet, write_csv, write_xls, write_xlsx
+from firedash.config import PROJECT_ROOT, TownConfig, load_config
+
+DEFAULT_OUT = PROJECT_ROOT / "data" / "sample"
+DEFAULT_SEED = 2023
+WEEK_FOLDER = re.compile(r"^\d{4}-\d{2}-\d{2}_第\d+周$")
+D = dt.date
+OFFICE_WEEKS = (
+    D(2023, 12, 17),
+    D(2024, 1, 7),
+    D(2024, 1, 28),
+    D(2024, 2, 25),
+    D(2024, 3, 17),
+    D(2024, 3, 31),
+)
+CLOSURE_WEEKS = (D(2023, 12, 31), D(2024, 1, 28), D(2024, 2, 25), D(2024, 3, 17), D(2024, 3, 31))
+OFFICE_DAYS_EARLY = 2  # 应急办 files on Friday
+
+
+def generate(
+    out: Path = DEFAULT_OUT, *, seed: int = DEFAULT_SEED, config: TownConfig | None = None
+) -> list[Path]:
+    """Write every weekly folder of ledgers under `out` (old week folders are replaced); return the files."""
+    config = config or load_config()
+    rng = random.Random(seed)
+    tickets = build_town(config, rng)
+    clerks = {plan.name: (_clerk(rng), _clerk(rng)) for plan in PLANS}
+    _clear(out)
+    written: list[Path] = []
+    for sunday in report_sundays(config):
+        folder = out / f"{sunday.isoformat()}_第{config.campaign.week_number(sunday)}周"
+        folder.mkdir(parents=True)
+        week = config.campaign.week_number(sunday)
+        written += _week(folder, sunday, week, tickets, clerks)
+    return written
+
+
+def _clerk(rng: random.Random) -> str:
+    from etl.sample.vocab import GIVEN, SURNAMES
+
+    return rng.choice(SURNAMES) + rng.choice(GIVEN) + rng.choice(GIVEN)
+
+
+def _clear(out: Path) -> None:
+    out.mkdir(parents=True, exist_ok=True)
+    for child in out.iterdir():
+        if child.is_dir() and WEEK_FOLDER.match(child.name):
+            shutil.rmtree(child)
+
+
+def _week(folder: Path, sunday: dt.date, week: int, tickets: list[Ticket], clerks: dict) -> list[Path]:
+    """The files the town holds for one reporting week."""
+    written = []
+    for plan in PLANS:
+        if plan.name in STYLES and _reports(plan, sunday):
+            written.append(_village_file(folder, plan, sunday, week, tickets, clerks[plan.name]))
+    written.append(_community_file(folder, sunday, week, tickets, clerks))
+    office = [t for t in tickets if t.source == "office"]
+    day = sunday - dt.timedelta(days=OFFICE_DAYS_EARLY)
+    if sunday in OFFICE_WEEKS:
+        path = folder / file_name(OFFICE_STYLE.file_name, day, week)
+        write_csv(path, office_sheet(day, sorted(office, key=lambda t: t.found)))
+        written.append(path)
+    if sunday in CLOSURE_WEEKS:
+        path = folder / file_name(CLOSURE_FILE, day, week)
+        numbered = sorted(
+            (t for t in tickets if t.hazard_no), key=lambda t: (t.rectified or t.found, t.hazard_no)
+        )
+        write_xlsx(path, [closure_sheet(day, numbered)], author="镇应急办", saved=_saved(day))
+        written.append(path)
+    return written
+
+
+def _reports(plan: VillagePlan, sunday: dt.date) -> bool:
+    return plan.first_report <= sunday and sunday not in plan.skipped
+
+
+def _saved(day: dt.date) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time(17, 30))
+
+
+def _own(tickets: list[Ticket], village: str) -> list[Ticket]:
+    return [t for t in tickets if t.village == village and t.source == "village"]
+
+
+def _village_file(
+    folder: Path,
+    plan: VillagePlan,
+    sunday: dt.date,
+    week: int,
+    tickets: list[Ticket],
+    clerks: tuple[str, str],
+) -> Path:
+    style = STYLES[plan.name]
+    day = sunday - dt.timedelta(days=plan.days_early)
+    reporter = f"{plan.name}村委会"
+    sheet_name = plan.name if plan.abbr else "Sheet1"
+    sheet = village_sheet(sheet_name, plan.name, reporter, day, style, _own(tickets, plan.name), clerks)
+    path = folder / file_name(style.file_name, day, week)
+    if style.fmt == "xls":
+        write_xls(path, [sheet])
+    else:
+        write_xlsx(path, [sheet], author=reporter, saved=_saved(day))
+    return path
+
+
+def _community_file(folder: Path, sunday: dt.date, week: int, tickets: list[Ticket], clerks: dict) -> Path:
+    """The 社区 send one workbook: a sheet per community, named after it, with no village column."""
+    sheets: list[Sheet] = []
+    for plan in PLANS:
+        if plan.name in STYLES or not _reports(plan, sunday):
+            continue
+        reporter = plan.name + COMMUNITY_SUFFIX
+        own = _own(tickets, plan.name)
+        sheets.append(
+            village_sheet(plan.name, plan.name, reporter, sunday, COMMUNITY_STYLE, own, clerks[plan.name])
+        )
+    path = folder / file_name(COMMUNITY_STYLE.file_name, sunday, week)
+    write_xlsx(path, sheets, author="社区综合服务中心", saved=_saved(sunday))
+    return path
