@@ -1,0 +1,57 @@
+"""超期隐患: every overdue ticket by days overdue with ageing bands, the tickets due within 7 days, Excel."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from charts.rates import AGEING_BANDS, ageing_bars
+from ui import data
+from ui.controls import current_view
+from ui.downloads import DUE_SOON_EXPORT_COLUMNS, OVERDUE_EXPORT_COLUMNS, overdue_workbook
+from ui.format import rows_in
+from ui.labels import label, text
+from ui.layout import as_of_stamp, chart, download, no_data_for, page_title, table
+
+BAND_KEY = "overdue_bands"
+OVERDUE_COLUMNS = tuple(
+    c for c in OVERDUE_EXPORT_COLUMNS if c not in ("hazard_no", "found_date", "responsible")
+)
+DUE_COLUMNS = tuple(c for c in DUE_SOON_EXPORT_COLUMNS if c not in ("hazard_no", "found_date", "responsible"))
+
+
+def overdue_section(config, view) -> None:
+    overdue = data.overdue_tickets(view.as_of, view.filters)
+    if overdue.empty:
+        st.success(text("no_overdue"))
+        return
+    left, right = st.columns([1, 2], gap="large")
+    with left:
+        chart(ageing_bars(overdue, title=text("ageing")), key="overdue_ageing")
+    with right:
+        st.subheader(f"{text('overdue_list')}（{len(overdue)}处）", anchor=False)
+        bands = st.pills(label("ageing_band"), AGEING_BANDS, key=BAND_KEY, selection_mode="multi")
+        table(rows_in(overdue, "ageing_band", bands), OVERDUE_COLUMNS, key="overdue_table")
+
+
+def render() -> None:
+    config, view = data.config(), current_view()
+    page_title("overdue")
+    if not data.summary(view.as_of, view.filters)["found"]:
+        no_data_for(view)
+        return
+    download(
+        text("download_xlsx"),
+        overdue_workbook(config.town, view.as_of, view.filters),
+        file_name=f"超期隐患清单_{as_of_stamp(view.as_of)}.xlsx",
+        key="overdue_download",
+    )
+    overdue_section(config, view)
+    st.subheader(text("due_soon_list"), anchor=False)
+    due = data.due_soon_tickets(view.as_of, view.filters)
+    if due.empty:
+        st.info(text("no_due_soon"))
+    else:
+        table(due, DUE_COLUMNS, key="due_soon_table")
+
+
+render()

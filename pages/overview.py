@@ -1,0 +1,47 @@
+"""总览: the one screen for leadership meetings — a sentence, the tiles, the village ranking, the longest overdue."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from charts.rates import ranking_bars
+from ui import data
+from ui.controls import current_view
+from ui.format import overview_sentence, scope_name
+from ui.labels import label, text
+from ui.layout import chart, no_data_for, page_title, table, tiles
+from ui.tiles import OVERVIEW_TILES
+
+LONGEST_OVERDUE_COLUMNS = ("village", "unit", "description", "deadline", "days_overdue")
+
+
+def render() -> None:
+    config, view = data.config(), current_view()
+    page_title("overview")
+    now = data.summary(view.as_of, view.filters)
+    if not now["found"]:
+        no_data_for(view)
+        return
+    before = data.summary_week_before(view.as_of, view.filters)
+    scope = scope_name(config.town, view.filters.villages, not view.filters.is_empty)
+    st.subheader(overview_sentence(scope, view.as_of, now, before), anchor=False)
+    tiles(now, before, OVERVIEW_TILES)
+    left, right = st.columns([3, 2], gap="large")
+    with left:
+        ranked, unranked = data.village_ranking(view.as_of, view.filters)
+        fig = ranking_bars(
+            ranked, unranked, key="village", title=text("village_ranking"), town_rate=now["rate"],
+            min_tickets=config.dashboard.min_tickets_to_rank, bar_height=34,
+        )  # fmt: skip
+        chart(fig, key="overview_village_bars")
+    with right:
+        st.subheader(text("longest_overdue"), anchor=False)
+        overdue = data.overdue_tickets(view.as_of, view.filters, limit=5)
+        if overdue.empty:
+            st.success(text("no_overdue"))
+        else:
+            table(overdue, LONGEST_OVERDUE_COLUMNS, key="overview_overdue")
+            st.caption(f"{label('overdue')}：{int(now['overdue'])}")
+
+
+render()

@@ -1,0 +1,60 @@
+"""数据质量: the imports, the rows kept aside with reasons and raw values, villages that sent no ledger."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from ui import data
+from ui.controls import current_view
+from ui.downloads import rejected_frame, rejected_workbook
+from ui.labels import text
+from ui.layout import as_of_stamp, download, page_title, plain_table, table
+
+IMPORT_COLUMNS = (
+    "imported_at", "file_name", "report_date", "ledger_kinds", "rows_read", "rows_new", "rows_updated",
+    "rows_unchanged", "rows_rejected",
+)  # fmt: skip
+
+
+def imports_section() -> None:
+    st.subheader(text("imports"), anchor=False)
+    imports = data.imports_log()
+    if imports.empty:
+        st.info(text("no_data"))
+    else:
+        table(imports, IMPORT_COLUMNS, key="quality_imports")
+
+
+def rejected_section(town: str, view) -> None:
+    st.subheader(text("rejected"), anchor=False)
+    rejected = data.rejected_rows(view.filters.villages)
+    if rejected.empty:
+        st.success(text("no_rejected"))
+        return
+    download(
+        text("download_xlsx"),
+        rejected_workbook(town, view.as_of, view.filters.villages),
+        file_name=f"搁置行清单_{as_of_stamp(view.as_of)}.xlsx",
+        key="rejected_download",
+    )
+    plain_table(rejected_frame(rejected), key="quality_rejected")
+
+
+def missing_section(view) -> None:
+    st.subheader(text("no_ledger"), anchor=False)
+    missing = data.villages_without_ledger(view.as_of)
+    if missing.empty:
+        st.success(text("all_sent"))
+    else:
+        table(missing, missing.columns, key="quality_missing")
+
+
+def render() -> None:
+    config, view = data.config(), current_view()
+    page_title("quality")
+    imports_section()
+    rejected_section(config.town, view)
+    missing_section(view)
+
+
+render()

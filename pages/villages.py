@@ -1,0 +1,121 @@
+"""村（社区）: rate by village, open tickets by village × sector, and the drill-down into one village."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from charts.heatmap import open_heatmap
+from charts.rates import category_split_bars, ranking_bars
+from charts.trend import rate_trend
+from ui import data
+from ui.controls import View, choose_village, current_view
+from ui.labels import label, text
+from ui.layout import chart, no_data, no_data_for, page_title, table, tiles
+from ui.tiles import VILLAGE_TILES
+
+BARS_KEY = "village_bars"
+PICK_KEY = "drill_village"
+SECTOR_COLUMNS = ("sector", "found", "rectified", "rate", "open", "overdue", "major_found")
+TICKET_COLUMNS = ("hazard_no", "unit", "sector", "category", "description", "severity", "office", "deadline")
+OVERDUE_COLUMNS = (
+    "hazard_no",
+    "unit",
+    "sector",
+    "description",
+    "office",
+    "deadline",
+    "days_overdue",
+    "ageing_band",
+)
+
+
+def _on_bar_click() -> None:
+    """A click on a village's bar narrows every page to that village."""
+    state = st.session_state.get(BARS_KEY)
+    points = state["selection"]["points"] if state else []
+    if points:
+        village = points[0].get("customdata")
+        choose_village(village[0] if isinstance(village, list | tuple) else village)
+
+
+def _on_pick() -> None:
+    choose_village(st.session_state.get(PICK_KEY))
+
+
+def town_section(config, view: View, town: View) -> None:
+    ranked, unranked = data.village_ranking(town.as_of, town.filters)
+    whole = data.summary(town.as_of, town.filters)
+    fig = ranking_bars(
+        ranked, unranked, key="village", title=text("village_ranking"), town_rate=whole["rate"],
+        min_tickets=config.dashboard.min_tickets_to_rank, selected=view.filters.villages,
+    )  # fmt: skip
+    chart(fig, key=BARS_KEY, on_select=_on_bar_click)
+    open_cells = data.open_by_village_sector(town.as_of, town.filters)
+    if open_cells["open"].sum() > 0:
+        chart(
+            open_heatmap(open_cells, title=text("open_heatmap"), villages=config.villages),
+            key="village_heatmap",
+        )
+
+
+def village_picker(config, view: View) -> None:
+    st.session_state[PICK_KEY] = view.village
+    st.selectbox(
+        text("choose_village"),
+        [None, *config.villages],
+        key=PICK_KEY,
+        format_func=lambda v: label("town") if v is None else v,
+        on_change=_on_pick,
+    )
+
+
+def drill_down(view: View, town: View) -> None:
+    village = view.village
+    st.subheader(village, anchor=False)
+    now = data.summary(view.as_of, view.filters)
+    if not now["found"]:
+        no_data(f"{village}在当前日期和筛选条件下没有隐患记录。")
+        return
+    tiles(now, data.summary_week_before(view.as_of, view.filters), VILLAGE_TILES)
+    trend = data.weekly_trend(view.as_of, view.filters)
+    chart(
+        rate_trend(
+            trend, data.weekly_trend(town.as_of, town.filters), name=village, title=text("trend_vs_town")
+        ),
+        key="village_trend",
+    )
+    overdue_tab, open_tab, sector_tab, category_tab = st.tabs(
+        [label("overdue"), text("open_tickets"), text("by_sector"), text("by_category")]
+    )
+    with overdue_tab:
+        overdue = data.overdue_tickets(view.as_of, view.filters)
+        table(overdue, OVERDUE_COLUMNS, key="village_overdue") if not overdue.empty else st.success(
+            text("no_overdue")
+        )
+    with open_tab:
+        table(data.ticket_list(view.as_of, view.filters, state="open"), TICKET_COLUMNS, key="village_open")
+    with sector_tab:
+        ranked, unranked = data.sector_ranking(view.as_of, view.filters)
+        table(ranked, ("rank", *SECTOR_COLUMNS), key="village_sectors")
+        if not unranked.empty:
+            st.caption(text("ranked_apart"))
+            table(unranked, SECTOR_COLUMNS, key="village_sectors_apart")
+    with category_tab:
+        split = data.category_severity(view.as_of, view.filters)
+        chart(category_split_bars(split, title=text("category_split")), key="village_categories")
+
+
+def render() -> None:
+    config, view = data.config(), current_view()
+    page_title("villages")
+    town = view.for_village(None)
+    if not data.summary(town.as_of, town.filters)["found"]:
+        no_data_for(town)
+        return
+    town_section(config, view, town)
+    village_picker(config, view)
+    if view.village:
+        drill_down(view, town)
+
+
+render()

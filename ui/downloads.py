@@ -1,0 +1,60 @@
+"""Workbooks offered for download: each gathers its metric frames, labels them and writes an .xlsx."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from functools import partial
+
+import pandas as pd
+
+from metrics.filters import Filters
+from ui import data
+from ui.export import xlsx_bytes
+from ui.format import display_frame, raw_values_text
+
+OVERDUE_EXPORT_COLUMNS = (
+    "hazard_no", "village", "unit", "sector", "category", "description", "severity", "county_supervised",
+    "office", "responsible", "found_date", "deadline", "days_overdue", "ageing_band",
+)  # fmt: skip
+DUE_SOON_EXPORT_COLUMNS = (
+    "hazard_no", "village", "unit", "sector", "category", "description", "severity", "office", "responsible",
+    "found_date", "deadline", "days_left",
+)  # fmt: skip
+REJECTED_EXPORT_COLUMNS = ("file_name", "sheet", "row_number", "village", "reason", "raw_values")
+
+
+def overdue_workbook(town: str, as_of: dt.date, filters: Filters) -> Callable[[], bytes]:
+    """A deferred builder (run only on click) of the overdue and due-soon lists."""
+    return partial(_overdue_bytes, town, as_of, filters)
+
+
+def _overdue_bytes(town: str, as_of: dt.date, filters: Filters) -> bytes:
+    overdue = data.run_metric("overdue_tickets", as_of=as_of, filters=filters)
+    due = data.run_metric("due_soon_tickets", as_of=as_of, filters=filters, days=7)
+    sheets = {
+        "超期未整改": display_frame(overdue, OVERDUE_EXPORT_COLUMNS),
+        "7日内到期": display_frame(due, DUE_SOON_EXPORT_COLUMNS),
+    }
+    return xlsx_bytes(sheets, title=f"{town}超期未整改火灾隐患清单", as_of=as_of)
+
+
+def rejected_frame(rejected: pd.DataFrame) -> pd.DataFrame:
+    """Rejected rows with their raw cells spelled out, labelled for the screen and the workbook."""
+    shown = rejected.assign(raw_values=rejected["raw_values"].map(raw_values_text))
+    return display_frame(shown, REJECTED_EXPORT_COLUMNS)
+
+
+def rejected_workbook(town: str, as_of: dt.date, villages: tuple[str, ...]) -> Callable[[], bytes]:
+    """A deferred builder of the rows kept aside, so each village can fix its ledger."""
+    return partial(_rejected_bytes, town, as_of, villages)
+
+
+def _rejected_bytes(town: str, as_of: dt.date, villages: tuple[str, ...]) -> bytes:
+    rejected = data.run_metric("rejected_rows", current_only=True, villages=villages)
+    return xlsx_bytes({"搁置的行": rejected_frame(rejected)}, title=f"{town}台账搁置行清单", as_of=as_of)
+
+
+def weekly_workbook(town: str, as_of: dt.date, week_name: str, sheets: dict[str, pd.DataFrame]) -> bytes:
+    """The week's figures (already labelled frames) as one workbook."""
+    return xlsx_bytes(sheets, title=f"{town}火灾防控工作周报数据（{week_name}）", as_of=as_of)

@@ -1,0 +1,155 @@
+"""Streamlit building blocks every page shares: the header line, 暂无数据, metric tiles and tables."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+
+from firedash.config import TownConfig
+from firedash.glossary import SEVERITY_LABELS
+from metrics.filters import NO_FILTERS
+from ui import data
+from ui.controls import View
+from ui.format import count_delta, delta_colour, display_frame, fmt_count, fmt_date, fmt_rate, rate_delta
+from ui.labels import PAGE_TITLES, label, text
+
+PLOTLY_CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": ["lasso2d", "select2d"], "locale": "zh-CN"}
+TABLE_ROWS = 500
+
+
+@dataclass(frozen=True)
+class Tile:
+    """One metric tile: the summary column, whether it is a rate, and which way is better (None: neither)."""
+
+    name: str
+    is_rate: bool = False
+    higher_is_better: bool | None = True
+
+
+def header(config: TownConfig, view: View, latest_import: str | None) -> None:
+    """The line on top of every page: town, campaign, as-of, latest import, phase and days left in it."""
+    campaign = config.campaign
+    phase = campaign.phase_on(view.as_of)
+    phase_text = (
+        f"{text('phase_now')}：{phase.name}（{text('days_left', days=(phase.end - view.as_of).days)}）"
+        if phase
+        else text("phase_none")
+    )
+    parts = [
+        f"{config.town} · {campaign.name}",
+        f"{text('as_of')}{fmt_date(view.as_of)}",
+        f"{text('latest_import')}：{latest_import or text('never_imported')}",
+        phase_text,
+    ]
+    st.markdown("**" + "　|　".join(_escape(p) for p in parts) + "**")
+    scope = filters_text(view)
+    if scope:
+        st.caption(f"{text('filters')}：{_escape(scope)}")
+
+
+def filters_text(view: View) -> str:
+    """The active filters in words ("" when none)."""
+    f = view.filters
+    groups = [
+        "、".join(f.villages),
+        "、".join(f.sectors),
+        "、".join(f.offices),
+        "、".join(SEVERITY_LABELS.get(s, s) for s in f.severities),
+    ]
+    return "；".join(g for g in groups if g)
+
+
+def _escape(value: str) -> str:
+    """Escape Markdown in text we build from configured names (never pass ledger text through Markdown)."""
+    return "".join("\\" + ch if ch in "\\`*_{}[]<>()#+-.!|~$" else ch for ch in value)
+
+
+def no_data_for(view: View) -> None:
+    """暂无数据 for a view that selects nothing: say whether the store is empty or the filters are too narrow."""
+    anything = data.summary(data.config().campaign.end, NO_FILTERS)["found"]
+    no_data(text("empty_filter_hint") if anything else text("empty_store_hint"))
+
+
+def no_data(hint: str | None = None) -> None:
+    """The clear empty state: 暂无数据, and what to do about it."""
+    st.info(text("no_data") + (f"：{hint}" if hint else ""), icon="ℹ️")
+
+
+def tiles(
+    now: Mapping[str, object], before: Mapping[str, object], specs: Sequence[Tile], per_row: int = 5
+) -> None:
+    """Metric tiles with their change since one week earlier (blue when better, red when worse)."""
+    for start in range(0, len(specs), per_row):
+        for column, spec in zip(st.columns(per_row), specs[start : start + per_row], strict=False):
+            with column:
+                _tile(now, before, spec)
+
+
+def _tile(now: Mapping[str, object], before: Mapping[str, object], spec: Tile) -> None:
+    value, previous = now.get(spec.name), before.get(spec.name)
+    if spec.is_rate:
+        shown, delta = fmt_rate(value), rate_delta(value, previous)
+    else:
+        shown, delta = fmt_count(value), count_delta(value, previous)
+    colour = (
+        "gray"
+        if spec.higher_is_better is None
+        else delta_colour(value, previous, higher_is_better=spec.higher_is_better)
+    )
+    st.metric(
+        label(spec.name),
+        shown,
+        delta=f"{text('vs_last_week')} {delta}" if delta else None,
+        delta_color=colour,
+        delta_arrow="off" if delta in (None, "持平") else "auto",
+        border=True,
+    )
+
+
+def table(frame: pd.DataFrame, columns: Iterable[str], *, key: str, max_rows: int = TABLE_ROWS) -> None:
+    """A read-only table with Chinese headers; ledger text is shown as plain cells, never as HTML."""
+    shown = display_frame(frame.head(max_rows), columns)
+    st.dataframe(shown, key=key, hide_index=True, width="stretch", height=min(38 * (len(shown) + 1) + 4, 640))
+    if len(frame) > max_rows:
+        st.caption(text("rows_shown", total=len(frame), shown=max_rows))
+
+
+def chart(fig: go.Figure, *, key: str, on_select: object = "ignore") -> object:
+    """A plotly figure at full width, with the toolbar trimmed; clickable when on_select is given."""
+    kwargs = {"on_select": on_select, "selection_mode": "points"} if on_select != "ignore" else {}
+    return st.plotly_chart(fig, key=key, width="stretch", config=PLOTLY_CONFIG, theme=None, **kwargs)
+
+
+def download(label_text: str, data: object, *, file_name: str, key: str) -> None:
+    """An .xlsx download button; `data` may be bytes or a callable run only when clicked."""
+    st.download_button(
+        label_text,
+        data=data,
+        file_name=file_name,
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        key=key,
+        icon=":material/download:",
+        on_click="ignore",
+    )
+
+
+def as_of_stamp(day: dt.date) -> str:
+    """A date for file names: 20240131."""
+    return day.strftime("%Y%m%d")
+
+
+def page_title(name: str) -> None:
+    """The page's title (from ui.labels.PAGE_TITLES)."""
+    st.header(PAGE_TITLES[name], anchor=False)
+
+
+def plain_table(shown: pd.DataFrame, *, key: str, max_rows: int = TABLE_ROWS) -> None:
+    """A table already labelled for display (from ui.downloads / ui.format)."""
+    st.dataframe(shown.head(max_rows), key=key, hide_index=True, width="stretch")
+    if len(shown) > max_rows:
+        st.caption(text("rows_shown", total=len(shown), shown=max_rows))
