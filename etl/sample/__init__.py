@@ -9,25 +9,15 @@ import shutil
 from pathlib import Path
 
 from etl.sample.ledgers import closure_sheet, office_sheet, village_sheet
+from etl.sample.story import CLOSURE_WEEKS, OFFICE_DAYS_EARLY, OFFICE_WEEKS, PLANS, VillagePlan
 from etl.sample.styles import CLOSURE_FILE, COMMUNITY_STYLE, COMMUNITY_SUFFIX, OFFICE_STYLE, STYLES, file_name
-from etl.sample.world import PLANS, Ticket, VillagePlan, build_town, report_sundays
+from etl.sample.world import Ticket, build_town, report_sundays
 from etl.sample.writers import Sheet, write_csv, write_xls, write_xlsx
 from firedash.config import PROJECT_ROOT, TownConfig, load_config
 
 DEFAULT_OUT = PROJECT_ROOT / "data" / "sample"
 DEFAULT_SEED = 2023
 WEEK_FOLDER = re.compile(r"^\d{4}-\d{2}-\d{2}_第\d+周$")
-D = dt.date
-OFFICE_WEEKS = (
-    D(2023, 12, 17),
-    D(2024, 1, 7),
-    D(2024, 1, 28),
-    D(2024, 2, 25),
-    D(2024, 3, 17),
-    D(2024, 3, 31),
-)
-CLOSURE_WEEKS = (D(2023, 12, 31), D(2024, 1, 28), D(2024, 2, 25), D(2024, 3, 17), D(2024, 3, 31))
-OFFICE_DAYS_EARLY = 2  # 应急办 files on Friday
 
 
 def generate(

@@ -1,4 +1,4 @@
-"""The sample town's story: which villages report when, and every hazard found, with its fate."""
+"""The sample town's hazards: every one found in the campaign, with its deadline, rectification and 销号."""
 
 from __future__ import annotations
 
@@ -7,75 +7,20 @@ import random
 from dataclasses import dataclass
 
 from etl.sample import vocab
+from etl.sample.story import (
+    FIRST_CHECK,
+    FIRST_REPORT,
+    FLAWS,
+    LAGGING,
+    LAST_CHECK,
+    MAJORS,
+    OFFICE_FINDINGS,
+    PLANS,
+    UNKNOWN_VILLAGE,
+    D,
+    VillagePlan,
+)  # fmt: skip
 from firedash.config import TownConfig
-
-D = dt.date
-FIRST_REPORT = D(2023, 12, 3)
-FIRST_CHECK = D(2023, 11, 27)
-LAST_CHECK = D(2024, 3, 29)
-
-
-@dataclass(frozen=True)
-class VillagePlan:
-    """How one village behaves: its size, its pace of rectification and its reporting habits."""
-
-    name: str
-    size: int  # hazards the village itself finds over the campaign
-    pace: str  # good | normal | lagging
-    abbr: str | None = None  # hazard numbers DT-<abbr>-0001; None: the village does not number
-    first_report: dt.date = FIRST_REPORT
-    skipped: tuple[dt.date, ...] = ()  # weekly reports never sent
-    days_early: int = 0  # 填报日期 is the Sunday minus this many days
-
-
-PLANS = (
-    VillagePlan("东河村", 92, "good", "DH"),
-    VillagePlan("西岭村", 70, "normal", days_early=1),
-    VillagePlan("南坪村", 60, "normal"),
-    VillagePlan("北山村", 55, "normal", first_report=D(2023, 12, 10), days_early=2),
-    VillagePlan("石桥村", 85, "good", "SQ"),
-    VillagePlan("柳湾村", 65, "good", "LW", first_report=D(2023, 12, 10)),
-    VillagePlan("杨家庄村", 60, "normal", first_report=D(2023, 12, 10)),
-    VillagePlan("高坎村", 72, "lagging", "GK", days_early=1),
-    VillagePlan("青龙村", 55, "good", "QL", first_report=D(2023, 12, 10)),
-    VillagePlan("白沙村", 50, "normal", first_report=D(2023, 12, 10), days_early=1),
-    VillagePlan(
-        "黄土坡村",
-        56,
-        "lagging",
-        first_report=D(2023, 12, 17),
-        skipped=(D(2024, 1, 14), D(2024, 2, 11), D(2024, 3, 10)),
-    ),
-    VillagePlan("桃源村", 60, "good", "TY", days_early=2),
-    VillagePlan("马鞍村", 66, "lagging", first_report=D(2023, 12, 10)),
-    VillagePlan("新华社区", 88, "good", "XH"),
-    VillagePlan("城关社区", 85, "normal", "CG"),
-    VillagePlan("大同街社区", 75, "normal", "DTJ"),
-)
-LAGGING = tuple(p.name for p in PLANS if p.pace == "lagging")
-OFFICE_FINDINGS = 78  # found by the offices' joint checks (部门联查 …), sent by 应急办 as a CSV
-
-# (village, index into vocab.MAJOR_HAZARDS, county-supervised, found, deadline, rectified or None, 销号 or None)
-MAJORS = (
-    ("东河村", 0, True, D(2023, 12, 7), D(2024, 1, 31), D(2024, 1, 20), D(2024, 1, 26)),
-    ("石桥村", 1, True, D(2023, 12, 8), D(2024, 1, 15), D(2024, 1, 28), D(2024, 2, 2)),
-    ("城关社区", 4, True, D(2023, 12, 12), D(2024, 6, 30), None, None),
-    ("新华社区", 5, True, D(2023, 12, 6), D(2023, 12, 31), D(2023, 12, 25), D(2023, 12, 29)),
-    ("柳湾村", 2, False, D(2023, 12, 13), D(2024, 2, 10), D(2024, 2, 5), D(2024, 2, 8)),
-    ("大同街社区", 8, False, D(2024, 1, 23), D(2024, 2, 8), D(2024, 2, 6), D(2024, 2, 20)),
-    ("青龙村", 3, False, D(2023, 12, 14), D(2024, 1, 31), D(2024, 2, 22), D(2024, 2, 28)),
-    ("马鞍村", 6, False, D(2024, 1, 25), D(2024, 2, 5), None, None),
-    ("桃源村", 7, False, D(2024, 2, 20), D(2024, 3, 3), D(2024, 3, 1), D(2024, 3, 6)),
-    ("东河村", 9, False, D(2024, 2, 26), D(2024, 3, 10), D(2024, 3, 8), D(2024, 3, 14)),
-)
-
-# The planted bad rows: (village, flaw, found, fixed from this report date or None).
-FLAWS = (
-    ("南坪村", "no_found_date", D(2023, 12, 14), D(2024, 1, 14)),
-    ("西岭村", "impossible_date", D(2024, 2, 29), None),
-    ("杨家庄村", "unreadable_status", D(2024, 1, 9), None),
-)
-UNKNOWN_VILLAGE = "清水村"
 
 
 @dataclass
@@ -170,19 +115,15 @@ def _short(village: str) -> str:
     return village.removesuffix("社区").removesuffix("村")
 
 
-def _unit(rng: random.Random, village: str, sector: str) -> str:
-    template = rng.choice(vocab.UNITS[sector])
-    person = _person(rng)
-    return template.format(
-        v=_short(village), g=rng.randrange(1, 10), n=rng.randrange(1, 19), p=person, p0=person[0]
+def _place(rng: random.Random, village: str, sector: str) -> tuple[str, str]:
+    """A unit's name and address: 村民小组 (X组) in the villages, streets and estates in the 社区."""
+    group, number, person = rng.randrange(1, 10), rng.randrange(1, 240), _person(rng)
+    street = vocab.STREETS.get(village)
+    templates = (street and vocab.COMMUNITY_UNITS.get(sector)) or vocab.UNITS[sector]
+    unit = rng.choice(templates).format(
+        v=_short(village), g=group, n=rng.randrange(1, 19), p=person, p0=person[0], s=street
     )
-
-
-def _address(rng: random.Random, village: str) -> str:
-    if village.endswith("社区"):
-        street = {"新华社区": "新华路", "城关社区": "城关大道", "大同街社区": "大同街"}[village]
-        return f"{street}{rng.randrange(1, 240)}号"
-    return f"{village}{rng.randrange(1, 10)}组"
+    return unit, f"{street}{number}号" if street else f"{village}{group}组"
 
 
 def _sectors(village: str) -> tuple[tuple[str, ...], tuple[float, ...]]:
@@ -197,7 +138,7 @@ def _sectors(village: str) -> tuple[tuple[str, ...], tuple[float, ...]]:
 
 def _hazard(rng: random.Random, sector: str) -> tuple[str, str, str]:
     categories = vocab.SECTOR_CATEGORIES.get(sector, vocab.DEFAULT_CATEGORIES)
-    category = rng.choice(categories) if rng.random() < 0.8 else rng.choice(tuple(vocab.HAZARDS))
+    category = rng.choice(categories)
     description, measure = rng.choice(vocab.HAZARDS[category])
     return category, description, measure
 
@@ -215,8 +156,9 @@ def _base_ticket(rng: random.Random, village: str, found: dt.date, sector: str |
         names, weights = _sectors(village)
         sector = rng.choices(names, weights=weights)[0]
     category, description, measure = _hazard(rng, sector)
+    unit, address = _place(rng, village, sector)
     return Ticket(
-        village=village, found=found, unit=_unit(rng, village, sector), address=_address(rng, village),
+        village=village, found=found, unit=unit, address=address,
         sector=sector, category=category, description=description, measures=measure,
         office=_office_for(sector, village, rng), responsible=_person(rng), phone=_phone(rng),
         method=rng.choices(("基层排查", "自查", "双随机抽查", "暗访"), weights=(80, 12, 5, 3))[0],
@@ -247,13 +189,14 @@ def _village_tickets(plan: VillagePlan, rng: random.Random, config: TownConfig) 
 
 
 def _deadline(ticket: Ticket, rng: random.Random) -> None:
+    """整改期限: mostly 7–30 days, some 立即整改 (half of them fixed on the spot), X月底前, a few 长期."""
     draw = rng.random()
     if draw < 0.11:
         ticket.deadline_kind, ticket.deadline = "immediate", ticket.found
         ticket.on_the_spot = rng.random() < 0.55
-    elif draw < 0.16 or (ticket.category == "防火分隔" and draw < 0.4):
+    elif draw < 0.2 and ticket.category in vocab.STRUCTURAL:
         ticket.deadline_kind, ticket.deadline = "long", None
-    elif draw < 0.31:
+    elif draw < 0.33:
         month = ticket.found.replace(day=28) + dt.timedelta(days=4 if ticket.found.day <= 20 else 35)
         ticket.deadline_kind, ticket.deadline = "month_end", month.replace(day=1) - dt.timedelta(days=1)
     else:

@@ -1,0 +1,251 @@
+"""Benchmark the loader on a 100,000-row ledger: bare calamine read, openpyxl read, full load and reload.
+
+Run with `make bench` (or `python bench/bench_load.py [--rows N] [--repeat N] [--skip-openpyxl]`).
+The ledger is written once to bench/out/ and reused; every timed step runs --repeat times, the median shown.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import random
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+import duckdb  # noqa: E402
+import pandas as pd  # noqa: E402
+import python_calamine  # noqa: E402
+import xlsxwriter  # noqa: E402
+
+from etl.sample import vocab  # noqa: E402
+from etl.sample.cells import date_cell  # noqa: E402
+from firedash.config import load_config  # noqa: E402
+
+OUT = ROOT / "bench" / "out"
+HEADER = (
+    "序号", "隐患编号", "排查日期", "村（社区）", "单位名称", "地址", "场所类型", "隐患类别", "隐患描述", "隐患等级",
+    "是否挂牌督办", "整改措施", "整改期限", "责任单位", "责任人", "联系电话", "检查方式", "整改情况", None,
+    "复查人", "复查时间", "是否销号", "整改资金（元）", "备注",
+)  # fmt: skip
+STATUS_COLUMN = HEADER.index("整改情况")
+DATE_FORMS = ("excel", "excel", "excel", "dot", "slash", "cn", "md", "iso", "serial")
+VILLAGE_SUFFIXES = ("", "", "委会", "民委员会")
+WORDS = {
+    "open": ("未整改", "待整改", "限期整改"),
+    "in_progress": ("整改中", "正在整改", "部分整改"),
+    "rectified": ("已整改", "整改完成", "已完成", "完成"),
+}
+TARGETS = {"load_vs_read": 2.0, "openpyxl_vs_load": 8.0, "peak_mb": 1024.0}
+
+
+def ledger_path(rows: int) -> Path:
+    return OUT / f"bench_ledger_{rows}.xlsx"
+
+
+def build_ledger(path: Path, rows: int, seed: int = 2023) -> None:
+    """A combined 排查整改 ledger in the generator's shapes: title rows, a two-level merged header, 24 columns."""
+    rng = random.Random(seed)
+    villages = load_config().villages
+    path.parent.mkdir(parents=True, exist_ok=True)
+    book = xlsxwriter.Workbook(str(path), {"constant_memory": True, "strings_to_urls": False})
+    book.set_properties({"author": "bench", "created": dt.datetime(2024, 3, 31, 17, 30)})
+    date_format = book.add_format({"num_format": "yyyy-mm-dd"})
+    ws = book.add_worksheet("隐患台账汇总")
+    _write_head(ws, book)
+    for i in range(rows):
+        row = _row(rng, i + 1, villages[i % len(villages)])
+        for c, value in enumerate(row):
+            if isinstance(value, dt.date):
+                ws.write_datetime(i + 4, c, value, date_format)
+            elif value is not None:
+                ws.write(i + 4, c, value)
+    ws.write(rows + 4, 0, "合计")
+    ws.write(rows + 4, 8, f"共{rows}处")
+    ws.write(rows + 6, 0, "填表人：王建国        审核人：李卫东")
+    book.close()
+
+
+def _write_head(ws, book) -> None:  # noqa: ANN001 - xlsxwriter objects
+    bold = book.add_format({"bold": True, "align": "center", "valign": "vcenter"})
+    last = len(HEADER) - 1
+    ws.merge_range(0, 0, 0, last, "《大同镇今冬明春火灾隐患排查整改台账（汇总）》", bold)
+    ws.merge_range(1, 0, 1, last, "填报单位：镇应急办        填报日期：2024年3月31日", None)
+    for c, name in enumerate(HEADER):
+        if c == STATUS_COLUMN:
+            ws.merge_range(2, c, 2, c + 1, name, bold)
+            ws.write(3, c, "是否整改", bold)
+            ws.write(3, c + 1, "整改完成时间", bold)
+        elif name is not None:
+            ws.merge_range(2, c, 3, c, name, bold)
+
+
+def _row(rng: random.Random, seq: int, village: str) -> list[object]:
+    """One hazard with the value variety of sixteen villages' ledgers merged into one."""
+    form = DATE_FORMS[seq % len(DATE_FORMS)]
+    found = dt.date(2023, 11, 27) + dt.timedelta(days=rng.randrange(124))
+    sector = rng.choice(tuple(vocab.UNITS))
+    category = rng.choice(tuple(vocab.HAZARDS))
+    description, measure = rng.choice(vocab.HAZARDS[category])
+    status, rectified, deadline = _fate(rng, found, form)
+    reviewed = (
+        rectified + dt.timedelta(days=rng.randrange(2, 7)) if rectified and rng.random() < 0.5 else None
+    )
+    return [
+        seq, f"DT-B{seq % 16:02d}-{seq:06d}", date_cell(found, form), village + rng.choice(VILLAGE_SUFFIXES),
+        f"{village}{rng.choice(vocab.SURNAMES)}记{sector}{seq % 97}号", f"{village}{rng.randrange(1, 10)}组",
+        sector, category, description, rng.choice(("一般", "一般", "一般隐患", "较大")), rng.choice(("否", None)),
+        measure, deadline, rng.choice(("应急办", "平安办", "村建环保办", village)),
+        rng.choice(vocab.SURNAMES) + rng.choice(vocab.GIVEN), f"138****{seq % 10000:04d}",
+        rng.choice(("基层排查", "部门联查", "双随机抽查", "暗访", "自查")), status,
+        date_cell(rectified, form) if rectified else None, rng.choice(vocab.REVIEWERS) if reviewed else None,
+        date_cell(reviewed, form) if reviewed else None, ("是" if rng.random() < 0.2 else "否") if reviewed else None,
+        rng.choice((0, 200, 500, 1500)) if rectified else None, rng.choice(vocab.NOTE_WORDS) or None,
+    ]  # fmt: skip
+
+
+def _fate(rng: random.Random, found: dt.date, form: str) -> tuple[str, dt.date | None, object]:
+    """整改情况, 整改完成时间 and 整改期限 (a date or 立即整改 / X月底前 / 长期)."""
+    draw = rng.random()
+    deadline: object = date_cell(found + dt.timedelta(days=rng.choice((7, 15, 30))), form)
+    if form == "md":
+        deadline = f"{found.month}月底前"
+    elif draw < 0.05:
+        deadline = "长期"
+    elif draw < 0.15:
+        deadline = "立即整改"
+    if draw < 0.7:
+        done = min(found + dt.timedelta(days=rng.randrange(0, 25)), dt.date(2024, 3, 31))
+        return rng.choice(WORDS["rectified"]), done, deadline
+    return rng.choice(WORDS["open"] + WORDS["in_progress"]), None, deadline
+
+
+def read_calamine(path: Path) -> int:
+    sheet = python_calamine.CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0)
+    return len(sheet.to_python())
+
+
+def read_openpyxl(path: Path) -> int:
+    return len(pd.read_excel(path, engine="openpyxl", header=None))
+
+
+def run_load(path: Path, db: Path) -> tuple[float, float]:
+    """`python -m etl load` in a child process: (wall seconds, the child's peak resident memory in MB)."""
+    command = [sys.executable, "-m", "etl", "load", "--db", str(db), str(path)]
+    start = time.perf_counter()
+    child = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    output = child.stdout.read()
+    _, status, usage = os.wait4(child.pid, 0)  # this child's own rusage, not all children's
+    elapsed = time.perf_counter() - start
+    child.returncode = os.waitstatus_to_exitcode(status)
+    if child.returncode != 0:
+        raise SystemExit(f"python -m etl load failed ({child.returncode}):\n{output}")
+    return elapsed, usage.ru_maxrss / 1024  # Linux reports kilobytes
+
+
+def median_time(step: Callable[[], object], repeat: int) -> float:
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        step()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def ticket_count(db: Path) -> int:
+    with duckdb.connect(str(db), read_only=True) as con:
+        return con.execute("SELECT count(*) FROM tickets").fetchall()[0][0]
+
+
+def measure_loads(path: Path, repeat: int) -> dict[str, float]:
+    """Load into a fresh store `repeat` times, then reload the same file into the last store `repeat` times."""
+    loads, peaks, reloads = [], [], []
+    with tempfile.TemporaryDirectory(prefix="bench_load_") as tmp:
+        for i in range(repeat):
+            db = Path(tmp) / f"store{i}.duckdb"
+            elapsed, peak = run_load(path, db)
+            loads.append(elapsed)
+            peaks.append(peak)
+        tickets = ticket_count(db)
+        for _ in range(repeat):
+            elapsed, peak = run_load(path, db)
+            reloads.append(elapsed)
+            peaks.append(peak)
+        unchanged = ticket_count(db) == tickets
+    return {
+        "load": statistics.median(loads),
+        "reload": statistics.median(reloads),
+        "peak_mb": max(peaks),
+        "tickets": tickets,
+        "reload_unchanged": unchanged,
+    }
+
+
+def report(rows: int, path: Path, figures: dict[str, float], repeat: int) -> str:
+    """The figures as a Markdown table, with the ratios and their targets."""
+    read, load, openpyxl = figures["calamine"], figures["load"], figures.get("openpyxl")
+    lines = [
+        f"Ledger: {path.relative_to(ROOT)} ({rows:,} rows, {path.stat().st_size / 1e6:.1f} MB); "
+        f"median of {repeat} runs; {os.cpu_count()} CPUs",
+        "",
+        "| step | median | note |",
+        "| --- | ---: | --- |",
+        f"| (a) python-calamine bare read | {read:.2f} s | rows and cells only |",
+        f"| (b) pandas.read_excel, engine=openpyxl | {_seconds(openpyxl)} | {'skipped' if openpyxl is None else ''} |",
+        f"| (c) `python -m etl load` into a fresh store | {load:.2f} s | {figures['tickets']:,} tickets stored |",
+        f"| (d) reload of the same file | {figures['reload']:.2f} s | "
+        f"{'tickets unchanged' if figures['reload_unchanged'] else 'TICKETS CHANGED'} |",
+        f"| peak memory of the load (max RSS) | {figures['peak_mb']:.0f} MB | |",
+        "",
+        "| ratio | value | target | met |",
+        "| --- | ---: | ---: | --- |",
+        _ratio_row(
+            "load / calamine read", load / read, f"≤ {TARGETS['load_vs_read']:.0f}×", load / read <= 2
+        ),
+    ]
+    if openpyxl is not None:
+        ratio = openpyxl / load
+        lines.append(
+            _ratio_row("openpyxl read / load", ratio, f"≥ {TARGETS['openpyxl_vs_load']:.0f}×", ratio >= 8)
+        )
+    peak = figures["peak_mb"]
+    lines.append(f"| peak memory | {peak:.0f} MB | < 1 GB | {'yes' if peak < TARGETS['peak_mb'] else 'no'} |")
+    return "\n".join(lines)
+
+
+def _seconds(value: float | None) -> str:
+    return "—" if value is None else f"{value:.2f} s"
+
+
+def _ratio_row(name: str, value: float, target: str, met: bool) -> str:
+    return f"| {name} | {value:.2f}× | {target} | {'yes' if met else 'no'} |"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="Benchmark reading and loading a large ledger")
+    parser.add_argument("--rows", type=int, default=100_000)
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--skip-openpyxl", action="store_true", help="skip the slow pandas/openpyxl read")
+    args = parser.parse_args(argv)
+    path = ledger_path(args.rows)
+    if not path.exists():
+        print(f"writing {path.relative_to(ROOT)} …", file=sys.stderr)
+        build_ledger(path, args.rows)
+    figures: dict[str, float] = {"calamine": median_time(lambda: read_calamine(path), args.repeat)}
+    if not args.skip_openpyxl:
+        figures["openpyxl"] = median_time(lambda: read_openpyxl(path), args.repeat)
+    figures.update(measure_loads(path, args.repeat))
+    print(report(args.rows, path, figures, args.repeat))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
