@@ -1,0 +1,46 @@
+"""Turn any ledger cell into clean text: NFKC (full-width → half-width), whitespace collapsed."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+
+_SPACES = re.compile(r"\s+")
+_BRACKETS = str.maketrans(
+    {"【": "(", "】": ")", "〔": "(", "〕": ")", "[": "(", "]": ")", "{": "(", "}": ")"}
+)
+
+
+def cell_text(value: object) -> str:
+    """The text a person sees in a cell: '' for empty, 5 for 5.0, dates as 2023-12-06."""
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() else repr(value)
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat() if value.time() == dt.time() else value.isoformat(sep=" ")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value)
+
+
+def clean_text(value: object) -> str:
+    """Cell text normalised: NFKC, inner whitespace collapsed to one space, stripped."""
+    text = cell_text(value)
+    if text.isascii():
+        return _SPACES.sub(" ", text).strip()
+    return _SPACES.sub(" ", unicodedata.normalize("NFKC", text)).strip()
+
+
+def squeeze(value: object) -> str:
+    """Cell text normalised with every whitespace removed and brackets unified: for matching words."""
+    return _SPACES.sub("", clean_text(value)).translate(_BRACKETS)
+
+
+def is_blank(value: object) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
