@@ -1,0 +1,165 @@
+"""Read the coded cells of a ledger: 整改状态, 是否销号, 隐患等级, 挂牌督办, 整改资金, and configured lists."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from etl.deadlines import DONE_ON_THE_SPOT
+from etl.text import clean_text, squeeze
+
+UNREADABLE = "无法识别"
+
+# 整改状态 words → open | in_progress | rectified | closed (已销号: rectified and struck off) | done (立查立改).
+STATUS_WORDS: dict[str, str] = {
+    **dict.fromkeys(
+        ("已整改", "整改完成", "已完成", "完成", "是", "√", "已整改完成", "整改到位", "已整改到位", "已完成整改",
+         "已落实", "已处理", "已改", "整改完毕", "已整改完毕", "完成整改"),
+        "rectified",
+    ),
+    **dict.fromkeys(("已销号", "销号", "已整改已销号", "已整改并销号", "已验收销号"), "closed"),
+    **dict.fromkeys(
+        ("整改中", "正在整改", "部分整改", "整改进行中", "正在整改中", "部分完成", "已部分整改", "进行中"),
+        "in_progress",
+    ),
+    **dict.fromkeys(
+        ("未整改", "待整改", "限期整改", "否", "未完成", "×", "未开始", "尚未整改", "未落实", "责令整改",
+         "限期整改中", "待整改中", "未整改完成", "暂未整改"),
+        "open",
+    ),
+}  # fmt: skip
+CLOSED_YES = frozenset({"是", "已销号", "√", "销号", "已", "已验收", "是(已销号)"})
+CLOSED_NO = frozenset({"否", "未销号", "×", "未", "暂未销号", "待销号", "/", "-", "无"})
+SUPERVISED_YES = frozenset({"是", "√", "挂牌", "县政府挂牌督办", "挂牌督办", "已挂牌", "县挂牌督办", "县级挂牌督办"})
+SEVERITY_WORDS: dict[str, str] = {
+    **dict.fromkeys(("一般", "一般隐患", "一般火灾隐患", "一般事故隐患", "轻微"), "general"),
+    **dict.fromkeys(("较大", "较大隐患", "较大火灾隐患", "较大事故隐患"), "serious"),
+    **dict.fromkeys(("重大", "重大隐患", "重大火灾隐患", "重大事故隐患"), "major"),
+}
+_NEGATION = ("否", "未", "不", "无", "非")
+_MONEY = re.compile(r"^(?:约|共计|合计|计)?(-?\d+(?:\.\d+)?)(万)?元?$")
+
+
+@dataclass(frozen=True)
+class Coded:
+    """A coded cell: its code, or the problem with it and the text as written."""
+
+    code: object = None
+    problem: str | None = None
+    text: str = ""
+
+
+def parse_status(value: object) -> Coded:
+    """整改状态: a code from STATUS_WORDS, 'done' for 立查立改; None code for an empty cell."""
+    text = squeeze(value)
+    if not text:
+        return Coded()
+    if text in STATUS_WORDS:
+        return Coded(STATUS_WORDS[text])
+    if any(word in text for word in DONE_ON_THE_SPOT):
+        return Coded("done")
+    code = _status_by_shape(text)
+    return Coded(code) if code else Coded(problem=UNREADABLE, text=clean_text(value))
+
+
+def _status_by_shape(text: str) -> str | None:
+    """Longer phrasings: 已整改（更换线路）, 未整改（资金未到位）, 整改中，预计1月完成."""
+    if text.startswith(("未", "待", "尚未", "暂未")):
+        return "open"
+    if text.startswith(("整改中", "正在", "部分")):
+        return "in_progress"
+    if text.startswith("已") and "销号" in text:
+        return "closed"
+    if text.startswith(("已整改", "已完成", "整改完成", "已落实")):
+        return "rectified"
+    return None
+
+
+def parse_closed_flag(value: object) -> Coded:
+    """是否销号: True, False, or None for an empty cell."""
+    text = squeeze(value)
+    if not text:
+        return Coded()
+    if text in CLOSED_YES or (text.startswith("已") and "销号" in text):
+        return Coded(True)
+    if text in CLOSED_NO or text.startswith(_NEGATION):
+        return Coded(False)
+    return Coded(problem=UNREADABLE, text=clean_text(value))
+
+
+def parse_severity(value: object) -> Coded:
+    """隐患等级: general (also for an empty cell), serious (较大) or major (重大)."""
+    text = squeeze(value)
+    if not text:
+        return Coded("general")
+    if text in SEVERITY_WORDS:
+        return Coded(SEVERITY_WORDS[text])
+    for word, code in (("重大", "major"), ("较大", "serious"), ("一般", "general")):
+        if word in text:
+            return Coded(code)
+    return Coded(problem=UNREADABLE, text=clean_text(value))
+
+
+def parse_supervised(value: object) -> bool:
+    """是否挂牌督办: True for 是/√/挂牌/县政府挂牌督办 and the like; anything else is False."""
+    text = squeeze(value)
+    if text in SUPERVISED_YES:
+        return True
+    if not text or text.startswith(_NEGATION):
+        return False
+    return text.startswith("是") or "挂牌" in text or "督办" in text
+
+
+def parse_funds(value: object, scale: float = 1.0) -> Coded:
+    """整改资金 in yuan: numbers, 1500元, 1,500, 0.15万; None for an empty cell or 无."""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return Coded(float(value) * scale)
+    text = squeeze(value).replace(",", "")
+    if text in ("", "无", "/", "-", "—"):
+        return Coded()
+    match = _MONEY.match(text)
+    if not match:
+        return Coded(problem=UNREADABLE, text=clean_text(value))
+    return Coded(float(match[1]) * (10_000 if match[2] else scale))
+
+
+def mentions_done_on_the_spot(value: object) -> bool:
+    """立查立改/当场整改 written anywhere in a cell (measures, deadline, status)."""
+    text = squeeze(value)
+    return any(word in text for word in DONE_ON_THE_SPOT)
+
+
+class ListMatcher:
+    """Map free text onto a configured list (sectors, hazard categories); 其他 when nothing fits.
+
+    Exact entry, else one of its slash-separated parts (医疗机构 → 卫生院/医疗机构), else a part the
+    text contains, or that contains the text, when exactly one entry matches that way.
+    """
+
+    def __init__(self, entries: tuple[str, ...], other: str = "其他") -> None:
+        self.other = other
+        self.entries = [e for e in entries if e != other]
+        self._parts = {e: [squeeze(p) for p in e.split("/") if p.strip()] for e in self.entries}
+        self._exact = {squeeze(e): e for e in self.entries}
+        for entry, parts in self._parts.items():
+            for part in parts:
+                self._exact.setdefault(part, entry)
+
+    def match(self, value: object) -> str:
+        text = squeeze(value)
+        if not text:
+            return self.other
+        if text in self._exact:
+            return self._exact[text]
+        for hits in (self._containing(text), self._contained(text)):
+            if len(hits) == 1:
+                return hits[0]
+        return self.other
+
+    def _containing(self, text: str) -> list[str]:
+        return [e for e, parts in self._parts.items() if any(p in text for p in parts)]
+
+    def _contained(self, text: str) -> list[str]:
+        if len(text) < 2:
+            return []
+        return [e for e, parts in self._parts.items() if any(text in p for p in parts)]
