@@ -1,0 +1,154 @@
+"""Find a sheet's header (one row, or two under merged parents) and read the title rows above it."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+from etl.aliases import KEY_FIELDS, field_for
+from etl.readers import RawSheet
+from etl.text import clean_text
+
+SCAN_ROWS = 20
+MIN_FIELDS = 3
+
+_DATE = r"(\d{4}\s*[年./-]\s*\d{1,2}\s*[月./-]\s*\d{1,2}\s*日?)"
+_REPORT_DATE = re.compile(r"(?:(?:填报|报送|填表|统计|制表|上报)?(?:日期|时间)|截[至止](?:日期|时间)?)\s*[:：]?\s*" + _DATE)
+_REPORT_LABEL = re.compile(r"(?:填报|报送|填表|统计|制表|上报)?日期\s*[:：]?$")
+_DATE_PARTS = re.compile(r"(\d{4})\s*[年./-]\s*(\d{1,2})\s*[月./-]\s*(\d{1,2})")
+
+
+@dataclass(frozen=True)
+class Header:
+    """Where the header is (rows first_row..last_row), which column holds each field, and each column's label."""
+
+    first_row: int
+    last_row: int
+    columns: dict[str, int]
+    labels: tuple[str, ...]
+
+    @property
+    def data_start(self) -> int:
+        return self.last_row + 1
+
+
+def find_header(sheet: RawSheet, scan: int = SCAN_ROWS) -> Header | None:
+    """The row (or pair of rows) in the first `scan` naming the most fields; None when none names enough."""
+    best: Header | None = None
+    for row in range(min(scan, len(sheet.rows))):
+        for candidate in _candidates(sheet, row):
+            if _acceptable(candidate) and (best is None or len(candidate.columns) > len(best.columns)):
+                best = candidate
+    return best
+
+
+def _acceptable(header: Header) -> bool:
+    return len(header.columns) >= MIN_FIELDS and not KEY_FIELDS.isdisjoint(header.columns)
+
+
+def _candidates(sheet: RawSheet, row: int) -> list[Header]:
+    single = _single(sheet.rows[row], row)
+    if row + 1 >= len(sheet.rows):
+        return [single]
+    pair = _pair(sheet, row)
+    lower = _single(sheet.rows[row + 1], row + 1)
+    gains = len(pair.columns) > max(len(single.columns), len(lower.columns))
+    return [single, pair] if gains and _linked(sheet, row) else [single]
+
+
+def _single(cells: list[object], row: int) -> Header:
+    labels = tuple(clean_text(c) for c in cells)
+    return Header(row, row, _columns([field_for(label) for label in labels]), labels)
+
+
+def _pair(sheet: RawSheet, upper: int) -> Header:
+    """Two header rows: the sub-header names the field, the parent only when the child alone does not."""
+    parents = _parents(sheet, upper)
+    children = [clean_text(c) for c in sheet.rows[upper + 1]]
+    width = max(len(parents), len(children))
+    parents += [""] * (width - len(parents))
+    children += [""] * (width - len(children))
+    fields, labels = [], []
+    for parent, child in zip(parents, children, strict=True):
+        fields.append(field_for(child) or field_for(parent + child) or field_for(parent))
+        labels.append(f"{parent}/{child}" if parent and child and parent != child else child or parent)
+    return Header(upper, upper + 1, _columns(fields), tuple(labels))
+
+
+def _parents(sheet: RawSheet, upper: int) -> list[str]:
+    """The upper row's text over each column, a merged parent repeated over every column it spans."""
+    parents = [clean_text(c) for c in sheet.rows[upper]]
+    for r0, c0, r1, c1 in sheet.merged:
+        if r0 <= upper <= r1 and c1 > c0 and c0 < len(parents):
+            text = clean_text(sheet.rows[r0][c0]) if r0 < len(sheet.rows) and c0 < len(sheet.rows[r0]) else ""
+            for col in range(c0, min(c1 + 1, len(parents))):
+                parents[col] = parents[col] or text
+    return parents
+
+
+def _linked(sheet: RawSheet, upper: int) -> bool:
+    """Evidence the rows form one header: merged cells across or down them, or a row of sub-headers only."""
+    for r0, c0, r1, c1 in sheet.merged:
+        if (r0 <= upper < r1) or (r0 <= upper <= r1 and c1 > c0):
+            return True
+    lower = [c for c in sheet.rows[upper + 1] if clean_text(c)]
+    return bool(lower) and all(field_for(c) for c in lower)
+
+
+def _columns(fields: list[str | None]) -> dict[str, int]:
+    """Field → column; when a field is named twice the first column wins."""
+    columns: dict[str, int] = {}
+    for col, name in enumerate(fields):
+        if name:
+            columns.setdefault(name, col)
+    return columns
+
+
+def title_lines(sheet: RawSheet, header: Header | None) -> list[list[str]]:
+    """The cleaned, non-empty rows above the header (the first rows of a sheet without one)."""
+    end = header.first_row if header else min(10, len(sheet.rows))
+    lines = [[clean_text(c) for c in row] for row in sheet.rows[:end]]
+    return [line for line in lines if any(line)]
+
+
+def report_date_in(sheet: RawSheet, header: Header | None) -> dt.date | None:
+    """填报日期/报送日期/日期 written above the header: in the same cell, or in the cell after the label."""
+    end = header.first_row if header else min(10, len(sheet.rows))
+    for row in sheet.rows[:end]:
+        found = _report_date_in_row(row)
+        if found:
+            return found
+    return None
+
+
+def _report_date_in_row(row: list[object]) -> dt.date | None:
+    for col, cell in enumerate(row):
+        text = clean_text(cell)
+        if not text:
+            continue
+        match = _REPORT_DATE.search(text)
+        if match:
+            return _date_from_text(match[1])
+        if _REPORT_LABEL.search(text):
+            following = next((c for c in row[col + 1 :] if clean_text(c)), None)
+            return _date_from_cell(following)
+    return None
+
+
+def _date_from_cell(value: object) -> dt.date | None:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    return _date_from_text(clean_text(value))
+
+
+def _date_from_text(text: str) -> dt.date | None:
+    match = _DATE_PARTS.search(text)
+    if not match:
+        return None
+    try:
+        return dt.date(int(match[1]), int(match[2]), int(match[3]))
+    except ValueError:
+        return None
