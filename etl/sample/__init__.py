@@ -21,9 +21,17 @@ WEEK_FOLDER = re.compile(r"^\d{4}-\d{2}-\d{2}_第\d+周$")
 
 
 def generate(
-    out: Path = DEFAULT_OUT, *, seed: int = DEFAULT_SEED, config: TownConfig | None = None
+    out: Path = DEFAULT_OUT,
+    *,
+    seed: int = DEFAULT_SEED,
+    config: TownConfig | None = None,
+    until: dt.date | None = None,
 ) -> list[Path]:
-    """Write every weekly folder of ledgers under `out` (old week folders are replaced); return the files."""
+    """Write the weekly folders of ledgers under `out`, up to `until` (default: all); return the files.
+
+    Old week folders are replaced; other files (the README) are left alone. The weeks written do not
+    depend on `until`: the whole campaign is drawn first.
+    """
     config = config or load_config()
     rng = random.Random(seed)
     tickets = build_town(config, rng)
@@ -31,6 +39,8 @@ def generate(
     _clear(out)
     written: list[Path] = []
     for sunday in report_sundays(config):
+        if until and sunday > until:
+            break
         folder = out / f"{sunday.isoformat()}_第{config.campaign.week_number(sunday)}周"
         folder.mkdir(parents=True)
         week = config.campaign.week_number(sunday)

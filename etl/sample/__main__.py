@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import sys
 from pathlib import Path
 
@@ -15,6 +16,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--seed", type=int, default=DEFAULT_SEED, help="随机种子（默认 2023），同一种子生成相同的文件"
     )
+    parser.add_argument("--until", type=dt.date.fromisoformat, help="只生成到该日期（YYYY-MM-DD）为止的各周")
     parser.add_argument("--config", help="镇和专项行动配置（默认 data/town.toml）")
     args = parser.parse_args(argv)
     from firedash.config import ConfigError, load_config
@@ -24,7 +26,7 @@ def main(argv: list[str] | None = None) -> int:
     except ConfigError as exc:
         print(exc, file=sys.stderr)
         return 2
-    files = generate(args.out, seed=args.seed, config=config)
+    files = generate(args.out, seed=args.seed, config=config, until=args.until)
     size = sum(f.stat().st_size for f in files)
     print(f"已生成 {len(files)} 个台账文件（{size / 1e6:.1f} MB），位于 {args.out}")
     return 0
