@@ -125,7 +125,7 @@ def _sha256(path: Path) -> str:
 
 
 def _already_imported(con: duckdb.DuckDBPyConnection, digest: str) -> bool:
-    return con.execute("SELECT count(*) FROM imports WHERE sha256 = ?", [digest]).fetchone()[0] > 0
+    return con.execute("SELECT count(*) FROM imports WHERE sha256 = ?", [digest]).fetchall()[0][0] > 0
 
 
 def _parse(path: Path, *, config: TownConfig, report_date: dt.date | None, today: dt.date) -> ParsedFile:
@@ -161,7 +161,7 @@ def _identify(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def _write(con: duckdb.DuckDBPyConnection, path: Path, digest: str, parsed: ParsedFile) -> FileOutcome:
-    import_id = con.execute("SELECT coalesce(max(import_id), 0) + 1 FROM imports").fetchone()[0]
+    import_id = con.execute("SELECT coalesce(max(import_id), 0) + 1 FROM imports").fetchall()[0][0]
     frame, rejected = _drop_duplicates(parsed.frame, "ticket_id", "inspection", "combined")
     frame, unpointed = _drop_unpointed(frame)
     rejected = parsed.rejected + rejected + unpointed

@@ -124,8 +124,9 @@ def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
 
 
 def schema_version(con: duckdb.DuckDBPyConnection) -> int | None:
-    row = con.execute("SELECT value FROM store_meta WHERE key = 'schema_version'").fetchone()
-    return int(row[0]) if row else None
+    # DuckDB 2 keeps a result open until fetched to the end: fetchall, never a lone fetchone.
+    rows = con.execute("SELECT value FROM store_meta WHERE key = 'schema_version'").fetchall()
+    return int(rows[0][0]) if rows else None
 
 
 def store_signature(path: str | os.PathLike[str]) -> tuple[int, int]:

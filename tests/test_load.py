@@ -79,7 +79,7 @@ def test_next_weeks_ledger_updates_and_never_doubles(db_file, config, week1, wee
     assert table(db_file, "SELECT status, rectified_date FROM tickets WHERE hazard_no = 'DH-001'") == [
         ("rectified", D(2023, 12, 15))
     ]
-    history = table(db_file, "SELECT report_date, status FROM status_reports s JOIN tickets t USING (ticket_id) "
+    history = table(db_file, "SELECT s.report_date, s.status FROM status_reports s JOIN tickets t USING (ticket_id) "
                              "WHERE hazard_no = 'DH-001' ORDER BY report_date")  # fmt: skip
     assert history == [(D(2023, 12, 10), "open"), (D(2023, 12, 17), "rectified")]
 
