@@ -75,6 +75,7 @@ def build_ledger(path: Path, rows: int, seed: int = 2023) -> None:
 
 
 def _write_head(ws, book) -> None:  # noqa: ANN001 - xlsxwriter objects
+    """Title, 填报日期 and the two-level header, written strictly row by row as constant_memory requires."""
     bold = book.add_format({"bold": True, "align": "center", "valign": "vcenter"})
     last = len(HEADER) - 1
     ws.merge_range(0, 0, 0, last, "《大同镇今冬明春火灾隐患排查整改台账（汇总）》", bold)
@@ -82,10 +83,13 @@ def _write_head(ws, book) -> None:  # noqa: ANN001 - xlsxwriter objects
     for c, name in enumerate(HEADER):
         if c == STATUS_COLUMN:
             ws.merge_range(2, c, 2, c + 1, name, bold)
-            ws.write(3, c, "是否整改", bold)
-            ws.write(3, c + 1, "整改完成时间", bold)
         elif name is not None:
-            ws.merge_range(2, c, 3, c, name, bold)
+            ws.write(2, c, name, bold)
+            # merge_range() would write row 3 before row 2 is done, and constant_memory drops late cells:
+            # record the vertical merge directly, its lower cell stays empty as in Excel.
+            ws.merge.append([2, c, 3, c])
+    ws.write(3, STATUS_COLUMN, "是否整改", bold)
+    ws.write(3, STATUS_COLUMN + 1, "整改完成时间", bold)
 
 
 def _row(rng: random.Random, seq: int, village: str) -> list[object]:
@@ -100,7 +104,7 @@ def _row(rng: random.Random, seq: int, village: str) -> list[object]:
         rectified + dt.timedelta(days=rng.randrange(2, 7)) if rectified and rng.random() < 0.5 else None
     )
     return [
-        seq, f"DT-B{seq % 16:02d}-{seq:06d}", date_cell(found, form), village + rng.choice(VILLAGE_SUFFIXES),
+        seq, f"DT-B{(seq - 1) % 16 + 1:02d}-{seq:06d}", date_cell(found, form), village + rng.choice(VILLAGE_SUFFIXES),
         f"{village}{rng.choice(vocab.SURNAMES)}记{sector}{seq % 97}号", f"{village}{rng.randrange(1, 10)}组",
         sector, category, description, rng.choice(("一般", "一般", "一般隐患", "较大")), rng.choice(("否", None)),
         measure, deadline, rng.choice(("应急办", "平安办", "村建环保办", village)),
