@@ -167,14 +167,14 @@ def _write(con: duckdb.DuckDBPyConnection, path: Path, digest: str, parsed: Pars
     rejected = parsed.rejected + rejected + unpointed
     merge.stage(con, frame)
     new_ids, changed = merge.merge_inspections(con, import_id, path.name)
-    matches = merge.match_rectifications(con)
-    matched, unmatched = _check_matches(frame, matches)
-    rejected += unmatched
-    changed |= merge.merge_rectifications(con, import_id, path.name, matched)
+    matched = frame.iloc[:0].assign(matched_id=frame["ticket_id"].iloc[:0])
+    if (frame["row_kind"] == "rectification").any():
+        matched, unmatched = _check_matches(frame, merge.match_rectifications(con))
+        rejected += unmatched
+        changed |= merge.merge_rectifications(con, import_id, path.name, matched)
     updated = changed - new_ids
-    mentioned = frame.loc[frame["row_kind"] != "rectification", "ticket_id"].nunique() + len(
-        set(matched["matched_id"]) - set(frame["ticket_id"])
-    )
+    described = set(frame.loc[frame["row_kind"] != "rectification", "ticket_id"])
+    mentioned = len(described | set(matched["matched_id"]))
     outcome = FileOutcome(
         path,
         "loaded",

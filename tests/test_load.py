@@ -9,7 +9,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from etl import merge
+from etl import load
 from etl.load import load_files
 from tests.ledgers import write_csv, write_xlsx
 
@@ -199,7 +199,7 @@ def test_failure_mid_write_rolls_back_the_whole_file(db_file, config, week1, wee
     def broken(*args, **kwargs):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(merge, "merge_rectifications", broken)
+    monkeypatch.setattr(load, "_record_rejected", broken)  # the last write of a file
     (outcome,) = load_files([week2], db=db_file, config=config)
     assert outcome.outcome == "refused" and "disk full" in outcome.reason
     assert snapshot(db_file) == before
