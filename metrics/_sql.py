@@ -36,34 +36,67 @@ def overdue_at(day: str) -> str:
     )
 
 
-def on_time_by(day: str) -> str:
-    """Rectified by D on or before its deadline (no deadline counts as on time)."""
-    return f"({rectified_by(day)} AND (deadline IS NULL OR {RECTIFIED_ON} <= deadline))"
-
-
-def late_by(day: str) -> str:
-    """Rectified by D after its deadline."""
-    return f"({rectified_by(day)} AND {RECTIFIED_ON} > deadline)"
-
-
 def rate_sql(numerator: str, denominator: str) -> str:
     """numerator / denominator as a DOUBLE, NULL when the denominator is 0."""
     return f"CASE WHEN ({denominator}) = 0 THEN NULL ELSE ({numerator}) / ({denominator}) END"
 
 
-def count_where(condition: str) -> str:
-    """count(*) FILTER: unlike count_if it gives 0, not NULL, over no rows."""
-    return f"count(*) FILTER (WHERE {condition})"
+# Each ticket's state as of a day, as one small code; every count of DOMAIN.md follows from it:
+# 0–3 rectified (+1 struck off, +2 rectified after its deadline), 4 overdue, 5 due within
+# DUE_SOON_DAYS, 6 other open; NULL when not found by that day.
+CLOSED_BIT, LATE_BIT, OVERDUE, DUE_SOON, OTHER_OPEN = 1, 2, 4, 5, 6
+DUE_SOON_DAYS = 7
 
 
-def core_counts(day: str) -> str:
-    """Aggregates every breakdown shares; the rows must already be limited to tickets found by D."""
-    return f"""count(*) AS found,
-        {count_where(rectified_by(day))} AS rectified,
-        {count_where(overdue_at(day))} AS overdue,
-        {count_where(closed_by(day))} AS closed,
-        {count_where("severity = 'major'")} AS major_found,
-        {count_where("severity = 'major' AND " + rectified_by(day))} AS major_rectified"""
+def state_code(day: str) -> str:
+    """The state code of a ticket as of `day`; rows must carry r_on (the effective rectified date)."""
+    return f"""CASE WHEN found_date > {day} THEN NULL
+        WHEN r_on <= {day} THEN (CASE WHEN closed_date <= {day} THEN {CLOSED_BIT} ELSE 0 END)
+            + (CASE WHEN r_on > deadline THEN {LATE_BIT} ELSE 0 END)
+        WHEN deadline < {day} THEN {OVERDUE}
+        WHEN deadline <= CAST({day} AS DATE) + {DUE_SOON_DAYS} THEN {DUE_SOON}
+        ELSE {OTHER_OPEN} END"""
+
+
+def coded(where: str, keys: str = "", days: tuple[str, ...] = ("$1",)) -> str:
+    """A FROM-able subquery counting tickets that match `where` by `keys`, severity, county_supervised
+    and their state code at each day (columns code, code_2 …), in column n.
+
+    Grouping before counting keeps a million tickets fast: each row is classified once by one CASE.
+    """
+    codes = ", ".join(f"{state_code(d)} AS code{'' if i == 0 else f'_{i + 1}'}" for i, d in enumerate(days))
+    keep = f"{keys}, " if keys else ""
+    return f"""(
+        SELECT {keep}severity, county_supervised, {codes}, count(*) AS n
+        FROM (SELECT *, {RECTIFIED_ON} AS r_on FROM tickets WHERE {where})
+        GROUP BY ALL
+    )"""  # noqa: S608 -- fragments built in this package; values are bound
+
+
+def total(condition: str = "TRUE") -> str:
+    """Sum of n over coded() rows meeting `condition`, 0 over none, as BIGINT."""
+    return f"CAST(coalesce(sum(n) FILTER (WHERE {condition}), 0) AS BIGINT)"
+
+
+def rectified_code(column: str = "code") -> str:
+    """The state code says rectified (NULL, not found, is not)."""
+    return f"{column} <= {CLOSED_BIT + LATE_BIT}"
+
+
+def closed_code(column: str = "code") -> str:
+    """The state code says struck off."""
+    return f"{column} IN ({CLOSED_BIT}, {CLOSED_BIT + LATE_BIT})"
+
+
+RECTIFIED_CODE = rectified_code()
+CLOSED_CODE = closed_code()
+# Aggregates every breakdown shares, over coded() rows.
+CORE_COUNTS = f"""{total()} AS found,
+    {total(RECTIFIED_CODE)} AS rectified,
+    {total(f"code = {OVERDUE}")} AS overdue,
+    {total(CLOSED_CODE)} AS closed,
+    {total("severity = 'major'")} AS major_found,
+    {total(f"severity = 'major' AND {RECTIFIED_CODE}")} AS major_rectified"""
 
 
 def base_where(as_of: dt.date, filters: Filters) -> tuple[str, Params]:
@@ -81,8 +114,6 @@ def query_df(con: duckdb.DuckDBPyConnection, sql: str, params: Params | list[obj
 
 # The latest import of each source (imports.source_key); older imports of the same source are superseded.
 CURRENT_IMPORT_IDS = "SELECT max(import_id) FROM imports GROUP BY source_key"
-
-DUE_SOON_DAYS = 7
 
 
 def due_within(day: str, days: int) -> str:

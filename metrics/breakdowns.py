@@ -9,7 +9,7 @@ import duckdb
 import pandas as pd
 
 from firedash.config import Campaign
-from metrics._sql import base_where, core_counts, count_where, query_df, rate_sql, rectified_by
+from metrics._sql import CORE_COUNTS, RECTIFIED_CODE, base_where, coded, query_df, rate_sql, total
 from metrics.filters import NO_FILTERS, Filters, Params
 
 # Dimension -> SQL expression over tickets: the whitelist of identifiers a breakdown may use.
@@ -31,7 +31,7 @@ def _grouped_sql(key_sql: str, where: str) -> str:
     return f"""
     SELECT key, found, rectified, {rate_sql("rectified", "found")} AS rate, found - rectified AS open,
         overdue, closed, major_found, major_rectified
-    FROM (SELECT {key_sql} AS key, {core_counts("$1")} FROM tickets WHERE {where} GROUP BY 1)
+    FROM (SELECT key, {CORE_COUNTS} FROM {coded(where, f"{key_sql} AS key")} GROUP BY 1)
     ORDER BY key"""  # noqa: S608 -- key_sql from DIMENSIONS or built with bound values
 
 
@@ -127,9 +127,8 @@ def rates_by_category_severity(
     SELECT category, severity_group, found, rectified, {rate_sql("rectified", "found")} AS rate,
         found - rectified AS open
     FROM (
-        SELECT category, {group} AS severity_group, count(*) AS found,
-            {count_where(rectified_by("$1"))} AS rectified
-        FROM tickets WHERE {where} GROUP BY 1, 2
+        SELECT category, {group} AS severity_group, {total()} AS found, {total(RECTIFIED_CODE)} AS rectified
+        FROM {coded(where, "category")} GROUP BY 1, 2
     )
     ORDER BY category, severity_group"""  # noqa: S608 -- fragments built here; values are bound
     return query_df(con, sql, params)
@@ -141,6 +140,6 @@ def open_by_village_sector(
     """village, sector, open in long form (for a heatmap): every pair with a ticket found by D."""
     where, params = base_where(as_of, filters)
     sql = f"""
-    SELECT village, sector, count(*) - {count_where(rectified_by("$1"))} AS open
-    FROM tickets WHERE {where} GROUP BY 1, 2 ORDER BY 1, 2"""  # noqa: S608 -- fragments built here
+    SELECT village, sector, {total(f"NOT {RECTIFIED_CODE}")} AS open
+    FROM {coded(where, "village, sector")} GROUP BY 1, 2 ORDER BY 1, 2"""  # noqa: S608 -- fragments built here
     return query_df(con, sql, params)

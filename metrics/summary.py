@@ -8,17 +8,17 @@ import duckdb
 import pandas as pd
 
 from metrics._sql import (
+    CLOSED_BIT,
+    CORE_COUNTS,
     CURRENT_IMPORT_IDS,
-    DUE_SOON_DAYS,
+    DUE_SOON,
+    LATE_BIT,
+    OVERDUE,
     base_where,
-    core_counts,
-    count_where,
-    due_within,
-    late_by,
-    on_time_by,
+    coded,
     query_df,
     rate_sql,
-    rectified_by,
+    total,
 )
 from metrics.filters import NO_FILTERS, Filters
 
@@ -30,7 +30,6 @@ SUMMARY_COLUMNS = (
 
 
 def _summary_sql(where: str) -> str:
-    not_rectified = f"NOT {rectified_by('$1')}"
     return f"""
     SELECT found, rectified, {rate_sql("rectified", "found")} AS rate, found - rectified AS open,
         overdue, closed, rectified_on_time, rectified_late,
@@ -41,13 +40,13 @@ def _summary_sql(where: str) -> str:
         {rate_sql("rectified - major_rectified", "found - major_found")} AS general_rate,
         serious_found, supervised_open, due_soon
     FROM (
-        SELECT {core_counts("$1")},
-            {count_where(on_time_by("$1"))} AS rectified_on_time,
-            {count_where(late_by("$1"))} AS rectified_late,
-            {count_where("severity = 'serious'")} AS serious_found,
-            {count_where("county_supervised AND " + not_rectified)} AS supervised_open,
-            {count_where(not_rectified + " AND " + due_within("$1", DUE_SOON_DAYS))} AS due_soon
-        FROM tickets WHERE {where}
+        SELECT {CORE_COUNTS},
+            {total(f"code IN (0, {CLOSED_BIT})")} AS rectified_on_time,
+            {total(f"code IN ({LATE_BIT}, {CLOSED_BIT + LATE_BIT})")} AS rectified_late,
+            {total("severity = 'serious'")} AS serious_found,
+            {total(f"county_supervised AND code >= {OVERDUE}")} AS supervised_open,
+            {total(f"code = {DUE_SOON}")} AS due_soon
+        FROM {coded(where)}
     )"""  # noqa: S608 -- fragments built in this package; values are bound
 
 

@@ -9,7 +9,7 @@ import duckdb
 import pandas as pd
 
 from firedash.config import Campaign
-from metrics._sql import closed_by, count_where, found_by, overdue_at, query_df, rate_sql, rectified_by
+from metrics._sql import OVERDUE, closed_code, coded, found_by, query_df, rate_sql, rectified_code, total
 from metrics.breakdowns import rates_by_village
 from metrics.filters import NO_FILTERS, Filters, Params, filter_sql
 from metrics.ranking import rank_by_rate
@@ -33,20 +33,19 @@ def _week_cut(campaign: Campaign, week_no: int, as_of: dt.date | None) -> dt.dat
     return min(end, as_of) if as_of else end
 
 
-def _pair_sql(where: str, cut: str, before: str) -> str:
-    """Figures at `cut` beside those at `before` (the previous week's cut)."""
+def _pair_sql(where: str) -> str:
+    """Figures at $1 (the week's cut) beside those at $2 (the previous week's end)."""
     return f"""
     SELECT found, rectified, {rate_sql("rectified", "found")} AS rate, prev_found, prev_rectified,
         {rate_sql("prev_rectified", "prev_found")} AS prev_rate,
         found - prev_found AS new_found, rectified - prev_rectified AS new_rectified,
         newly_overdue, closed - prev_closed AS newly_closed
     FROM (
-        SELECT count(*) AS found, {count_where(rectified_by(cut))} AS rectified,
-            {count_where(closed_by(cut))} AS closed,
-            {count_where(found_by(before))} AS prev_found, {count_where(rectified_by(before))} AS prev_rectified,
-            {count_where(closed_by(before))} AS prev_closed,
-            {count_where(f"{overdue_at(cut)} AND NOT {overdue_at(before)}")} AS newly_overdue
-        FROM tickets WHERE {found_by(cut)} AND {where}
+        SELECT {total()} AS found, {total(rectified_code())} AS rectified, {total(closed_code())} AS closed,
+            {total("code_2 IS NOT NULL")} AS prev_found, {total(rectified_code("code_2"))} AS prev_rectified,
+            {total(closed_code("code_2"))} AS prev_closed,
+            {total(f"code = {OVERDUE} AND code_2 IS DISTINCT FROM {OVERDUE}")} AS newly_overdue
+        FROM {coded(where, days=("$1", "$2"))}
     )"""  # noqa: S608 -- fragments built here; values are bound
 
 
@@ -55,7 +54,7 @@ def _week_frame(
 ) -> pd.DataFrame:
     params = Params(cut, before)
     where, _ = filter_sql(filters, params)
-    frame = query_df(con, _pair_sql(where, "$1", "$2"), params)
+    frame = query_df(con, _pair_sql(f"{found_by('$1')} AND {where}"), params)
     frame["rate_change_pp"] = (frame["rate"] - frame["prev_rate"]) * 100
     return frame
 

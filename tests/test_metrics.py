@@ -653,3 +653,148 @@ def test_villages_without_ledger_gives_the_last_report(con):
     assert frame.loc["南坪村", "last_report_date"] == pd.Timestamp("2024-01-07")
     assert pd.isna(frame.loc["北山村", "last_report_date"])
     assert frame["week_start"].iloc[0] == pd.Timestamp("2024-01-08")
+
+
+# ---------------------------------------------------------------- against a reference implementation
+
+RANDOM_VILLAGES = ("东河村", "西岭村", "南坪村", "北山村")
+
+
+def _random_tickets(count: int, seed: int) -> list[tuple]:
+    """Tickets with every awkward shape: no deadline, deadline before found, rectified before found,
+    struck off with or without a rectified date, struck off before the rectified date."""
+    import random
+
+    rng = random.Random(seed)
+    start = dt.date(2023, 10, 25)
+
+    def maybe(base: dt.date, low: int, high: int, none_share: float) -> str:
+        return "" if rng.random() < none_share else str(base + dt.timedelta(days=rng.randint(low, high)))
+
+    tickets = []
+    for i in range(count):
+        found = start + dt.timedelta(days=rng.randint(0, 140))
+        rect = maybe(found, -3, 60, 0.45)
+        closed = maybe(day(rect) or found, -5, 25, 0.6)
+        tickets.append(
+            (f"R{i:04d}", rng.choice(RANDOM_VILLAGES), rng.choice(["商场", "宾馆", "厂房"]), "电气线路",
+             rng.choice(["应急办", "平安办", None]), rng.choice(["general", "general", "serious", "major"]),
+             rng.random() < 0.2, str(found), maybe(found, -5, 40, 0.2), rect, closed, "open")
+        )  # fmt: skip
+    return tickets
+
+
+def reference(tickets: list[tuple], as_of: dt.date) -> dict[str, set[str]]:
+    """DOMAIN.md's definitions in plain Python: the ticket ids in each set as of a date."""
+    out: dict[str, set[str]] = {
+        k: set() for k in ("found", "rectified", "overdue", "closed", "on_time", "late")
+    }
+    out.update(due_soon=set(), supervised_open=set(), major=set())
+    for tid, _v, _s, _c, _o, severity, supervised, found, deadline, rect, closed, _st in tickets:
+        found, deadline, rect, closed = day(found), day(deadline), day(rect), day(closed)
+        if found > as_of:
+            continue
+        done_on = min(d for d in (rect, closed, dt.date.max) if d)  # 已销号 counts as rectified
+        rectified = done_on <= as_of
+        sets = {
+            "found": True,
+            "rectified": rectified,
+            "closed": closed is not None and closed <= as_of,
+            "overdue": not rectified and deadline is not None and deadline < as_of,
+            "on_time": rectified and (deadline is None or done_on <= deadline),
+            "late": rectified and deadline is not None and done_on > deadline,
+            "due_soon": not rectified
+            and deadline is not None
+            and as_of <= deadline <= as_of + dt.timedelta(7),
+            "supervised_open": supervised and not rectified,
+            "major": severity == "major",
+        }
+        for name, member in sets.items():
+            if member:
+                out[name].add(tid)
+    return out
+
+
+RANDOM_TICKETS = _random_tickets(400, seed=7)
+CHECK_DAYS = [dt.date(2023, 10, 20) + dt.timedelta(days=n) for n in range(0, 200, 9)]
+
+
+@pytest.fixture(scope="module")
+def random_con(tmp_path_factory):
+    db = connect(tmp_path_factory.mktemp("random") / "random.duckdb")
+    insert_tickets(db, RANDOM_TICKETS)
+    yield db
+    db.close()
+
+
+@pytest.mark.parametrize("as_of", CHECK_DAYS)
+def test_summary_matches_the_reference(random_con, as_of):
+    from metrics.summary import summary
+
+    ref = reference(RANDOM_TICKETS, as_of)
+    row = one(summary(random_con, as_of=as_of))
+    expected = {
+        "found": len(ref["found"]), "rectified": len(ref["rectified"]), "overdue": len(ref["overdue"]),
+        "closed": len(ref["closed"]), "rectified_on_time": len(ref["on_time"]), "rectified_late": len(ref["late"]),
+        "due_soon": len(ref["due_soon"]), "supervised_open": len(ref["supervised_open"]),
+        "major_found": len(ref["major"]), "major_rectified": len(ref["major"] & ref["rectified"]),
+    }  # fmt: skip
+    assert {k: row[k] for k in expected} == expected
+    denominator = len(ref["rectified"]) + len(ref["overdue"])
+    if denominator:
+        assert row["on_time_rate"] == pytest.approx(len(ref["on_time"]) / denominator)
+    else:
+        assert is_missing(row["on_time_rate"])
+
+
+@pytest.mark.parametrize("as_of", CHECK_DAYS[::3])
+def test_ticket_lists_match_the_reference(random_con, as_of):
+    from metrics.tickets import overdue_tickets, ticket_list
+
+    ref = reference(RANDOM_TICKETS, as_of)
+    assert set(overdue_tickets(random_con, as_of=as_of)["ticket_id"]) == ref["overdue"]
+    for state, ids in (("rectified", ref["rectified"]), ("closed", ref["closed"])):
+        assert set(ticket_list(random_con, as_of=as_of, state=state)["ticket_id"]) == ids
+    assert (
+        set(ticket_list(random_con, as_of=as_of, state="open")["ticket_id"])
+        == ref["found"] - ref["rectified"]
+    )
+
+
+@pytest.mark.parametrize("as_of", CHECK_DAYS[::4])
+def test_village_breakdown_matches_the_reference(random_con, as_of):
+    from metrics.breakdowns import rates_by_village
+
+    ref = reference(RANDOM_TICKETS, as_of)
+    village_of = {t[0]: t[1] for t in RANDOM_TICKETS}
+    frame = rates_by_village(random_con, as_of=as_of, villages=RANDOM_VILLAGES).set_index("village")
+    for village in RANDOM_VILLAGES:
+        for column, ids in (
+            ("found", ref["found"]),
+            ("rectified", ref["rectified"]),
+            ("overdue", ref["overdue"]),
+        ):
+            assert frame.loc[village, column] == sum(village_of[t] == village for t in ids), (village, column)
+
+
+def test_weekly_trend_and_comparison_match_the_reference(random_con, config):
+    from metrics.trend import weekly_trend
+    from metrics.weekly import week_bounds, week_comparison
+
+    as_of = dt.date(2024, 3, 13)
+    trend = weekly_trend(random_con, as_of=as_of, campaign=config.campaign)
+    for row in trend.itertuples():
+        ref = reference(RANDOM_TICKETS, min(row.week_end.date(), as_of))
+        assert (row.cum_found, row.cum_rectified, row.cum_closed, row.overdue) == (
+            len(ref["found"]), len(ref["rectified"]), len(ref["closed"]), len(ref["overdue"]),
+        ), row.week_no  # fmt: skip
+    for week_no in (3, 8, 12, 17):
+        this_end = week_bounds(config.campaign, week_no)[1]
+        now, before = (
+            reference(RANDOM_TICKETS, this_end),
+            reference(RANDOM_TICKETS, this_end - dt.timedelta(7)),
+        )
+        got = week_comparison(random_con, week_no=week_no, campaign=config.campaign).iloc[0]
+        assert got["newly_overdue"] == len(now["overdue"] - before["overdue"])
+        assert got["new_rectified"] == len(now["rectified"]) - len(before["rectified"])
+        assert got["newly_closed"] == len(now["closed"]) - len(before["closed"])
