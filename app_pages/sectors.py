@@ -9,7 +9,7 @@ import streamlit as st
 from charts.rates import category_split_bars, ranking_bars
 from ui import data
 from ui.controls import View, current_view
-from ui.labels import text
+from ui.labels import label, text
 from ui.layout import chart, no_data_for, page_title, table
 
 SEVERITY_KEY = "sector_severity"
@@ -65,7 +65,11 @@ def render() -> None:
     view = current_view()
     page_title("sectors")
     choice = st.segmented_control(
-        text("filters"), list(SEVERITY_CHOICES), key=SEVERITY_KEY, format_func=_choice_label, default="all"
+        label("severity_group"),
+        list(SEVERITY_CHOICES),
+        key=SEVERITY_KEY,
+        format_func=_choice_label,
+        default="all",
     )
     sector_section(narrowed(view, choice or "all"))
     if not data.summary(view.as_of, view.filters)["found"]:

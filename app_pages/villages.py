@@ -89,9 +89,10 @@ def drill_down(view: View, town: View) -> None:
     )
     with overdue_tab:
         overdue = data.overdue_tickets(view.as_of, view.filters)
-        table(overdue, OVERDUE_COLUMNS, key="village_overdue") if not overdue.empty else st.success(
-            text("no_overdue")
-        )
+        if overdue.empty:
+            st.success(text("no_overdue"))
+        else:
+            table(overdue, OVERDUE_COLUMNS, key="village_overdue")
     with open_tab:
         table(data.ticket_list(view.as_of, view.filters, state="open"), TICKET_COLUMNS, key="village_open")
     with sector_tab:

@@ -41,7 +41,7 @@ def pick_week(config, view: View) -> int:
     if st.session_state.get("_week_for_as_of") != view.as_of:
         st.session_state[WEEK_KEY] = current
         st.session_state["_week_for_as_of"] = view.as_of
-    return st.selectbox(
+    return st.columns([1, 2])[0].selectbox(
         text("choose_week"),
         list(range(current, 0, -1)),
         key=WEEK_KEY,
@@ -59,10 +59,10 @@ def lists_section(red: pd.DataFrame, black: pd.DataFrame, settings: DashboardSet
         with column:
             st.subheader(f"{name}（{label('rate')}{rule}）", anchor=False)
             if frame.empty:
-                st.caption(text("no_data"))
+                st.caption(text("nobody_listed"))
             else:
                 plain_table(display_frame(frame, RANKING_COLUMNS[:5]), key=key)
-    st.caption(text("not_ranked", n=settings.min_tickets_to_rank))
+    st.caption(text("rank_rule", n=settings.min_tickets_to_rank))
 
 
 def render() -> None:

@@ -8,13 +8,14 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from charts.theme import BLUE, DARK_GREY, DARK_VERMILLION, GREY, ORANGE, SKY, VERMILLION, style
-from metrics.tickets import AGEING_BANDS as TICKET_AGEING_BANDS
+from metrics import AGEING_BANDS as TICKET_AGEING_BANDS
 from ui.format import fmt_rate, is_missing
 from ui.labels import text
 
 AGEING_BANDS = tuple(band for _, band in TICKET_AGEING_BANDS)
 _AGEING_COLOURS = (ORANGE, VERMILLION, DARK_VERMILLION)
 _BAR_HEIGHT = 46
+_PERCENT_TICKS = [0, 0.2, 0.4, 0.6, 0.8, 1.0]  # the axis runs on past 100% to leave room for labels
 
 
 def ranking_bars(
@@ -59,7 +60,7 @@ def ranking_bars(
             x=float(town_rate), y=1.0, yref="paper", yanchor="bottom", showarrow=False,
             text=f"{text('town_rate')} {fmt_rate(town_rate)}", font={"color": DARK_GREY},
         )  # fmt: skip
-    fig.update_xaxes(range=[0, 1.32], tickformat=".0%", dtick=0.2)
+    fig.update_xaxes(range=[0, 1.32], tickformat=".0%", tickvals=_PERCENT_TICKS)
     fig.update_yaxes(autorange="reversed", type="category")
     style(fig, title=title, height=max(320, 150 + bar_height * len(rows)))
     fig.update_layout(showlegend=False, clickmode="event+select", dragmode=False)
@@ -118,7 +119,7 @@ def category_split_bars(frame: pd.DataFrame, *, title: str) -> go.Figure:
                 hovertemplate="%{y}<br>%{fullData.name}：%{text}<extra></extra>",
             )
         )
-    fig.update_xaxes(range=[0, 1.32], tickformat=".0%", dtick=0.2)
+    fig.update_xaxes(range=[0, 1.32], tickformat=".0%", tickvals=_PERCENT_TICKS)
     fig.update_yaxes(autorange="reversed", type="category", categoryorder="array", categoryarray=order)
     style(fig, title=title, height=max(360, 150 + 2 * 30 * len(order)))
     fig.update_layout(barmode="group", bargap=0.25)

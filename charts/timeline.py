@@ -7,13 +7,14 @@ import datetime as dt
 import pandas as pd
 import plotly.graph_objects as go
 
-from charts.theme import BLUE, DARK_GREY, DARK_VERMILLION, GREY, LIGHT_GREY, ORANGE, SKY, style
+from charts.theme import BLUE, DARK_GREY, DARK_VERMILLION, GREY, INK, LIGHT_GREY, ORANGE, SKY, style
 from firedash.config import Campaign
 from ui.labels import label, text
 
 _PHASE_COLOURS = (SKY, BLUE, "#7FA7C9", "#B3CDE3")
 _PHASE_BANDS = ("rgba(0,114,178,0.06)", "rgba(0,0,0,0.0)")
 _KEY_BAND = "rgba(230,159,0,0.22)"
+_SHORT_SPAN_DAYS = 12
 
 
 def _day_start(day: dt.date) -> dt.datetime:
@@ -57,20 +58,25 @@ def _span(fig: go.Figure, start: dt.date, end: dt.date, *, row: str, name: str, 
             base=[start_at],
             marker={"color": colour, "line": {"color": "white", "width": 1}},
             text=[name],
-            textposition="inside",
+            # A span too short to hold its name gets the name beside it, level.
+            textposition="inside" if (end - start).days >= _SHORT_SPAN_DAYS else "outside",
             insidetextanchor="middle",
-            textfont={"color": "white" if colour != ORANGE else "#1A1A1A", "size": 18},
+            textangle=0,
+            textfont={"color": "white" if colour not in (ORANGE, SKY) else INK, "size": 18},
             constraintext="none",
+            cliponaxis=False,
             hovertemplate=f"{name}：{start.isoformat()} — {end.isoformat()}<extra></extra>",
         )
     )
 
 
-def _today_line(fig: go.Figure, today: dt.date) -> None:
+def _today_line(fig: go.Figure, today: dt.date, *, inside: bool = False) -> None:
+    """A vermillion line on the as-of day, labelled above the plot (or inside its top, beside the line)."""
     at = dt.datetime.combine(today, dt.time(12))
     fig.add_vline(x=at, line={"color": DARK_VERMILLION, "width": 3})
     fig.add_annotation(
-        x=at, y=1.0, yref="paper", yanchor="bottom", showarrow=False,
+        x=at, y=1.0 if not inside else 0.5, yref="paper", yanchor="bottom" if not inside else "middle",
+        xanchor="center" if not inside else "right", showarrow=False, bgcolor="rgba(255,255,255,0.85)",
         text=f"{text('as_of')} {today.month}月{today.day}日", font={"color": DARK_VERMILLION},
     )  # fmt: skip
 
@@ -100,9 +106,12 @@ def cumulative_chart(daily: pd.DataFrame, campaign: Campaign, *, as_of: dt.date,
         )  # fmt: skip
     _today_line(fig, as_of)
     fig.update_xaxes(
-        type="date", range=[_day_start(campaign.start), _day_end(campaign.end)], tickformat="%-m月%-d日", dtick="M1"
+        type="date",
+        range=[_day_start(campaign.start), _day_end(campaign.end)],
+        tickformat="%-m月%-d日",
+        dtick="M1",
     )
     fig.update_yaxes(rangemode="tozero", title={"text": "处"}, gridcolor=LIGHT_GREY)
-    style(fig, title=title, height=520)
-    fig.update_layout(margin={"t": 110})
+    style(fig, title=title, height=540)
+    fig.update_layout(margin={"t": 120}, legend={"x": 0.0, "xanchor": "left", "y": 1.02, "yanchor": "bottom"})
     return fig

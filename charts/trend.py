@@ -31,7 +31,7 @@ def weekly_new_bars(weekly: pd.DataFrame, *, title: str) -> go.Figure:
                 hovertemplate="%{x}：%{y}处<extra>%{fullData.name}</extra>",
             )
         )
-    fig.update_xaxes(type="category", tickangle=0 if len(weeks) <= 12 else -45)
+    fig.update_xaxes(type="category")
     fig.update_yaxes(rangemode="tozero", title={"text": "处"})
     style(fig, title=title, height=460)
     fig.update_layout(barmode="group", bargap=0.2)

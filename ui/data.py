@@ -103,7 +103,7 @@ def clear() -> None:
 def summary(as_of: dt.date, filters: Filters) -> dict[str, object]:
     """The summary row (found, rectified, rate, …) as a dict."""
     frame = call("summary", as_of=as_of, filters=filters)
-    return frame.iloc[0].to_dict()
+    return frame.to_dict("records")[0]
 
 
 def summary_week_before(as_of: dt.date, filters: Filters) -> dict[str, object]:
@@ -165,7 +165,8 @@ def week_comparison_frame(week_no: int, filters: Filters, as_of: dt.date) -> pd.
 def week_comparison(week_no: int, filters: Filters, as_of: dt.date) -> tuple[dict, dict]:
     """(this week, last week) figures as dicts."""
     frame = week_comparison_frame(week_no, filters, as_of)
-    return frame.iloc[0].to_dict(), frame.iloc[1].to_dict()
+    records = frame.to_dict("records")
+    return records[0], records[1]
 
 
 def village_week_ranking(week_no: int, filters: Filters, as_of: dt.date) -> pd.DataFrame:

@@ -30,7 +30,6 @@ UI_LABELS: dict[str, str] = {
     "rank_move": "名次变化",
     "rate_last_week": "上周整改率",
     "rate_change_pp": "整改率变化（百分点）",
-    "week_no": "周次",
     "week_start": "周一",
     "week_end": "周日",
     "new_found": "本周新排查（处）",
@@ -77,6 +76,8 @@ TEXT: dict[str, str] = {
     "unit_days": "天",
     "percent_points": "个百分点",
     "not_ranked": "不足{n}处，不参与排名",
+    "rank_rule": "隐患不少于{n}处的村（社区）才参与排名和红黑榜。",
+    "nobody_listed": "本周无村（社区）上榜。",
     "town_rate": "全镇整改率",
     "behind": "落后于全镇",
     "on_track": "不低于全镇",
@@ -120,8 +121,13 @@ TEXT: dict[str, str] = {
 }
 
 
+# Metric columns that mean a glossary name under another column name.
+ALIASES: dict[str, str] = {"week_no": "week", "newly_closed": "new_closed"}
+
+
 def label(name: str) -> str:
     """The on-screen label of a column name: the shared glossary first, then this module."""
+    name = ALIASES.get(name, name)
     return CORE_LABELS[name] if name in CORE_LABELS else UI_LABELS.get(name, core_label(name))
 
 

@@ -96,17 +96,18 @@ def _tile(now: Mapping[str, object], before: Mapping[str, object], spec: Tile) -
         shown, delta = fmt_rate(value), rate_delta(value, previous)
     else:
         shown, delta = fmt_count(value), count_delta(value, previous)
-    colour = (
-        "gray"
-        if spec.higher_is_better is None
-        else delta_colour(value, previous, higher_is_better=spec.higher_is_better)
-    )
+    steady = delta in (None, "持平")
+    if steady or spec.higher_is_better is None:
+        colour = "gray"
+    else:
+        colour = delta_colour(value, previous, higher_is_better=spec.higher_is_better)
     st.metric(
         label(spec.name),
         shown,
         delta=f"{text('vs_last_week')} {delta}" if delta else None,
         delta_color=colour,
-        delta_arrow="off" if delta in (None, "持平") else "auto",
+        # The delta text starts with 较上周, so Streamlit cannot read the direction from its sign.
+        delta_arrow="off" if steady else ("down" if delta.startswith("-") else "up"),
         border=True,
     )
 
