@@ -101,3 +101,9 @@ def field_for(text: object) -> str | None:
     if text is None:
         return None
     return _field_for_key(normalise_header(text))
+
+
+# A cheap first test before field_for: a header's first character is one of these.
+HEADER_FIRST_CHARS = frozenset(key[0] for key in _LOOKUP) | frozenset(
+    spelling[0] for spellings in COLUMN_ALIASES.values() for spelling in spellings
+)

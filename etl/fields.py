@@ -11,7 +11,7 @@ import numpy as np
 
 from etl.columns import NAT, Column, empty_dates, nones
 from etl.dates import CampaignYears, parse_date
-from etl.deadlines import DeadlineSpec, deadline_on, parse_deadline
+from etl.deadlines import DONE_ON_THE_SPOT, DeadlineSpec, deadline_on, parse_deadline
 from etl.state import StateCells, derive_state
 from etl.text import clean_text
 from etl.values import (
@@ -33,6 +33,7 @@ TEXT_FIELDS = (
     "note", "reviewer",
 )  # fmt: skip
 CLOSED_FLAG_LABEL = "是否销号"
+DONE_PATTERN = "|".join(DONE_ON_THE_SPOT)
 MISSING_VILLAGE = f"缺少{label('village')}"
 
 
@@ -88,9 +89,7 @@ def read_fields(columns: dict[str, Column], size: int, ctx: SheetContext) -> Fie
 
 
 def _text(column: Column | None, size: int) -> np.ndarray:
-    if column is None:
-        return nones(size)
-    return column.map(lambda v: clean_text(v) or None)
+    return nones(size) if column is None else column.texts()
 
 
 def _reason(name: str, result: object) -> str | None:
@@ -221,7 +220,7 @@ def _state(
     measures = columns.get("measures")
     done = deadline_done | (status == "done")
     if measures is not None:
-        done |= measures.map(mentions_done_on_the_spot, bool)
+        done |= measures.matching(DONE_PATTERN, mentions_done_on_the_spot)
     cells = StateCells(
         found=found,
         status=status,

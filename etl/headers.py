@@ -14,7 +14,9 @@ SCAN_ROWS = 20
 MIN_FIELDS = 3
 
 _DATE = r"(\d{4}\s*[年./-]\s*\d{1,2}\s*[月./-]\s*\d{1,2}\s*日?)"
-_REPORT_DATE = re.compile(r"(?:(?:填报|报送|填表|统计|制表|上报)?(?:日期|时间)|截[至止](?:日期|时间)?)\s*[:：]?\s*" + _DATE)
+_REPORT_DATE = re.compile(
+    r"(?:(?:填报|报送|填表|统计|制表|上报)?(?:日期|时间)|截[至止](?:日期|时间)?)\s*[:：]?\s*" + _DATE
+)
 _REPORT_LABEL = re.compile(r"(?:填报|报送|填表|统计|制表|上报)?日期\s*[:：]?$")
 _DATE_PARTS = re.compile(r"(\d{4})\s*[年./-]\s*(\d{1,2})\s*[月./-]\s*(\d{1,2})")
 

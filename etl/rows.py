@@ -1,22 +1,27 @@
-"""Tell ledger rows from the rest of a table: blank rows, 合计 rows, notes, repeated headers, column numbers."""
+"""Tell ledger rows from the rest of a table: blank rows, 合计 rows, notes, repeated headers, titles, column numbers.
+
+The checks run per row, in Python, so the normaliser only asks about suspect rows: rows with a problem,
+rows without any identifying cell, and rows whose first cells carry a 合计/注 mark.
+"""
 
 from __future__ import annotations
 
-from functools import partial
-
-import numpy as np
+from collections.abc import Sequence
+from dataclasses import dataclass
 
 from etl.aliases import field_for, normalise_header
-from etl.columns import Column
 from etl.text import clean_text, squeeze
 
-NONEMPTY, TOTAL, NOTE, HEADERLIKE, TITLE, INTEGER = 1, 2, 4, 8, 16, 32
 TOTAL_WORDS = ("合计", "小计", "总计", "共计")
 NOTE_WORDS = (
     "填表人", "审核人", "注", "说明", "制表", "制表人", "负责人", "联系人", "填报人", "备注", "填表说明",
     "填报单位", "填报日期", "填表日期", "审核", "统计人", "主要负责人", "分管领导", "单位负责人", "领导签字",
 )  # fmt: skip
-TOTAL_COLUMNS = 3  # 合计 is written in one of the first cells
+FIRST_CELLS = 3  # 合计 is written in one of the first cells
+_MARK_FIRST_CHARS = frozenset(word[0] for word in TOTAL_WORDS + NOTE_WORDS)
+MARK_PATTERN = "^[" + "".join(sorted(_MARK_FIRST_CHARS)) + "]"  # has_mark's first test, as a regex
+_MIN_HEADER_CELLS = 3
+_MIN_NUMBERED_COLUMNS = 4
 
 
 def is_note(text: str) -> bool:
@@ -25,23 +30,78 @@ def is_note(text: str) -> bool:
     return any(squeezed == word or squeezed.startswith(word + ":") for word in NOTE_WORDS)
 
 
-def _cell_class(value: object, field: str | None, label_keys: frozenset[str], titles: frozenset[str]) -> int:
-    text = clean_text(value)
-    if not text:
-        return 0
-    squeezed = squeeze(text)
-    bits = NONEMPTY
-    if squeezed.startswith(TOTAL_WORDS):
-        bits |= TOTAL
-    if is_note(text):
-        bits |= NOTE
-    if (field is not None and field_for(text) == field) or normalise_header(text) in label_keys:
-        bits |= HEADERLIKE
-    if squeezed in titles:
-        bits |= TITLE
-    if _integer(value) is not None:
-        bits |= INTEGER
-    return bits
+def is_total(text: str) -> bool:
+    return squeeze(text).startswith(TOTAL_WORDS)
+
+
+def has_mark(value: object) -> bool:
+    """A cheap test, run once per distinct cell of the first columns: could this cell open a 合计 or note row?"""
+    if type(value) is not str:
+        return False
+    text = value.lstrip()
+    return bool(text) and text[0] in _MARK_FIRST_CHARS and (is_total(text) or is_note(text))
+
+
+@dataclass(frozen=True)
+class RowRules:
+    """What the header and title say about the sheet, to recognise rows that are not ledger rows."""
+
+    fields: dict[int, str]
+    label_keys: dict[int, frozenset[str]]
+    titles: frozenset[str]
+
+    @classmethod
+    def build(cls, columns: dict[str, int], labels: Sequence[str], titles: Sequence[str]) -> RowRules:
+        keys = {
+            col: frozenset(normalise_header(part) for part in (label, *label.split("/")) if part)
+            for col, label in enumerate(labels)
+        }
+        return cls(
+            fields={col: name for name, col in columns.items()},
+            label_keys=keys,
+            titles=frozenset(squeeze(text) for text in titles if text),
+        )
+
+    def skips(self, cells: Sequence[object]) -> bool:
+        """True for a row that is blank, a 合计 row, a note, a repeated header or title, or column numbers."""
+        filled = [(col, clean_text(cell), cell) for col, cell in enumerate(cells) if cell is not None]
+        filled = [item for item in filled if item[1]]
+        if not filled:
+            return True
+        texts = [text for _, text, _ in filled]
+        first = [text for col, text, _ in filled if col < FIRST_CELLS] + texts[:1]
+        return (
+            any(is_total(text) for text in first)
+            or _is_note_row(texts)
+            or self._is_header(filled)
+            or all(squeeze(text) in self.titles for text in texts)
+            or _numbers_columns([cell for _, _, cell in filled])
+        )
+
+    def _is_header(self, filled: list[tuple[int, str, object]]) -> bool:
+        named = sum(1 for col, text, _ in filled if self._names_column(col, text))
+        return named >= _MIN_HEADER_CELLS or named == len(filled)
+
+    def _names_column(self, col: int, text: str) -> bool:
+        field = self.fields.get(col)
+        return (field is not None and field_for(text) == field) or normalise_header(
+            text
+        ) in self.label_keys.get(col, frozenset())
+
+
+def _is_note_row(texts: list[str]) -> bool:
+    """The first cell is a note; every other cell is a note or the value after a 'label：'."""
+    if not is_note(texts[0]):
+        return False
+    return all(is_note(text) or texts[i - 1].endswith((":", "：")) for i, text in enumerate(texts) if i)
+
+
+def _numbers_columns(cells: list[object]) -> bool:
+    """1, 2, 3, … under a printed form's header."""
+    numbers = [_integer(cell) for cell in cells]
+    if len(numbers) < _MIN_NUMBERED_COLUMNS or None in numbers:
+        return False
+    return numbers == list(range(numbers[0], numbers[0] + len(numbers)))
 
 
 def _integer(value: object) -> int | None:
@@ -54,69 +114,3 @@ def _integer(value: object) -> int | None:
     if isinstance(value, str) and value.strip().isdigit():
         return int(value.strip())
     return None
-
-
-def kept_rows(
-    columns: dict[int, Column],
-    fields: dict[int, str | None],
-    labels: tuple[str, ...],
-    titles: frozenset[str],
-) -> np.ndarray:
-    """Mask of rows that are ledger rows (kept, parsed, accepted or rejected); the rest are skipped silently."""
-    classes = {
-        col: column.map(
-            partial(_cell_class, field=fields.get(col), label_keys=_label_keys(labels, col), titles=titles),
-            np.int8,
-        )
-        for col, column in columns.items()
-    }
-    stacked = np.vstack([classes[col] for col in sorted(classes)])
-    filled = (stacked & NONEMPTY).sum(axis=0)
-    skip = filled == 0
-    first = [classes[col] for col in sorted(classes) if col < TOTAL_COLUMNS] or [stacked[0]]
-    skip |= np.any(np.vstack(first) & TOTAL, axis=0)
-    headerlike = (stacked & HEADERLIKE > 0).sum(axis=0)
-    skip |= (headerlike >= 3) | ((headerlike == filled) & (filled > 0))
-    skip |= ((stacked & TITLE > 0).sum(axis=0) == filled) & (filled > 0)
-    skip |= _notes(columns, stacked) | _column_numbers(columns, stacked, filled)
-    return ~skip
-
-
-def _label_keys(labels: tuple[str, ...], col: int) -> frozenset[str]:
-    label = labels[col] if col < len(labels) else ""
-    return frozenset(normalise_header(part) for part in [label, *label.split("/")] if part)
-
-
-def _row_texts(columns: dict[int, Column], row: int) -> list[tuple[object, str]]:
-    cells = []
-    for col in sorted(columns):
-        column = columns[col]
-        code = column.codes[row]
-        value = column.uniques[code] if code >= 0 else None
-        text = clean_text(value)
-        if text:
-            cells.append((value, text))
-    return cells
-
-
-def _notes(columns: dict[int, Column], stacked: np.ndarray) -> np.ndarray:
-    """A note row: its first cell is a note, every other cell a note or the value after a 'label：'."""
-    notes = np.zeros(stacked.shape[1], dtype=bool)
-    for row in np.flatnonzero(np.any(stacked & NOTE, axis=0)):
-        cells = _row_texts(columns, row)
-        if not cells or not is_note(cells[0][1]):
-            continue
-        notes[row] = all(
-            is_note(text) or cells[i - 1][1].endswith((":", "：")) for i, (_, text) in enumerate(cells) if i
-        )
-    return notes
-
-
-def _column_numbers(columns: dict[int, Column], stacked: np.ndarray, filled: np.ndarray) -> np.ndarray:
-    """A row numbering the columns (1, 2, 3, …) under a printed form's header."""
-    numbers = np.zeros(stacked.shape[1], dtype=bool)
-    candidates = ((stacked & INTEGER > 0).sum(axis=0) == filled) & (filled >= 4)
-    for row in np.flatnonzero(candidates):
-        values = [_integer(value) for value, _ in _row_texts(columns, row)]
-        numbers[row] = values == list(range(values[0], values[0] + len(values)))
-    return numbers

@@ -50,9 +50,7 @@ def derive_state(cells: StateCells, report_date: dt.date) -> RowState:
     flag_unset = np.equal(cells.closed_flag, None)
     closed = flag_yes | (cells.status == "closed") | (flag_unset & cells.closes_by_date & closed_on_given)
     rectified_given = ~np.isnat(cells.rectified)
-    rectified = (
-        rectified_given | cells.done | closed | np.isin(cells.status, ["rectified", "closed", "done"])
-    )
+    rectified = rectified_given | cells.done | closed | np.isin(cells.status, ["rectified", "closed", "done"])
     when = cells.rectified.copy()
     when = np.where(np.isnat(when) & cells.done, cells.found, when)
     when = np.where(np.isnat(when) & rectified, cells.closed_on, when)  # any date the row gives

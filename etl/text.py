@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
 import unicodedata
 
-_SPACES = re.compile(r"\s+")
 _BRACKETS = str.maketrans(
     {"【": "(", "】": ")", "〔": "(", "〕": ")", "[": "(", "]": ")", "{": "(", "}": ")"}
 )
@@ -29,17 +27,22 @@ def cell_text(value: object) -> str:
     return str(value)
 
 
+def _nfkc(text: str) -> str:
+    if text.isascii() or unicodedata.is_normalized("NFKC", text):
+        return text
+    return unicodedata.normalize("NFKC", text)
+
+
 def clean_text(value: object) -> str:
     """Cell text normalised: NFKC, inner whitespace collapsed to one space, stripped."""
-    text = cell_text(value)
-    if text.isascii():
-        return _SPACES.sub(" ", text).strip()
-    return _SPACES.sub(" ", unicodedata.normalize("NFKC", text)).strip()
+    text = value if type(value) is str else cell_text(value)
+    return " ".join(_nfkc(text).split())
 
 
 def squeeze(value: object) -> str:
     """Cell text normalised with every whitespace removed and brackets unified: for matching words."""
-    return _SPACES.sub("", clean_text(value)).translate(_BRACKETS)
+    text = value if type(value) is str else cell_text(value)
+    return "".join(_nfkc(text).split()).translate(_BRACKETS)
 
 
 def is_blank(value: object) -> bool:

@@ -30,7 +30,9 @@ STATUS_WORDS: dict[str, str] = {
 }  # fmt: skip
 CLOSED_YES = frozenset({"是", "已销号", "√", "销号", "已", "已验收", "是(已销号)"})
 CLOSED_NO = frozenset({"否", "未销号", "×", "未", "暂未销号", "待销号", "/", "-", "无"})
-SUPERVISED_YES = frozenset({"是", "√", "挂牌", "县政府挂牌督办", "挂牌督办", "已挂牌", "县挂牌督办", "县级挂牌督办"})
+SUPERVISED_YES = frozenset(
+    {"是", "√", "挂牌", "县政府挂牌督办", "挂牌督办", "已挂牌", "县挂牌督办", "县级挂牌督办"}
+)
 SEVERITY_WORDS: dict[str, str] = {
     **dict.fromkeys(("一般", "一般隐患", "一般火灾隐患", "一般事故隐患", "轻微"), "general"),
     **dict.fromkeys(("较大", "较大隐患", "较大火灾隐患", "较大事故隐患"), "serious"),
