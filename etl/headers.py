@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from etl.aliases import KEY_FIELDS, field_for
 from etl.readers import RawSheet
-from etl.text import clean_text
+from etl.text import clean_text, plain_text
 
 SCAN_ROWS = 20
 MIN_FIELDS = 3
@@ -60,14 +60,14 @@ def _candidates(sheet: RawSheet, row: int) -> list[Header]:
 
 
 def _single(cells: list[object], row: int) -> Header:
-    labels = tuple(clean_text(c) for c in cells)
+    labels = tuple(plain_text(c) for c in cells)
     return Header(row, row, _columns([field_for(label) for label in labels]), labels)
 
 
 def _pair(sheet: RawSheet, upper: int) -> Header:
     """Two header rows: the sub-header names the field, the parent only when the child alone does not."""
     parents = _parents(sheet, upper)
-    children = [clean_text(c) for c in sheet.rows[upper + 1]]
+    children = [plain_text(c) for c in sheet.rows[upper + 1]]
     width = max(len(parents), len(children))
     parents += [""] * (width - len(parents))
     children += [""] * (width - len(children))
@@ -80,10 +80,10 @@ def _pair(sheet: RawSheet, upper: int) -> Header:
 
 def _parents(sheet: RawSheet, upper: int) -> list[str]:
     """The upper row's text over each column, a merged parent repeated over every column it spans."""
-    parents = [clean_text(c) for c in sheet.rows[upper]]
+    parents = [plain_text(c) for c in sheet.rows[upper]]
     for r0, c0, r1, c1 in sheet.merged:
         if r0 <= upper <= r1 and c1 > c0 and c0 < len(parents):
-            text = clean_text(sheet.rows[r0][c0]) if r0 < len(sheet.rows) and c0 < len(sheet.rows[r0]) else ""
+            text = plain_text(sheet.rows[r0][c0]) if r0 < len(sheet.rows) and c0 < len(sheet.rows[r0]) else ""
             for col in range(c0, min(c1 + 1, len(parents))):
                 parents[col] = parents[col] or text
     return parents

@@ -48,8 +48,7 @@ def read_ledger(path: Path) -> list[RawSheet]:
         sheets = [_read_text(path)]
     else:
         raise LedgerError(_not_a_spreadsheet(path, head))
-    sheets = [s for s in sheets if any(any(c is not None for c in row) for row in s.rows)]
-    if not sheets:
+    if not any(any(c is not None for c in row) for sheet in sheets for row in sheet.rows):
         raise LedgerError(NO_DATA)
     return sheets
 

@@ -33,6 +33,11 @@ def _nfkc(text: str) -> str:
     return unicodedata.normalize("NFKC", text)
 
 
+def plain_text(value: object) -> str:
+    """Cell text as written (no width folding), inner whitespace collapsed, stripped: for showing back."""
+    return " ".join(cell_text(value).split())
+
+
 def clean_text(value: object) -> str:
     """Cell text normalised: NFKC, inner whitespace collapsed to one space, stripped."""
     text = value if type(value) is str else cell_text(value)
