@@ -18,7 +18,7 @@ from metrics._sql import (
     query_df,
     rectified_by,
 )
-from metrics.filters import NO_FILTERS, Filters
+from metrics.filters import NO_FILTERS, Filters, Params
 
 # A ticket's state as of D, in the order that decides it (closed beats rectified beats overdue …).
 STATE_LABELS: dict[str, str] = {
@@ -43,6 +43,19 @@ def _ageing_case(days: str) -> str:
     return f"CASE {whens} ELSE '{AGEING_BANDS[-1][1]}' END"
 
 
+def _picked(condition: str, order: str, limit: int | None, params: Params) -> str:
+    """WHERE condition for `condition`, cut to the first `limit` tickets by `order` when a limit is set.
+
+    With a limit, the rows are chosen by rowid first and only they are read whole: sorting all
+    columns of a few hundred thousand matches would cost far more.
+    """
+    if limit is None:
+        return condition
+    return (
+        f"rowid IN (SELECT rowid FROM tickets WHERE {condition} ORDER BY {order} LIMIT {params(int(limit))})"  # noqa: S608
+    )
+
+
 def overdue_tickets(
     con: duckdb.DuckDBPyConnection,
     *,
@@ -52,12 +65,12 @@ def overdue_tickets(
 ) -> pd.DataFrame:
     """Tickets overdue at D, most days overdue first, with days_overdue = D − deadline and ageing_band."""
     where, params = base_where(as_of, filters)
+    order = "deadline, found_date, ticket_id"  # earliest deadline = most days overdue
     sql = f"""
     SELECT {_TICKET_COLUMNS}, days_overdue, {_ageing_case("days_overdue")} AS ageing_band
     FROM (SELECT *, CAST($1 AS DATE) - deadline AS days_overdue FROM tickets
-          WHERE {where} AND {overdue_at("$1")})
-    ORDER BY days_overdue DESC, found_date, ticket_id
-    LIMIT {params(limit)}"""  # noqa: S608 -- fragments built here; values are bound
+          WHERE {_picked(f"{where} AND {overdue_at('$1')}", order, limit, params)})
+    ORDER BY {order}"""  # noqa: S608 -- fragments built here; values are bound
     return query_df(con, sql, params)
 
 
@@ -71,12 +84,12 @@ def due_soon_tickets(
 ) -> pd.DataFrame:
     """Tickets not rectified by D whose deadline falls from D to D + days; days_left = deadline − D."""
     where, params = base_where(as_of, filters)
+    order = "deadline, found_date, ticket_id"
+    condition = f"{where} AND NOT {rectified_by('$1')} AND {due_within('$1', days)}"
     sql = f"""
     SELECT {_TICKET_COLUMNS}, deadline - CAST($1 AS DATE) AS days_left
-    FROM tickets
-    WHERE {where} AND NOT {rectified_by("$1")} AND {due_within("$1", days)}
-    ORDER BY days_left, found_date, ticket_id
-    LIMIT {params(limit)}"""  # noqa: S608 -- fragments built here; values are bound
+    FROM tickets WHERE {_picked(condition, order, limit, params)}
+    ORDER BY {order}"""  # noqa: S608 -- fragments built here; values are bound
     return query_df(con, sql, params)
 
 
@@ -119,10 +132,10 @@ def ticket_list(
     so a past D shows the ticket as it stood then.
     """
     where, params = base_where(as_of, filters)
+    order = "found_date DESC, ticket_id"
     sql = f"""
     WITH page AS (
-        SELECT * FROM tickets WHERE {where} AND {_state_condition(state)}
-        ORDER BY found_date DESC, ticket_id LIMIT {params(limit)}
+        SELECT * FROM tickets WHERE {_picked(f"{where} AND {_state_condition(state)}", order, limit, params)}
     ),
     reported AS (
         SELECT ticket_id, arg_max(status, report_date) AS status FROM status_reports
@@ -135,7 +148,7 @@ def ticket_list(
         CASE WHEN {overdue_at("$1")} THEN CAST($1 AS DATE) - deadline END AS days_overdue,
         {_state_sql("coalesce(reported.status, page.status)")} AS state
     FROM page LEFT JOIN reported USING (ticket_id)
-    ORDER BY found_date DESC, ticket_id"""  # noqa: S608 -- fragments built here; values are bound
+    ORDER BY {order}"""  # noqa: S608 -- fragments built here; values are bound
     frame = query_df(con, sql, params)
     frame["state_label"] = frame["state"].map(STATE_LABELS)
     return frame
