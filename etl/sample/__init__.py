@@ -8,6 +8,7 @@ import re
 import shutil
 from pathlib import Path
 
+from etl.sample import vocab
 from etl.sample.ledgers import closure_sheet, office_sheet, village_sheet
 from etl.sample.story import CLOSURE_WEEKS, OFFICE_DAYS_EARLY, OFFICE_WEEKS, PLANS, VillagePlan
 from etl.sample.styles import CLOSURE_FILE, COMMUNITY_STYLE, COMMUNITY_SUFFIX, OFFICE_STYLE, STYLES, file_name
@@ -41,17 +42,16 @@ def generate(
     for sunday in report_sundays(config):
         if until and sunday > until:
             break
-        folder = out / f"{sunday.isoformat()}_第{config.campaign.week_number(sunday)}周"
-        folder.mkdir(parents=True)
         week = config.campaign.week_number(sunday)
+        folder = out / f"{sunday.isoformat()}_第{week}周"
+        folder.mkdir(parents=True)
         written += _week(folder, sunday, week, tickets, clerks)
     return written
 
 
 def _clerk(rng: random.Random) -> str:
-    from etl.sample.vocab import GIVEN, SURNAMES
-
-    return rng.choice(SURNAMES) + rng.choice(GIVEN) + rng.choice(GIVEN)
+    """填表人 and 审核人 sign every ledger of their village with a three-character name."""
+    return rng.choice(vocab.SURNAMES) + rng.choice(vocab.GIVEN) + rng.choice(vocab.GIVEN)
 
 
 def _clear(out: Path) -> None:
@@ -61,26 +61,32 @@ def _clear(out: Path) -> None:
             shutil.rmtree(child)
 
 
-def _week(folder: Path, sunday: dt.date, week: int, tickets: list[Ticket], clerks: dict) -> list[Path]:
+def _week(
+    folder: Path, sunday: dt.date, week: int, tickets: list[Ticket], clerks: dict[str, tuple[str, str]]
+) -> list[Path]:
     """The files the town holds for one reporting week."""
     written = []
     for plan in PLANS:
         if plan.name in STYLES and _reports(plan, sunday):
             written.append(_village_file(folder, plan, sunday, week, tickets, clerks[plan.name]))
     written.append(_community_file(folder, sunday, week, tickets, clerks))
-    office = [t for t in tickets if t.source == "office"]
+    return written + _office_files(folder, sunday, week, tickets)
+
+
+def _office_files(folder: Path, sunday: dt.date, week: int, tickets: list[Ticket]) -> list[Path]:
+    """应急办's joint-check CSV and its 整改销号台账, in the weeks it sends them (on Friday)."""
     day = sunday - dt.timedelta(days=OFFICE_DAYS_EARLY)
+    written = []
     if sunday in OFFICE_WEEKS:
-        path = folder / file_name(OFFICE_STYLE.file_name, day, week)
-        write_csv(path, office_sheet(day, sorted(office, key=lambda t: t.found)))
-        written.append(path)
+        office = sorted((t for t in tickets if t.source == "office"), key=lambda t: t.found)
+        written.append(folder / file_name(OFFICE_STYLE.file_name, day, week))
+        write_csv(written[-1], office_sheet(day, office))
     if sunday in CLOSURE_WEEKS:
-        path = folder / file_name(CLOSURE_FILE, day, week)
         numbered = sorted(
             (t for t in tickets if t.hazard_no), key=lambda t: (t.rectified or t.found, t.hazard_no)
         )
-        write_xlsx(path, [closure_sheet(day, numbered)], author="镇应急办", saved=_saved(day))
-        written.append(path)
+        written.append(folder / file_name(CLOSURE_FILE, day, week))
+        write_xlsx(written[-1], [closure_sheet(day, numbered)], author="镇应急办", saved=_saved(day))
     return written
 
 
@@ -117,7 +123,9 @@ def _village_file(
     return path
 
 
-def _community_file(folder: Path, sunday: dt.date, week: int, tickets: list[Ticket], clerks: dict) -> Path:
+def _community_file(
+    folder: Path, sunday: dt.date, week: int, tickets: list[Ticket], clerks: dict[str, tuple[str, str]]
+) -> Path:
     """The 社区 send one workbook: a sheet per community, named after it, with no village column."""
     sheets: list[Sheet] = []
     for plan in PLANS:
