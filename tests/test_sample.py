@@ -246,3 +246,21 @@ def test_some_are_rectified_late_and_some_struck_off(store: Path) -> None:
     assert 10 <= late <= 120
     assert 5 <= closed <= 60
     assert overdue >= 50
+
+
+def test_the_benchmark_ledger_has_the_generator_shapes_and_loads_whole(
+    tmp_path: Path, config: TownConfig
+) -> None:
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("bench_load", ROOT / "bench" / "bench_load.py")
+    bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench)
+    path = tmp_path / "bench.xlsx"
+    bench.build_ledger(path, 300)
+    book = python_calamine.CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0)
+    assert ((2, 0), (3, 0)) in book.merged_cell_ranges and ((2, 17), (2, 18)) in book.merged_cell_ranges
+    assert book.to_python()[3][17:19] == ["是否整改", "整改完成时间"]
+    load = pytest.importorskip("etl.load")
+    (outcome,) = load.load_files([path], db=tmp_path / "bench.duckdb", config=config)
+    assert (outcome.outcome, outcome.rows_new, outcome.rows_rejected) == ("loaded", 300, 0)
