@@ -24,6 +24,8 @@ DIMENSIONS = {
 }
 RATE_COLUMNS = ("found", "rectified", "rate", "open", "overdue", "closed", "major_found", "major_rectified")
 COUNT_COLUMNS = tuple(c for c in RATE_COLUMNS if c != "rate")
+# Other count columns complete_keys fills with 0 (the weekly review counts at several days).
+_COUNT_PREFIXES = ("found_", "rectified_", "closed_")
 SEVERITY_GROUPS = ("一般", "重大")  # 一般 = general + serious (较大), 重大 = major
 
 
@@ -48,7 +50,7 @@ def complete_keys(frame: pd.DataFrame, column: str, keys: Sequence[str] | None) 
     listed = listed.merge(frame, on=column, how="left")
     extra = frame[~frame[column].isin(keys)]
     out = pd.concat([listed, extra], ignore_index=True)
-    counts = [c for c in out.columns if c in COUNT_COLUMNS]
+    counts = [c for c in out.columns if c in COUNT_COLUMNS or c.startswith(_COUNT_PREFIXES)]
     out[counts] = out[counts].fillna(0).astype("int64")
     return out
 

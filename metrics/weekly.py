@@ -9,8 +9,8 @@ import duckdb
 import pandas as pd
 
 from firedash.config import Campaign
-from metrics._sql import OVERDUE, closed_code, coded, found_by, query_df, rate_sql, rectified_code, total
-from metrics.breakdowns import rates_by_village
+from metrics._sql import OVERDUE, closed_code, coded, found_by, query_df, rectified_code, total
+from metrics.breakdowns import complete_keys
 from metrics.filters import NO_FILTERS, Filters, Params, filter_sql
 from metrics.ranking import rank_by_rate
 
@@ -33,30 +33,43 @@ def _week_cut(campaign: Campaign, week_no: int, as_of: dt.date | None) -> dt.dat
     return min(end, as_of) if as_of else end
 
 
-def _pair_sql(where: str) -> str:
-    """Figures at $1 (the week's cut) beside those at $2 (the previous week's end)."""
+def _counts_at(column: str, n: int) -> str:
+    """found/rectified/closed at the day whose state code is in `column`, suffixed _n."""
+    return (
+        f"{total(f'{column} IS NOT NULL')} AS found_{n}, {total(rectified_code(column))} AS rectified_{n}, "
+        f"{total(closed_code(column))} AS closed_{n}"
+    )
+
+
+def _newly_overdue(now: str, before: str) -> str:
+    return total(f"{now} = {OVERDUE} AND {before} IS DISTINCT FROM {OVERDUE}")
+
+
+def _cuts_sql(where: str) -> str:
+    """Counts at $1, $2, $3 (this week's cut, last week's, the week before's end) in one pass."""
     return f"""
-    SELECT found, rectified, {rate_sql("rectified", "found")} AS rate, prev_found, prev_rectified,
-        {rate_sql("prev_rectified", "prev_found")} AS prev_rate,
-        found - prev_found AS new_found, rectified - prev_rectified AS new_rectified,
-        newly_overdue, closed - prev_closed AS newly_closed
-    FROM (
-        SELECT {total()} AS found, {total(rectified_code())} AS rectified, {total(closed_code())} AS closed,
-            {total("code_2 IS NOT NULL")} AS prev_found, {total(rectified_code("code_2"))} AS prev_rectified,
-            {total(closed_code("code_2"))} AS prev_closed,
-            {total(f"code = {OVERDUE} AND code_2 IS DISTINCT FROM {OVERDUE}")} AS newly_overdue
-        FROM {coded(where, days=("$1", "$2"))}
-    )"""  # noqa: S608 -- fragments built here; values are bound
+    SELECT {_counts_at("code", 1)}, {_counts_at("code_2", 2)}, {_counts_at("code_3", 3)},
+        {_newly_overdue("code", "code_2")} AS newly_overdue_1, {_newly_overdue("code_2", "code_3")} AS newly_overdue_2
+    FROM {coded(where, days=("$1", "$2", "$3"))}"""  # noqa: S608 -- fragments built here; values are bound
 
 
-def _week_frame(
-    con: duckdb.DuckDBPyConnection, filters: Filters, cut: dt.date, before: dt.date
-) -> pd.DataFrame:
-    params = Params(cut, before)
-    where, _ = filter_sql(filters, params)
-    frame = query_df(con, _pair_sql(f"{found_by('$1')} AND {where}"), params)
-    frame["rate_change_pp"] = (frame["rate"] - frame["prev_rate"]) * 100
-    return frame
+def _rate(rectified: int, found: int) -> float:
+    return rectified / found if found else float("nan")
+
+
+def _week_row(counts: dict, n: int) -> dict[str, object]:
+    """Figures of the week whose cut is day n, against day n + 1 (the previous week's end)."""
+    rate, before = _rate(counts[f"rectified_{n}"], counts[f"found_{n}"]), n + 1
+    return {
+        "found": counts[f"found_{n}"],
+        "rectified": counts[f"rectified_{n}"],
+        "rate": rate,
+        "rate_change_pp": (rate - _rate(counts[f"rectified_{before}"], counts[f"found_{before}"])) * 100,
+        "new_found": counts[f"found_{n}"] - counts[f"found_{before}"],
+        "new_rectified": counts[f"rectified_{n}"] - counts[f"rectified_{before}"],
+        "newly_overdue": counts[f"newly_overdue_{n}"],
+        "newly_closed": counts[f"closed_{n}"] - counts[f"closed_{before}"],
+    }
 
 
 def week_comparison(
@@ -73,19 +86,39 @@ def week_comparison(
     percentage points; new_* and newly_closed count what happened within the week; newly_overdue the
     tickets overdue at the week's end that were not overdue at the previous week's end.
     """
-    frames = []
-    for label, number in zip(WEEK_LABELS, (week_no, week_no - 1), strict=True):
-        cut = _week_cut(campaign, number, as_of)
+    cuts = [_week_cut(campaign, n, as_of) for n in (week_no, week_no - 1, week_no - 2)]
+    params = Params(*cuts)
+    where, _ = filter_sql(filters, params)
+    counts = query_df(con, _cuts_sql(f"{found_by('$1')} AND {where}"), params).to_dict("records")[0]
+    rows = []
+    for n, (label, number) in enumerate(zip(WEEK_LABELS, (week_no, week_no - 1), strict=True), start=1):
         start, end = week_bounds(campaign, number)
-        frame = _week_frame(con, filters, cut, week_bounds(campaign, number - 1)[1])
-        head = {"week": label, "week_no": number, "week_start": start, "week_end": end, "as_of": cut}
-        for position, (column, value) in enumerate(head.items()):
-            frame.insert(position, column, [value])
-        frames.append(frame)
-    out = pd.concat(frames, ignore_index=True)
+        head = {"week": label, "week_no": number, "week_start": start, "week_end": end, "as_of": cuts[n - 1]}
+        rows.append({**head, **_week_row(counts, n)})
+    frame = pd.DataFrame(rows, columns=list(COMPARISON_COLUMNS))
     for column in ("week_start", "week_end", "as_of"):
-        out[column] = pd.to_datetime(out[column]).astype("datetime64[us]")
-    return out[list(COMPARISON_COLUMNS)]
+        frame[column] = pd.to_datetime(frame[column]).astype("datetime64[us]")
+    counts_columns = ["found", "rectified", "new_found", "new_rectified", "newly_overdue", "newly_closed"]
+    frame[counts_columns] = frame[counts_columns].astype("int64")
+    return frame
+
+
+def _village_sql(where: str) -> str:
+    return f"""
+    SELECT key AS village, {_counts_at("code", 1)}, {_counts_at("code_2", 2)}
+    FROM {coded(where, "village AS key", days=("$1", "$2"))} GROUP BY 1"""  # noqa: S608
+
+
+def _ranked(frame: pd.DataFrame, n: int, min_tickets: int) -> pd.DataFrame:
+    """village, found, rectified, rate, rank at day n; unranked villages keep an empty rank."""
+    week = frame[["village", f"found_{n}", f"rectified_{n}"]].set_axis(
+        ["village", "found", "rectified"], axis=1
+    )
+    week["rate"] = [_rate(r, f) for r, f in zip(week["rectified"], week["found"], strict=True)]
+    ranked, unranked = rank_by_rate(week, key="village", min_tickets=min_tickets)
+    out = pd.concat([ranked, unranked], ignore_index=True)
+    out["rank"] = out["rank"].astype("Int64")
+    return out
 
 
 def village_week_ranking(
@@ -100,29 +133,21 @@ def village_week_ranking(
 ) -> pd.DataFrame:
     """Each village this week beside last week: rates, ranks and rank_move (positive = moved up).
 
-    Ranked villages come first by rank; villages under min_tickets (rank empty) follow in config order.
+    Ranked villages come first by rank; villages under min_tickets (rank empty) follow in config
+    order, then villages with tickets that are not in `villages`.
     """
-    this_week = _ranked(con, _week_cut(campaign, week_no, as_of), filters, villages, min_tickets)
-    last_week = _ranked(con, week_bounds(campaign, week_no - 1)[1], filters, villages, min_tickets)
-    last = last_week[["village", "rate", "rank"]].rename(
-        columns={"rate": "rate_last_week", "rank": "rank_last_week"}
-    )
-    frame = this_week.merge(last, on="village", how="left")
-    frame["rate_change_pp"] = (frame["rate"] - frame["rate_last_week"]) * 100
-    frame["rank_move"] = frame["rank_last_week"] - frame["rank"]
+    params = Params(_week_cut(campaign, week_no, as_of), week_bounds(campaign, week_no - 1)[1])
+    where, _ = filter_sql(filters, params)
+    frame = query_df(con, _village_sql(f"{found_by('$1')} AND {where}"), params).sort_values("village")
+    frame = complete_keys(frame, "village", villages)
+    this_week = _ranked(frame, 1, min_tickets)
+    last = _ranked(frame, 2, min_tickets)[["village", "rate", "rank"]]
+    last = last.rename(columns={"rate": "rate_last_week", "rank": "rank_last_week"})
+    out = this_week.merge(last, on="village", how="left")
+    out["rate_change_pp"] = (out["rate"] - out["rate_last_week"]) * 100
+    out["rank_move"] = out["rank_last_week"] - out["rank"]
     columns = [
         "village", "found", "rectified", "rate", "rate_last_week", "rate_change_pp", "rank", "rank_last_week",
         "rank_move",
     ]  # fmt: skip
-    return frame[columns]
-
-
-def _ranked(
-    con: duckdb.DuckDBPyConnection, cut: dt.date, filters: Filters, villages: Sequence[str], min_tickets: int
-) -> pd.DataFrame:
-    """Village rates at `cut`, ranked ones first; `rank` is a nullable integer."""
-    rates = rates_by_village(con, as_of=cut, filters=filters, villages=villages)
-    ranked, unranked = rank_by_rate(rates, key="village", min_tickets=min_tickets)
-    frame = pd.concat([ranked, unranked], ignore_index=True)
-    frame["rank"] = frame["rank"].astype("Int64")
-    return frame
+    return out[columns]
