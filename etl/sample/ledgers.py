@@ -65,7 +65,6 @@ def _title(sheet: Sheet, title: str, reporter: str, day: dt.date, style: Style) 
         row = [f"{reporter}        {report_date_text(day)}"] + [None] * last
         sheet.merges.append((1, 0, 1, last))
     sheet.rows.append(row)
-    sheet.title_rows = 2
 
 
 def _header(sheet: Sheet, style: Style) -> None:
@@ -131,7 +130,7 @@ def closure_sheet(day: dt.date, tickets: list[Ticket]) -> Sheet:
         list(CLOSURE_HEADER),
     ]
     sheet.merges += [(0, 0, 0, last), (1, 0, 1, last)]
-    sheet.title_rows, sheet.header_rows = 2, (2,)
+    sheet.header_rows = (2,)
     listed = [t for t in tickets if _reviewed_by(t, day)]
     for seq, t in enumerate(listed, start=1):
         closed = "是" if t.closed and t.closed <= day else "否"

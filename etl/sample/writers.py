@@ -18,12 +18,11 @@ Merge = tuple[int, int, int, int]  # 0-based inclusive (first_row, first_col, la
 
 @dataclass
 class Sheet:
-    """A worksheet to write: its rows, merged ranges and which rows are the title and the header."""
+    """A worksheet to write: its rows, merged ranges and which rows are the header (the title is row 0)."""
 
     name: str
     rows: list[list[Cell]]
     merges: list[Merge] = field(default_factory=list)
-    title_rows: int = 0
     header_rows: tuple[int, ...] = ()
     widths: list[float] = field(default_factory=list)
     date_format: str = "yyyy-mm-dd"
