@@ -435,6 +435,30 @@ def test_ticket_list_takes_in_progress_from_the_reports_up_to_d(con):
     assert on_10th.loc["T04", "state_label"] == "超期"
 
 
+@pytest.mark.parametrize(
+    ("function", "kwargs"),
+    [
+        ("ticket_list", {"state": "open"}),
+        (
+            "ticket_list",
+            {"state": "all", "filters": {"villages": ("东河村", "西岭村"), "severities": ("general",)}},
+        ),
+        ("overdue_tickets", {"filters": {"offices": ("应急办", "村建环保办")}}),
+        ("due_soon_tickets", {"days": 8}),
+    ],
+)
+def test_a_limit_keeps_the_first_rows_of_the_full_list(con, function, kwargs):
+    import metrics.tickets as tickets
+    from metrics.filters import Filters
+
+    kwargs = {**kwargs, "filters": Filters(**kwargs.get("filters", {}))}
+    full = getattr(tickets, function)(con, as_of=D, **kwargs)
+    assert len(full) >= 3
+    limited = getattr(tickets, function)(con, as_of=D, limit=2, **kwargs)
+    assert limited["ticket_id"].tolist() == full["ticket_id"].tolist()[:2]
+    pd.testing.assert_frame_equal(limited, full.head(2))
+
+
 def test_ticket_list_rejects_an_unknown_state(con):
     from metrics.tickets import ticket_list
 
@@ -798,3 +822,34 @@ def test_weekly_trend_and_comparison_match_the_reference(random_con, config):
         assert got["newly_overdue"] == len(now["overdue"] - before["overdue"])
         assert got["new_rectified"] == len(now["rectified"]) - len(before["rectified"])
         assert got["newly_closed"] == len(now["closed"]) - len(before["closed"])
+
+
+# ---------------------------------------------------------------- formatting
+
+
+@pytest.mark.parametrize(
+    ("rate", "text"),
+    [(0.9066, "90.7%"), (1.0, "100.0%"), (0.0, "0.0%"), (None, "—"), (float("nan"), "—"), (pd.NA, "—")],
+)
+def test_format_rate(rate, text):
+    from metrics.formatting import format_rate
+
+    assert format_rate(rate) == text
+
+
+def test_format_pp_and_count():
+    from metrics.formatting import format_count, format_pp
+
+    assert (
+        format_pp(2.38) == "+2.4个百分点" and format_pp(-16.67) == "-16.7个百分点" and format_pp(None) == "—"
+    )
+    assert format_count(14) == "14处" and format_count(3, "家") == "3家"
+
+
+def test_text_table_aligns_chinese_by_display_width():
+    from metrics.formatting import display_width, text_table
+
+    table = text_table(["村（社区）", "整改率"], [["东河村", "50.0%"], ["杨家庄村", "—"]])
+    lines = table.splitlines()
+    assert len({display_width(line) for line in lines}) == 1
+    assert lines[2].endswith(" 50.0%") and lines[3].endswith("     —")
