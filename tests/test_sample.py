@@ -93,7 +93,7 @@ def test_one_folder_per_reporting_week_in_chronological_order(generated: Path, c
 
 def test_the_sample_stays_small(generated: Path) -> None:
     files = _ledgers(generated)
-    assert 200 <= len(files) <= 260
+    assert 200 <= len(files) <= 250
     assert sum(p.stat().st_size for p in files) < 10_000_000
 
 
@@ -139,13 +139,13 @@ def test_the_lagging_village_misses_some_weeks(generated: Path) -> None:
     weeks_with = [p.parent.name[:10] for p in generated.glob("*/黄土坡村*")]
     weeks_all = [p.name[:10] for p in generated.iterdir() if p.is_dir()]
     assert sorted(set(weeks_all) - set(weeks_with)) == [
-        "2023-12-03", "2023-12-10", "2024-01-14", "2024-02-11", "2024-03-10",
+        "2023-12-03", "2023-12-10", "2024-01-14", "2024-02-11", "2024-02-18", "2024-03-10",
     ]  # fmt: skip
 
 
 # --- The story, once loaded ---------------------------------------------------------------------------
 # Ledgers are cumulative, so the last week holds the whole story; one earlier 南坪村 ledger, with the found
-# date still missing, shows the village fixing it. (Loading all 252 files takes a minute: too slow here.)
+# date still missing, shows the village fixing it. (Loading all 250 files takes about a minute: too slow here.)
 LAST_WEEK = SAMPLE / "2024-03-31_第22周"
 BEFORE_FIX = SAMPLE / "2024-01-07_第10周"
 
