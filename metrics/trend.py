@@ -16,7 +16,13 @@ from firedash.config import Campaign
 from metrics._sql import RECTIFIED_ON, query_df, rate_sql
 from metrics.filters import NO_FILTERS, Filters, Params, filter_sql
 
-EVENT_KINDS = ("found", "rectified", "closed", "overdue")
+# per-bucket change -> cumulative column
+_RUNNING = (
+    ("new_found", "cum_found"),
+    ("new_rectified", "cum_rectified"),
+    ("new_closed", "cum_closed"),
+    ("overdue_change", "overdue"),
+)
 
 
 def _not_before_found(column: str) -> str:
@@ -25,10 +31,11 @@ def _not_before_found(column: str) -> str:
 
 
 def _events_sql(where: str, bucket: str) -> str:
-    """(bucket, kind, n): events on or before $1, bucketed by the SQL expression `bucket` of column day.
+    """CTEs t, events, per_bucket: the changes per bucket (the SQL expression `bucket` of column day).
 
-    A ticket is rectified (closed) on the later of its found and rectified (closed) dates, and overdue
-    from the later of its found date and deadline + 1 until it is rectified.
+    Only events on or before $1 count. A ticket is rectified (closed) on the later of its found and
+    rectified (closed) dates, and overdue from the later of its found date and deadline + 1 until it
+    is rectified.
     """
     parts = {
         "found": "SELECT f AS day, 1 AS n FROM t",
@@ -56,13 +63,17 @@ def _events_sql(where: str, bucket: str) -> str:
     )"""  # noqa: S608 -- fragments built here; values are bound
 
 
-def _cumulative(columns: str) -> str:
-    """Window sums over the buckets in order."""
-    return ", ".join(f"CAST(sum({src}) OVER (ORDER BY i) AS BIGINT) AS {dst}" for src, dst in _pairs(columns))
-
-
-def _pairs(columns: str) -> list[tuple[str, str]]:
-    return [tuple(pair.split(":")) for pair in columns.split()]  # type: ignore[misc]
+def _running_sql(where: str, bucket: str, buckets: str) -> str:
+    """CTEs up to `running`: one row per bucket i in 0 … buckets − 1 with its changes and running totals."""
+    changes = ", ".join(f"CAST(coalesce({c}, 0) AS BIGINT) AS {c}" for c, _ in _RUNNING)
+    totals = ", ".join(f"CAST(sum({c}) OVER (ORDER BY i) AS BIGINT) AS {total}" for c, total in _RUNNING)
+    return f"""
+    WITH {_events_sql(where, bucket)},
+    filled AS (
+        SELECT i, {changes} FROM (SELECT range AS i FROM range(0, {buckets}))
+        LEFT JOIN per_bucket ON bucket = i
+    ),
+    running AS (SELECT *, {totals} FROM filled)"""  # noqa: S608 -- fragments built here; values are bound
 
 
 def weekly_trend(
@@ -70,53 +81,34 @@ def weekly_trend(
 ) -> pd.DataFrame:
     """One row per week, 第1周 to the week holding as_of, figures as of min(week_end, as_of).
 
-    Tickets found before 第1周 count in 第1周, so new_found adds up to cum_found.
+    week_no, week_start, week_end, new_found, new_rectified, new_closed, cum_found, cum_rectified,
+    cum_closed, rate, overdue. Tickets found before 第1周 count in 第1周, so new_found adds up to cum_found.
     """
-    weeks = campaign.week_number(as_of)
     params = Params(as_of)
     where, _ = filter_sql(filters, params)
-    start, n = params(campaign.week_start()), params(max(weeks, 0))
+    start, n = params(campaign.week_start()), params(max(campaign.week_number(as_of), 0))
     bucket = f"least(greatest((day - CAST({start} AS DATE)) // 7, 0), {n} - 1)"
-    sql = f"""
-    WITH {_events_sql(where, bucket)},
-    weeks AS (SELECT range AS i FROM range(0, {n})),
-    filled AS (
-        SELECT i, coalesce(new_found, 0) AS new_found, coalesce(new_rectified, 0) AS new_rectified,
-            coalesce(new_closed, 0) AS new_closed, coalesce(overdue_change, 0) AS overdue_change
-        FROM weeks LEFT JOIN per_bucket ON bucket = i
-    ),
-    totals AS (
-        SELECT i, new_found, new_rectified, new_closed,
-            {_cumulative("new_found:cum_found new_rectified:cum_rectified new_closed:cum_closed overdue_change:overdue")}
-        FROM filled
-    )
+    sql = f"""{_running_sql(where, bucket, n)}
     SELECT CAST(i + 1 AS BIGINT) AS week_no, CAST({start} AS DATE) + CAST(7 * i AS INTEGER) AS week_start,
         CAST({start} AS DATE) + CAST(7 * i + 6 AS INTEGER) AS week_end,
-        CAST(new_found AS BIGINT) AS new_found, CAST(new_rectified AS BIGINT) AS new_rectified,
-        CAST(new_closed AS BIGINT) AS new_closed, cum_found, cum_rectified, cum_closed,
+        new_found, new_rectified, new_closed, cum_found, cum_rectified, cum_closed,
         {rate_sql("cum_rectified", "cum_found")} AS rate, overdue
-    FROM totals ORDER BY i"""  # noqa: S608 -- fragments built here; values are bound
+    FROM running ORDER BY i"""  # noqa: S608 -- fragments built here; values are bound
     return query_df(con, sql, params)
 
 
 def daily_cumulative(
     con: duckdb.DuckDBPyConnection, *, as_of: dt.date, filters: Filters = NO_FILTERS, campaign: Campaign
 ) -> pd.DataFrame:
-    """date, cum_found, cum_rectified, cum_closed, overdue: one row per day from campaign.start to as_of."""
-    days = (as_of - campaign.start).days + 1
+    """date, cum_found, cum_rectified, cum_closed, overdue: one row per day from campaign.start to as_of.
+
+    Tickets found before the campaign's start count on its first day.
+    """
     params = Params(as_of)
     where, _ = filter_sql(filters, params)
-    start, n = params(campaign.start), params(max(days, 0))
+    start, n = params(campaign.start), params(max((as_of - campaign.start).days + 1, 0))
     bucket = f"least(greatest(day - CAST({start} AS DATE), 0), {n} - 1)"
-    sql = f"""
-    WITH {_events_sql(where, bucket)},
-    days AS (SELECT range AS i FROM range(0, {n})),
-    filled AS (
-        SELECT i, coalesce(new_found, 0) AS new_found, coalesce(new_rectified, 0) AS new_rectified,
-            coalesce(new_closed, 0) AS new_closed, coalesce(overdue_change, 0) AS overdue_change
-        FROM days LEFT JOIN per_bucket ON bucket = i
-    )
-    SELECT CAST({start} AS DATE) + CAST(i AS INTEGER) AS date,
-        {_cumulative("new_found:cum_found new_rectified:cum_rectified new_closed:cum_closed overdue_change:overdue")}
-    FROM filled ORDER BY i"""  # noqa: S608 -- fragments built here; values are bound
+    sql = f"""{_running_sql(where, bucket, n)}
+    SELECT CAST({start} AS DATE) + CAST(i AS INTEGER) AS date, cum_found, cum_rectified, cum_closed, overdue
+    FROM running ORDER BY i"""  # noqa: S608 -- fragments built here; values are bound
     return query_df(con, sql, params)
