@@ -14,7 +14,7 @@ import pandas as pd
 
 from etl import merge
 from etl.errors import LedgerError
-from etl.identity import match_keys, source_key, ticket_ids
+from etl.identity import source_key
 from etl.normalise import Rejected, SheetResult, normalise_sheet, title_report_date
 from etl.readers import read_ledger
 from firedash.config import TownConfig
@@ -145,27 +145,18 @@ def _parse(path: Path, *, config: TownConfig, report_date: dt.date | None, today
     if not frames:
         raise LedgerError(NO_HEADER)
     frame = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0].reset_index(drop=True)
-    return ParsedFile(file_date, _identify(frame), rejected, results)
-
-
-def _identify(frame: pd.DataFrame) -> pd.DataFrame:
-    """Add the keys a row is recognised by: ticket_id, match_key, no_key (隐患编号 without spaces)."""
-    frame = frame.copy()
-    frame["rid"] = range(len(frame))
-    frame["match_key"] = match_keys(frame)
-    frame["ticket_id"] = ticket_ids(frame)
-    frame["no_key"] = (
-        frame["hazard_no"].fillna("").astype(str).str.replace(r"\s+", "", regex=True).str.upper()
-    )
-    return frame
+    return ParsedFile(file_date, frame, rejected, results)
 
 
 def _write(con: duckdb.DuckDBPyConnection, path: Path, digest: str, parsed: ParsedFile) -> FileOutcome:
     import_id = con.execute("SELECT coalesce(max(import_id), 0) + 1 FROM imports").fetchall()[0][0]
-    frame, rejected = _drop_duplicates(parsed.frame, "ticket_id", "inspection", "combined")
+    keys = merge.stage(con, parsed.frame)
+    frame = parsed.frame.reset_index(drop=True).assign(rid=keys["rid"].array, ticket_id=keys["ticket_id"].array,
+                                                       no_key=keys["no_key"].array)  # fmt: skip
+    frame, duplicates = _drop_duplicates(frame, "ticket_id", "inspection", "combined")
     frame, unpointed = _drop_unpointed(frame)
-    rejected = parsed.rejected + rejected + unpointed
-    merge.stage(con, frame)
+    rejected = parsed.rejected + duplicates + unpointed
+    merge.unstage(con, sorted(set(keys["rid"]) - set(frame["rid"])))
     new_ids, changed = merge.merge_inspections(con, import_id, path.name)
     matched = frame.iloc[:0].assign(matched_id=frame["ticket_id"].iloc[:0])
     if (frame["row_kind"] == "rectification").any():
@@ -232,14 +223,14 @@ def _check_matches(frame: pd.DataFrame, matches: pd.DataFrame) -> tuple[pd.DataF
     single = matches[matches["n_matches"] == 1]
     for rid in single.loc[single["matched_id"].duplicated(keep="first"), "rid"]:
         reasons[rid] = "与本文件中另一条整改记录指向同一隐患（重复）"
-    rejected = [_rejected_from_row(rows.loc[rid], reason, rid) for rid, reason in sorted(reasons.items())]
+    rejected = [_rejected_from_row(rows.loc[rid], reason) for rid, reason in sorted(reasons.items())]
     return single[~single["rid"].isin(reasons)], rejected
 
 
 _RAW_FIELDS = ("hazard_no", "village", "unit", "description", "found_date", "status", "rectified_date")
 
 
-def _rejected_from_row(row: pd.Series, reason: str, rid: int | None = None) -> Rejected:
+def _rejected_from_row(row: pd.Series, reason: str) -> Rejected:
     """A row set aside after normalisation: its raw text is rebuilt from the fields that identify it."""
     raw = {
         label(f): str(row[f]) for f in _RAW_FIELDS if f in row and row[f] is not None and not pd.isna(row[f])

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import duckdb
 import pandas as pd
+import pyarrow as pa
 
 # Columns an inspection (排查) row describes; a rectification (整改) row never overwrites them.
 DESCRIPTIVE = (
@@ -16,16 +17,26 @@ STATE = ("status", "rectified_date", "closed_date", "reviewer", "funds")
 # Stage column -> SQL type: the frame's object columns are cast explicitly, never guessed.
 STAGE_TYPES = {
     "rid": "BIGINT", "sheet": "VARCHAR", "row_number": "INTEGER", "row_kind": "VARCHAR",
-    "report_date": "DATE", "ticket_id": "VARCHAR", "no_key": "VARCHAR",
-    "hazard_no": "VARCHAR", "village": "VARCHAR", "unit": "VARCHAR", "address": "VARCHAR",
-    "sector": "VARCHAR", "sector_raw": "VARCHAR", "category": "VARCHAR", "category_raw": "VARCHAR",
-    "description": "VARCHAR", "severity": "VARCHAR", "county_supervised": "BOOLEAN", "measures": "VARCHAR",
-    "found_date": "DATE", "deadline": "DATE", "deadline_raw": "VARCHAR", "office": "VARCHAR",
-    "responsible": "VARCHAR", "phone": "VARCHAR", "method": "VARCHAR", "note": "VARCHAR",
-    "match_key": "VARCHAR", "has_status": "BOOLEAN", "status": "VARCHAR", "rectified_date": "DATE",
-    "rectified_date_explicit": "BOOLEAN", "closed": "BOOLEAN", "closed_date": "DATE",
-    "reviewer": "VARCHAR", "funds": "DOUBLE",
+    "report_date": "DATE", "hazard_no": "VARCHAR", "village": "VARCHAR", "unit": "VARCHAR",
+    "address": "VARCHAR", "sector": "VARCHAR", "sector_raw": "VARCHAR", "category": "VARCHAR",
+    "category_raw": "VARCHAR", "description": "VARCHAR", "severity": "VARCHAR", "county_supervised": "BOOLEAN",
+    "measures": "VARCHAR", "found_date": "DATE", "deadline": "DATE", "deadline_raw": "VARCHAR",
+    "office": "VARCHAR", "responsible": "VARCHAR", "phone": "VARCHAR", "method": "VARCHAR", "note": "VARCHAR",
+    "has_status": "BOOLEAN", "status": "VARCHAR", "rectified_date": "DATE", "rectified_date_explicit": "BOOLEAN",
+    "closed": "BOOLEAN", "closed_date": "DATE", "reviewer": "VARCHAR", "funds": "DOUBLE",
 }  # fmt: skip
+
+# How a row is recognised again next week, computed in DuckDB (vectorised, unlike pandas' per-row regex).
+# match_key: village|unit|description without whitespace, how a 整改 row without 隐患编号 finds its ticket.
+# ticket_id: village#隐患编号 where the ledger numbers its hazards, else a digest of the natural key
+# village + unit + description + found date (DOMAIN.md, "The ledgers").
+_KEYS = r"""
+    coalesce(village, '') || '|' || regexp_replace(coalesce(unit, ''), '\s+', '', 'g')
+        || '|' || regexp_replace(coalesce(description, ''), '\s+', '', 'g') AS match_key,
+    upper(regexp_replace(coalesce(hazard_no, ''), '\s+', '', 'g')) AS no_key"""
+_TICKET_ID = """
+    CASE WHEN no_key <> '' THEN coalesce(village, '') || '#' || no_key
+         ELSE 'nk:' || md5(match_key || '|' || coalesce(strftime(found_date, '%Y-%m-%d'), '')) END AS ticket_id"""
 
 # The state a row leaves its ticket in (s: the row, t: the stored ticket, NULL when new).
 # A rectified row without a date of its own keeps the earlier rectified date: a cumulative ledger says
@@ -44,12 +55,32 @@ _NEW_STATE = """
     coalesce(s.funds, t.funds) AS funds"""
 
 
-def stage(con: duckdb.DuckDBPyConnection, frame: pd.DataFrame) -> None:
-    """Copy the file's rows into a temp table with explicit types."""
-    con.register("stage_frame", frame)
+def stage(con: duckdb.DuckDBPyConnection, frame: pd.DataFrame) -> pd.DataFrame:
+    """Copy the file's rows into a temp table with explicit types and keys; return rid, ticket_id, no_key."""
+    source = frame.reset_index(drop=True).assign(rid=lambda f: range(len(f)))[list(STAGE_TYPES)]
+    con.register("stage_frame", _as_arrow(source))
     columns = ", ".join(f'CAST("{name}" AS {kind}) AS "{name}"' for name, kind in STAGE_TYPES.items())
-    con.execute(f"CREATE OR REPLACE TEMP TABLE stage AS SELECT {columns} FROM stage_frame")  # noqa: S608
+    con.execute(
+        f"""CREATE OR REPLACE TEMP TABLE stage AS
+        WITH typed AS (SELECT {columns} FROM stage_frame), keyed AS (SELECT *, {_KEYS} FROM typed)
+        SELECT *, {_TICKET_ID} FROM keyed"""  # noqa: S608
+    )
     con.unregister("stage_frame")
+    return con.execute("SELECT rid, ticket_id, no_key FROM stage ORDER BY rid").df()
+
+
+def _as_arrow(frame: pd.DataFrame) -> pa.Table | pd.DataFrame:
+    """Arrow converts object columns of dates and texts in C++; DuckDB then scans it without Python."""
+    try:
+        return pa.Table.from_pandas(frame, preserve_index=False)
+    except (pa.ArrowInvalid, pa.ArrowTypeError):  # a column of mixed types: let DuckDB cast row by row
+        return frame
+
+
+def unstage(con: duckdb.DuckDBPyConnection, rids: list[int]) -> None:
+    """Take rows kept aside after staging (duplicates, 整改 rows that point nowhere) out of the stage."""
+    if rids:
+        con.execute("DELETE FROM stage WHERE rid IN (SELECT unnest(?::BIGINT[]))", [rids])
 
 
 def merge_inspections(
