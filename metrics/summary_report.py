@@ -75,7 +75,7 @@ def _headline_lines(p: dict[str, object]) -> list[str]:
         f"逾期整改 {p['rectified_late']} 处）",
         f"重大火灾隐患 {p['major_found']} 处，已整改 {p['major_rectified']} 处，整改率 "
         f"{format_rate(p['major_rate'])}；挂牌督办未整改 {p['supervised_open']} 处",
-        f"7日内到期未整改 {p['due_soon']} 处；暂存待核问题行 {p['rejected_rows']} 行",
+        f"7日内到期未整改 {p['due_soon']} 处；暂存待修正 {p['rejected_rows']} 行",
     ]
 
 
