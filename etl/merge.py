@@ -86,37 +86,48 @@ def unstage(con: duckdb.DuckDBPyConnection, rids: list[int]) -> None:
 def merge_inspections(
     con: duckdb.DuckDBPyConnection, import_id: int, file_name: str
 ) -> tuple[set[str], set[str]]:
-    """Insert new tickets, update changed ones; return (ids of new tickets, ids of changed existing ones)."""
-    descriptive_new = ", ".join(f"s.{c}" for c in DESCRIPTIVE)
+    """Update changed tickets, insert new ones; return (ids of new tickets, ids of changed existing ones)."""
     descriptive_old = ", ".join(f"t.{c} AS old_{c}" for c in DESCRIPTIVE + STATE)
+    # Only rows of known tickets are compared; a first load (all new) skips straight to the insert.
     con.execute(
         f"""CREATE OR REPLACE TEMP TABLE merged AS
         WITH m AS (
-            SELECT s.ticket_id, s.sheet, s.row_number, s.report_date, t.ticket_id IS NOT NULL AS existed,
-                   {descriptive_new}, {_NEW_STATE}, {descriptive_old}
-            FROM stage s LEFT JOIN tickets t USING (ticket_id)
+            SELECT s.ticket_id, s.sheet, s.row_number, s.report_date,
+                   {", ".join(f"s.{c}" for c in DESCRIPTIVE)}, {_NEW_STATE}, {descriptive_old}
+            FROM stage s JOIN tickets t USING (ticket_id)
             WHERE s.row_kind IN ('inspection', 'combined'))
         SELECT *,
                {" OR ".join(f"{c} IS DISTINCT FROM old_{c}" for c in DESCRIPTIVE)} AS described_anew,
                {" OR ".join(f"{c} IS DISTINCT FROM old_{c}" for c in STATE)} AS state_changed
         FROM m"""  # noqa: S608
     )
-    _insert_new_tickets(con, import_id)
     _update_tickets(con, import_id, DESCRIPTIVE + STATE, "described_anew OR state_changed")
     _record_status_reports(con, import_id, file_name)
-    new = con.execute("SELECT ticket_id FROM merged WHERE NOT existed").fetchall()
-    changed = con.execute(
-        "SELECT ticket_id FROM merged WHERE existed AND (described_anew OR state_changed)"
-    ).fetchall()
+    changed = con.execute("SELECT ticket_id FROM merged WHERE described_anew OR state_changed").fetchall()
+    _insert_new_tickets(con, import_id, file_name)
+    new = con.execute("SELECT ticket_id FROM tickets WHERE first_import_id = ?", [import_id]).fetchall()
     return {r[0] for r in new}, {r[0] for r in changed}
 
 
-def _insert_new_tickets(con: duckdb.DuckDBPyConnection, import_id: int) -> None:
-    columns = DESCRIPTIVE + STATE
+def _insert_new_tickets(con: duckdb.DuckDBPyConnection, import_id: int, file_name: str) -> None:
+    """Tickets first named by this file, with the state their row reports (t: no stored ticket yet)."""
+    columns = ", ".join(DESCRIPTIVE + STATE)
     con.execute(
-        f"""INSERT INTO tickets (ticket_id, {", ".join(columns)}, first_import_id, last_import_id)
-        SELECT ticket_id, {", ".join(columns)}, ?, ? FROM merged WHERE NOT existed""",  # noqa: S608
+        f"""INSERT INTO tickets (ticket_id, {columns}, first_import_id, last_import_id)
+        WITH t AS (SELECT NULL::VARCHAR AS status, NULL::DATE AS rectified_date, NULL::DATE AS closed_date,
+                          NULL::VARCHAR AS reviewer, NULL::DOUBLE AS funds)
+        SELECT s.ticket_id, {", ".join(f"s.{c}" for c in DESCRIPTIVE)}, {_NEW_STATE}, ?, ?
+        FROM stage s CROSS JOIN t
+        WHERE s.row_kind IN ('inspection', 'combined')
+          AND NOT EXISTS (SELECT 1 FROM tickets k WHERE k.ticket_id = s.ticket_id)""",  # noqa: S608
         [import_id, import_id],
+    )
+    con.execute(
+        """INSERT INTO status_reports
+        SELECT t.ticket_id, ?, s.report_date, t.status, t.rectified_date, t.closed_date, ?, s.sheet, s.row_number
+        FROM tickets t JOIN stage s USING (ticket_id)
+        WHERE t.first_import_id = ? AND s.row_kind IN ('inspection', 'combined')""",
+        [import_id, file_name, import_id],
     )
 
 
@@ -126,7 +137,7 @@ def _update_tickets(
     assignments = ", ".join(f"{c} = m.{c}" for c in columns)
     con.execute(
         f"""UPDATE tickets SET {assignments}, last_import_id = ?
-        FROM merged m WHERE tickets.ticket_id = m.ticket_id AND m.existed AND ({when})""",  # noqa: S608
+        FROM merged m WHERE tickets.ticket_id = m.ticket_id AND ({when})""",  # noqa: S608
         [import_id],
     )
 
@@ -136,7 +147,7 @@ def _record_status_reports(con: duckdb.DuckDBPyConnection, import_id: int, file_
     con.execute(
         """INSERT INTO status_reports
         SELECT ticket_id, ?, report_date, status, rectified_date, closed_date, ?, sheet, row_number
-        FROM merged WHERE NOT existed OR state_changed""",
+        FROM merged WHERE state_changed""",
         [import_id, file_name],
     )
 
@@ -176,7 +187,7 @@ def merge_rectifications(
     con.execute(
         f"""CREATE OR REPLACE TEMP TABLE merged AS
         WITH m AS (
-            SELECT t.ticket_id, s.sheet, s.row_number, s.report_date, TRUE AS existed,
+            SELECT t.ticket_id, s.sheet, s.row_number, s.report_date,
                    coalesce(s.measures, t.measures) AS measures, {_NEW_STATE},
                    {", ".join(f"t.{c} AS old_{c}" for c in STATE)}
             FROM stage s JOIN rect_matches k USING (rid) JOIN tickets t ON t.ticket_id = k.matched_id)
