@@ -111,6 +111,7 @@ def test_summary_text_table(town_db):
     assert "统计截至 2024-01-15（第12周，组织实施阶段）" in out
     assert "排查隐患 14 处，已整改 5 处，整改率 35.7%" in out
     assert "超期未整改 4 处" in out
+    assert "按期整改率 44.4%" in out and "暂存待修正 2 行" in out
     lines = {line.split()[0]: line.split() for line in out.splitlines() if line.strip()}
     assert lines["东河村"] == ["东河村", "6", "3", "50.0%", "2"]
     assert lines["北山村"] == ["北山村", "0", "0", "—", "0"]
