@@ -6,7 +6,7 @@ import streamlit as st
 
 from charts.rates import AGEING_BANDS, ageing_bars
 from ui import data
-from ui.controls import current_view
+from ui.controls import View, current_view
 from ui.downloads import DUE_SOON_EXPORT_COLUMNS, OVERDUE_EXPORT_COLUMNS, overdue_workbook
 from ui.format import rows_in
 from ui.labels import label, text
@@ -19,7 +19,7 @@ OVERDUE_COLUMNS = tuple(
 DUE_COLUMNS = tuple(c for c in DUE_SOON_EXPORT_COLUMNS if c not in ("hazard_no", "found_date", "responsible"))
 
 
-def overdue_section(config, view) -> None:
+def overdue_section(view: View) -> None:
     overdue = data.overdue_tickets(view.as_of, view.filters)
     if overdue.empty:
         st.success(text("no_overdue"))
@@ -45,7 +45,7 @@ def render() -> None:
         file_name=f"超期隐患清单_{as_of_stamp(view.as_of)}.xlsx",
         key="overdue_download",
     )
-    overdue_section(config, view)
+    overdue_section(view)
     st.subheader(text("due_soon_list"), anchor=False)
     due = data.due_soon_tickets(view.as_of, view.filters)
     if due.empty:

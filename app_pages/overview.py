@@ -12,7 +12,7 @@ from ui.labels import label, text
 from ui.layout import chart, no_data_for, page_title, table, tiles
 from ui.tiles import OVERVIEW_TILES
 
-LONGEST_OVERDUE_COLUMNS = ("village", "unit", "description", "deadline", "days_overdue")
+LONGEST_OVERDUE_COLUMNS = ("village", "unit", "description", "days_overdue")
 
 
 def render() -> None:
@@ -31,7 +31,7 @@ def render() -> None:
         ranked, unranked = data.village_ranking(view.as_of, view.filters)
         fig = ranking_bars(
             ranked, unranked, key="village", title=text("village_ranking"), town_rate=now["rate"],
-            min_tickets=config.dashboard.min_tickets_to_rank, bar_height=34,
+            min_tickets=config.dashboard.min_tickets_to_rank, bar_height=30,
         )  # fmt: skip
         chart(fig, key="overview_village_bars")
     with right:

@@ -5,14 +5,15 @@ from __future__ import annotations
 import streamlit as st
 
 from ui import data
-from ui.controls import current_view
+from ui.controls import View, current_view
 from ui.downloads import rejected_frame, rejected_workbook
+from ui.format import fmt_date, is_missing
 from ui.labels import text
 from ui.layout import as_of_stamp, download, page_title, plain_table, table
 
 IMPORT_COLUMNS = (
     "imported_at", "file_name", "report_date", "ledger_kinds", "rows_read", "rows_new", "rows_updated",
-    "rows_unchanged", "rows_rejected",
+    "rows_unchanged", "rows_rejected", "superseded",
 )  # fmt: skip
 
 
@@ -25,7 +26,7 @@ def imports_section() -> None:
         table(imports, IMPORT_COLUMNS, key="quality_imports")
 
 
-def rejected_section(town: str, view) -> None:
+def rejected_section(town: str, view: View) -> None:
     st.subheader(text("rejected"), anchor=False)
     rejected = data.rejected_rows(view.filters.villages)
     if rejected.empty:
@@ -40,13 +41,16 @@ def rejected_section(town: str, view) -> None:
     plain_table(rejected_frame(rejected), key="quality_rejected")
 
 
-def missing_section(view) -> None:
+def missing_section(view: View) -> None:
     st.subheader(text("no_ledger"), anchor=False)
     missing = data.villages_without_ledger(view.as_of)
     if missing.empty:
         st.success(text("all_sent"))
-    else:
-        table(missing, missing.columns, key="quality_missing")
+        return
+    week = missing.iloc[0]
+    if not is_missing(week["week_start"]):
+        st.caption(f"{fmt_date(week['week_start'])}—{fmt_date(week['week_end'])}")
+    table(missing, ("village", "last_report_date"), key="quality_missing")
 
 
 def render() -> None:

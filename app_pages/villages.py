@@ -7,6 +7,7 @@ import streamlit as st
 from charts.heatmap import open_heatmap
 from charts.rates import category_split_bars, ranking_bars
 from charts.trend import rate_trend
+from firedash.config import TownConfig
 from ui import data
 from ui.controls import View, choose_village, current_view
 from ui.labels import label, text
@@ -42,7 +43,8 @@ def _on_pick() -> None:
     choose_village(st.session_state.get(PICK_KEY))
 
 
-def town_section(config, view: View, town: View) -> None:
+def ranking_section(config: TownConfig, view: View, town: View) -> None:
+    """Every village's rate (a click on a bar drills down into it)."""
     ranked, unranked = data.village_ranking(town.as_of, town.filters)
     whole = data.summary(town.as_of, town.filters)
     fig = ranking_bars(
@@ -50,6 +52,10 @@ def town_section(config, view: View, town: View) -> None:
         min_tickets=config.dashboard.min_tickets_to_rank, selected=view.filters.villages,
     )  # fmt: skip
     chart(fig, key=BARS_KEY, on_select=_on_bar_click)
+
+
+def heatmap_section(config: TownConfig, town: View) -> None:
+    """Where the open tickets are: village × sector."""
     open_cells = data.open_by_village_sector(town.as_of, town.filters)
     if open_cells["open"].sum() > 0:
         chart(
@@ -58,7 +64,7 @@ def town_section(config, view: View, town: View) -> None:
         )
 
 
-def village_picker(config, view: View) -> None:
+def village_picker(config: TownConfig, view: View) -> None:
     st.session_state[PICK_KEY] = view.village
     st.selectbox(
         text("choose_village"),
@@ -113,10 +119,11 @@ def render() -> None:
     if not data.summary(town.as_of, town.filters)["found"]:
         no_data_for(town)
         return
-    town_section(config, view, town)
+    ranking_section(config, view, town)
     village_picker(config, view)
     if view.village:
         drill_down(view, town)
+    heatmap_section(config, town)
 
 
 render()

@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from charts.rates import ranking_bars
-from firedash.config import DashboardSettings
+from firedash.config import DashboardSettings, TownConfig
 from metrics import week_bounds
 from ui import data
 from ui.controls import View, current_view
@@ -35,7 +35,7 @@ RANKING_COLUMNS = (
 )  # fmt: skip
 
 
-def pick_week(config, view: View) -> int:
+def pick_week(config: TownConfig, view: View) -> int:
     """The week chosen (default: the week holding the as-of date, again whenever that date changes)."""
     current = config.campaign.week_number(view.as_of)
     if st.session_state.get("_week_for_as_of") != view.as_of:

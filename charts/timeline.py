@@ -7,14 +7,16 @@ import datetime as dt
 import pandas as pd
 import plotly.graph_objects as go
 
-from charts.theme import BLUE, DARK_GREY, DARK_VERMILLION, GREY, INK, LIGHT_GREY, ORANGE, SKY, style
-from firedash.config import Campaign
+from charts.theme import BLUE, DARK_GREY, DARK_VERMILLION, GREY, INK, ORANGE, SKY, style
+from firedash.config import Campaign, Period
 from ui.labels import label, text
 
 _PHASE_COLOURS = (SKY, BLUE, "#7FA7C9", "#B3CDE3")
-_PHASE_BANDS = ("rgba(0,114,178,0.06)", "rgba(0,0,0,0.0)")
-_KEY_BAND = "rgba(230,159,0,0.22)"
+_PHASE_BANDS = ("rgba(0,114,178,0.07)", "rgba(0,0,0,0)")
+_KEY_BAND = "rgba(230,159,0,0.25)"
+_KEY_TEXT = "#7A5200"
 _SHORT_SPAN_DAYS = 12
+_DATE_TICKS = {"type": "date", "tickformat": "%-m月%-d日", "dtick": "M1"}
 
 
 def _day_start(day: dt.date) -> dt.datetime:
@@ -28,90 +30,99 @@ def _day_end(day: dt.date) -> dt.datetime:
 
 def phase_timeline(campaign: Campaign, *, today: dt.date, title: str) -> go.Figure:
     """Two rows on a date axis: the phases (coloured spans) and the key periods, with today marked."""
-    fig = go.Figure()
     phase_row, key_row = label("phase"), "重点时段"
-    for i, phase in enumerate(campaign.phases):
-        _span(fig, phase.start, phase.end, row=phase_row, name=phase.name, colour=_PHASE_COLOURS[i % 4])
-    for period in campaign.key_periods:
-        _span(fig, period.start, period.end, row=key_row, name=period.name, colour=ORANGE)
-    _today_line(fig, today)
-    fig.update_xaxes(
-        type="date",
-        range=[campaign.start - dt.timedelta(days=2), _day_end(campaign.end) + dt.timedelta(days=2)],
-        tickformat="%-m月%-d日",
-        dtick="M1",
+    spans = [_span(p, row=phase_row, colour=_PHASE_COLOURS[i % 4]) for i, p in enumerate(campaign.phases)]
+    spans += [_span(p, row=key_row, colour=ORANGE) for p in campaign.key_periods]
+    fig = go.Figure(data=spans)
+    line, note = _today_marks(today, inside=False)
+    start, end = _day_start(campaign.start), _day_end(campaign.end)
+    fig.update_layout(
+        shapes=[line],
+        annotations=[note],
+        xaxis={**_DATE_TICKS, "range": [start - dt.timedelta(days=2), end + dt.timedelta(days=2)]},
+        yaxis={"type": "category", "categoryorder": "array", "categoryarray": [key_row, phase_row]},
+        showlegend=False,
+        barmode="overlay",
+        bargap=0.35,
     )
-    fig.update_yaxes(type="category", categoryorder="array", categoryarray=[key_row, phase_row])
-    style(fig, title=title, height=300)
-    fig.update_layout(showlegend=False, barmode="overlay", bargap=0.35)
-    return fig
+    return style(fig, title=title, height=300)
 
 
-def _span(fig: go.Figure, start: dt.date, end: dt.date, *, row: str, name: str, colour: str) -> None:
-    start_at = dt.datetime.combine(start, dt.time())
-    width_ms = (_day_end(end) - start_at).total_seconds() * 1000
-    fig.add_trace(
-        go.Bar(
-            orientation="h",
-            y=[row],
-            x=[width_ms],
-            base=[start_at],
-            marker={"color": colour, "line": {"color": "white", "width": 1}},
-            text=[name],
-            # A span too short to hold its name gets the name beside it, level.
-            textposition="inside" if (end - start).days >= _SHORT_SPAN_DAYS else "outside",
-            insidetextanchor="middle",
-            textangle=0,
-            textfont={"color": "white" if colour not in (ORANGE, SKY) else INK, "size": 18},
-            constraintext="none",
-            cliponaxis=False,
-            hovertemplate=f"{name}：{start.isoformat()} — {end.isoformat()}<extra></extra>",
-        )
+def _span(period: Period, *, row: str, colour: str) -> go.Bar:
+    start = _day_start(period.start)
+    short = (period.end - period.start).days < _SHORT_SPAN_DAYS
+    return go.Bar(
+        orientation="h",
+        y=[row],
+        x=[(_day_end(period.end) - start).total_seconds() * 1000],
+        base=[start],
+        marker={"color": colour, "line": {"color": "white", "width": 1}},
+        text=[period.name],
+        # A span too short to hold its name gets the name beside it, level.
+        textposition="outside" if short else "inside",
+        insidetextanchor="middle",
+        textangle=0,
+        textfont={"color": INK if colour in (ORANGE, SKY) or short else "white", "size": 18},
+        constraintext="none",
+        cliponaxis=False,
+        hovertemplate=f"{period.name}：{period.start.isoformat()} — {period.end.isoformat()}<extra></extra>",
     )
 
 
-def _today_line(fig: go.Figure, today: dt.date, *, inside: bool = False) -> None:
-    """A vermillion line on the as-of day, labelled above the plot (or inside its top, beside the line)."""
+def _today_marks(today: dt.date, *, inside: bool) -> tuple[dict, dict]:
+    """A vermillion line on the as-of day, and its label above the plot (or inside, left of the line)."""
     at = dt.datetime.combine(today, dt.time(12))
-    fig.add_vline(x=at, line={"color": DARK_VERMILLION, "width": 3})
-    fig.add_annotation(
-        x=at, y=1.0 if not inside else 0.5, yref="paper", yanchor="bottom" if not inside else "middle",
-        xanchor="center" if not inside else "right", showarrow=False, bgcolor="rgba(255,255,255,0.85)",
-        text=f"{text('as_of')} {today.month}月{today.day}日", font={"color": DARK_VERMILLION},
-    )  # fmt: skip
+    line = {
+        "type": "line", "xref": "x", "yref": "paper", "x0": at, "x1": at, "y0": 0, "y1": 1,
+        "line": {"color": DARK_VERMILLION, "width": 3},
+    }  # fmt: skip
+    note = {
+        "x": at, "xref": "x", "yref": "paper", "showarrow": False, "bgcolor": "rgba(255,255,255,0.85)",
+        "text": f"{text('as_of')} {today.month}月{today.day}日", "font": {"color": DARK_VERMILLION},
+        **({"y": 0.5, "yanchor": "middle", "xanchor": "right"} if inside else {"y": 1.0, "yanchor": "bottom"}),
+    }  # fmt: skip
+    return line, note
+
+
+def _band(period: Period, *, fill: str, label_at: str, colour: str) -> tuple[dict, dict]:
+    """A shaded band over a period, and its name at the top or bottom left inside the band."""
+    start = _day_start(period.start)
+    band = {
+        "type": "rect", "xref": "x", "yref": "paper", "x0": start, "x1": _day_end(period.end), "y0": 0, "y1": 1,
+        "fillcolor": fill, "line": {"width": 0}, "layer": "below",
+    }  # fmt: skip
+    top = label_at == "top"
+    note = {
+        "x": start, "xref": "x", "xanchor": "left", "yref": "paper", "y": 1.0 if top else 0.0,
+        "yanchor": "top" if top else "bottom", "showarrow": False, "text": period.name,
+        "font": {"color": colour, "size": 16},
+    }  # fmt: skip
+    return band, note
 
 
 def cumulative_chart(daily: pd.DataFrame, campaign: Campaign, *, as_of: dt.date, title: str) -> go.Figure:
     """Cumulative found and rectified per day, phases as background bands, key periods annotated."""
-    fig = go.Figure()
-    for i, phase in enumerate(campaign.phases):
-        fig.add_vrect(
-            x0=_day_start(phase.start), x1=_day_end(phase.end), fillcolor=_PHASE_BANDS[i % 2], line_width=0, layer="below",
-            annotation={"text": phase.name, "font": {"color": DARK_GREY, "size": 16}},
-            annotation_position="top left",
-        )  # fmt: skip
-    for period in campaign.key_periods:
-        fig.add_vrect(
-            x0=_day_start(period.start), x1=_day_end(period.end), fillcolor=_KEY_BAND, line_width=0, layer="below",
-            annotation={"text": period.name, "font": {"color": "#7A5200", "size": 16}, "textangle": 0},
-            annotation_position="bottom left",
-        )  # fmt: skip
-    for column, colour, dash in (("cum_found", GREY, "solid"), ("cum_rectified", BLUE, "solid")):
-        fig.add_trace(
-            go.Scatter(
-                x=daily["date"], y=daily[column], name=label(column), mode="lines",
-                line={"color": colour, "width": 4, "dash": dash},
-                hovertemplate="%{x|%Y-%m-%d}：%{y}处<extra>%{fullData.name}</extra>",
-            )
-        )  # fmt: skip
-    _today_line(fig, as_of)
-    fig.update_xaxes(
-        type="date",
-        range=[_day_start(campaign.start), _day_end(campaign.end)],
-        tickformat="%-m月%-d日",
-        dtick="M1",
+    marks = [
+        _band(p, fill=_PHASE_BANDS[i % 2], label_at="top", colour=DARK_GREY)
+        for i, p in enumerate(campaign.phases)
+    ]
+    marks += [_band(p, fill=_KEY_BAND, label_at="bottom", colour=_KEY_TEXT) for p in campaign.key_periods]
+    marks.append(_today_marks(as_of, inside=True))
+    lines = [
+        go.Scatter(
+            x=daily["date"], y=daily[column], name=label(column), mode="lines",
+            line={"color": colour, "width": 4},
+            hovertemplate="%{x|%Y-%m-%d}：%{y}处<extra>%{fullData.name}</extra>",
+        )
+        for column, colour in (("cum_found", GREY), ("cum_rectified", BLUE))
+    ]  # fmt: skip
+    fig = go.Figure(data=lines)
+    fig.update_layout(
+        shapes=[shape for shape, _ in marks],
+        annotations=[note for _, note in marks],
+        xaxis={**_DATE_TICKS, "range": [_day_start(campaign.start), _day_end(campaign.end)]},
+        yaxis={"rangemode": "tozero", "title": {"text": "处"}},
     )
-    fig.update_yaxes(rangemode="tozero", title={"text": "处"}, gridcolor=LIGHT_GREY)
     style(fig, title=title, height=540)
     fig.update_layout(margin={"t": 120}, legend={"x": 0.0, "xanchor": "left", "y": 1.02, "yanchor": "bottom"})
     return fig

@@ -9,14 +9,24 @@ from collections.abc import Iterable, Mapping
 
 import pandas as pd
 
-from firedash.glossary import SEVERITY_LABELS
+from firedash.glossary import LEDGER_KIND_LABELS, SEVERITY_LABELS
 from metrics.formatting import NO_VALUE as DASH
 from metrics.formatting import format_rate
 from ui.labels import label, text
 
 RATE_COLUMNS = frozenset({"rate", "on_time_rate", "rate_last_week"})
+BOOLEAN_COLUMNS = frozenset({"county_supervised", "superseded"})
 DATE_COLUMNS = frozenset(
-    {"found_date", "deadline", "rectified_date", "closed_date", "report_date", "week_start", "week_end"}
+    {
+        "found_date",
+        "deadline",
+        "rectified_date",
+        "closed_date",
+        "report_date",
+        "week_start",
+        "week_end",
+        "last_report_date",
+    }
 )
 
 
@@ -100,7 +110,9 @@ def _display_column(column: str, values: pd.Series) -> pd.Series:
         return values.map(fmt_rate)
     if column == "severity":
         return values.map(lambda v: SEVERITY_LABELS.get(v, v))
-    if column == "county_supervised":
+    if column == "ledger_kinds":
+        return values.map(lambda v: "、".join(LEDGER_KIND_LABELS.get(k, k) for k in str(v).split(",") if k))
+    if column in BOOLEAN_COLUMNS:
         return values.map(lambda v: "是" if v is True or v == 1 else "否")
     if column in DATE_COLUMNS:
         return values.map(lambda v: DASH if is_missing(v) else pd.Timestamp(v).date().isoformat())

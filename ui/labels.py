@@ -51,6 +51,7 @@ UI_LABELS: dict[str, str] = {
     "rows_rejected": "搁置（条）",
     "source_file": "来源文件",
     "last_report_date": "最近填报日期",
+    "superseded": "已被新一期替换",
     "list": "榜单",
     "town": "全镇",
 }
