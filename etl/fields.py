@@ -66,26 +66,32 @@ class Fields:
     values: dict[str, np.ndarray]
     problems: list[np.ndarray]
     village_guess: np.ndarray
+    kind: str
 
 
 def read_fields(columns: dict[str, Column], size: int, ctx: SheetContext) -> Fields:
     """Parse each field's column (absent fields are empty) and derive each row's state."""
     values: dict[str, np.ndarray] = {name: _text(columns.get(name), size) for name in TEXT_FIELDS}
-    problems: list[np.ndarray] = []
     village, village_problem, guess = _villages(columns.get("village"), size, ctx)
-    values["village"] = village
-    found, found_problem = _found_dates(columns.get("found_date"), size, ctx)
-    problems += [village_problem, found_problem]
-    problems += _coded(values, columns, size, ctx)
-    deadline, deadline_done, deadline_problem = _deadlines(columns.get("deadline"), found, size, ctx)
-    values.update(deadline=deadline, deadline_raw=_text(columns.get("deadline"), size))
-    problems.append(deadline_problem)
-    state_problems = _state(values, columns, found, deadline_done, size, ctx)
-    values["found_date"] = found.astype(object)
     if ctx.kind == "rectification":
-        # A 整改 row may leave the village out when its 隐患编号 points at the ticket.
-        village_problem[(village_problem == MISSING_VILLAGE) & np.not_equal(values["hazard_no"], None)] = None
-    return Fields(values, problems + state_problems, guess)
+        village_problem = _pointed_by_number(village_problem, values["hazard_no"])
+    found, found_problem = _found_dates(columns.get("found_date"), size, ctx)
+    deadline, deadline_done, deadline_problem = _deadlines(columns.get("deadline"), found, size, ctx)
+    values.update(
+        village=village,
+        found_date=found.astype(object),
+        deadline=deadline,
+        deadline_raw=_text(columns.get("deadline"), size),
+    )
+    problems = [village_problem, found_problem, *_coded(values, columns, size, ctx), deadline_problem]
+    problems += _state(values, columns, found, deadline_done, size, ctx)
+    return Fields(values, problems, guess, ctx.kind)
+
+
+def _pointed_by_number(village_problem: np.ndarray, hazard_no: np.ndarray) -> np.ndarray:
+    """A 整改 row may leave the village out when its 隐患编号 points at the ticket."""
+    numbered = (village_problem == MISSING_VILLAGE) & np.not_equal(hazard_no, None)
+    return np.where(numbered, None, village_problem)
 
 
 def _text(column: Column | None, size: int) -> np.ndarray:

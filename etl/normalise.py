@@ -79,7 +79,34 @@ def normalise_sheet(
     if header is None or kind is None:
         return SheetResult(None, empty_frame(), [], set(), 0, title_date)
     titles = title_lines(sheet, header)
-    ctx = SheetContext(
+    ctx = _context(sheet, header, titles, kind, config, report_date, file_name)
+    table = Table.read(sheet, header)
+    fields = read_fields(table.fields(header), len(table.rows), ctx)
+    reasons = _reasons(fields.problems, len(table.rows))
+    keep = _ledger_rows(table, header, titles, fields, reasons)
+    bad = keep & np.not_equal(reasons, None)
+    row_numbers = table.rows + header.data_start + 1
+    rejected = [
+        Rejected(
+            sheet.name, int(row_numbers[i]), fields.village_guess[i], reasons[i], _raw(table.row(i), header)
+        )
+        for i in np.flatnonzero(bad)
+    ]
+    frame = _frame(fields.values, keep & ~bad, sheet.name, kind, row_numbers)
+    villages = _villages(fields.values["village"][keep], ctx.sheet_village, config)
+    return SheetResult(kind, frame, rejected, villages, int(keep.sum()), title_date)
+
+
+def _context(
+    sheet: RawSheet,
+    header: Header,
+    titles: list[list[str]],
+    kind: str,
+    config: TownConfig,
+    report_date: dt.date,
+    file_name: str,
+) -> SheetContext:
+    return SheetContext(
         config,
         report_date,
         kind,
@@ -87,29 +114,43 @@ def normalise_sheet(
         funds_scale=10_000.0 if "万元" in _label(header, "funds") else 1.0,
         closes_by_date="销号" in _label(header, "closed_date"),
     )
-    grid = data_grid(sheet, header)
-    all_columns = _columns(grid, header)
-    rows = np.flatnonzero(_filled(grid, all_columns))
-    whole = len(rows) == grid.shape[0]
-    columns = all_columns if whole else {col: column.take(rows) for col, column in all_columns.items()}
-    fields = read_fields({name: columns[col] for name, col in header.columns.items()}, len(rows), ctx)
-    reasons = _reasons(fields.problems, len(rows))
-    rules = RowRules.build(header.columns, header.labels, [t for line in titles for t in line])
-    suspects = np.not_equal(reasons, None) | _unmarked_suspects(columns, header, fields, kind)
-    keep = np.ones(len(rows), bool)
+
+
+@dataclass
+class Table:
+    """The sheet's rows below the header: the grid of cells, which rows have any, and their columns."""
+
+    grid: np.ndarray
+    rows: np.ndarray  # indices into grid of the rows with at least one cell
+    columns: dict[int, Column]  # the mapped columns and the first ones, restricted to `rows`
+
+    @classmethod
+    def read(cls, sheet: RawSheet, header: Header) -> Table:
+        grid = data_grid(sheet, header)
+        wanted = set(header.columns.values()) | set(range(min(FIRST_CELLS, grid.shape[1])))
+        columns = {col: Column(grid[:, col]) for col in sorted(wanted)}
+        rows = np.flatnonzero(_filled(grid, columns))
+        if len(rows) < grid.shape[0]:
+            columns = {col: column.take(rows) for col, column in columns.items()}
+        return cls(grid, rows, columns)
+
+    def fields(self, header: Header) -> dict[str, Column]:
+        return {name: self.columns[col] for name, col in header.columns.items()}
+
+    def row(self, index: int) -> np.ndarray:
+        return self.grid[self.rows[index]]
+
+
+def _ledger_rows(
+    table: Table, header: Header, titles: list[list[str]], fields: Fields, reasons: np.ndarray
+) -> np.ndarray:
+    """Mask of ledger rows: suspects (a problem, a 合计/note mark, nothing identifying) are checked for noise."""
+    rules = RowRules.build(header.columns, header.labels, [text for line in titles for text in line])
+    suspects = np.not_equal(reasons, None) | _unmarked_suspects(table.columns, header, fields)
+    keep = np.ones(len(table.rows), bool)
     for i in np.flatnonzero(suspects):
-        keep[i] = not rules.skips(grid[rows[i]])
-    bad = keep & np.not_equal(reasons, None)
-    row_numbers = rows + header.data_start + 1
-    rejected = [
-        Rejected(
-            sheet.name, int(row_numbers[i]), fields.village_guess[i], reasons[i], _raw(grid[rows[i]], header)
-        )
-        for i in np.flatnonzero(bad)
-    ]
-    frame = _frame(fields.values, keep & ~bad, sheet.name, kind, row_numbers)
-    villages = _villages(fields.values["village"][keep], ctx.sheet_village, config)
-    return SheetResult(kind, frame, rejected, villages, int(keep.sum()), title_date)
+        keep[i] = not rules.skips(table.row(i))
+    return keep
 
 
 def _label(header: Header, name: str) -> str:
@@ -145,21 +186,15 @@ def data_grid(sheet: RawSheet, header: Header) -> np.ndarray:
     return grid
 
 
-def _columns(grid: np.ndarray, header: Header) -> dict[int, Column]:
-    """Factorised columns of the mapped fields and of the first cells (where 合计 and notes are written)."""
-    wanted = set(header.columns.values()) | set(range(min(FIRST_CELLS, grid.shape[1])))
-    return {col: Column(grid[:, col]) for col in sorted(wanted)}
-
-
 def _filled(grid: np.ndarray, columns: dict[int, Column]) -> np.ndarray:
-    """Rows with at least one cell: factorised columns tell by their codes, the others are compared."""
+    """Rows with at least one cell: encoded columns tell by their codes, the others are compared."""
     filled = np.zeros(grid.shape[0], bool)
     for col in range(grid.shape[1]):
         filled |= columns[col].filled() if col in columns else np.not_equal(grid[:, col], None)
     return filled
 
 
-def _unmarked_suspects(columns: dict[int, Column], header: Header, fields: Fields, kind: str) -> np.ndarray:
+def _unmarked_suspects(columns: dict[int, Column], header: Header, fields: Fields) -> np.ndarray:
     """Rows that parse without a problem yet may not be ledger rows: 合计/note marks, no identifying cell."""
     size = len(fields.values["has_status"])
     suspects = np.zeros(size, bool)
@@ -171,7 +206,7 @@ def _unmarked_suspects(columns: dict[int, Column], header: Header, fields: Field
         if name in KEY_FIELDS:
             identified |= columns[col].filled()
     suspects |= ~identified
-    if kind == "rectification":
+    if fields.kind == "rectification":
         suspects |= ~fields.values["has_status"]
     return suspects
 
