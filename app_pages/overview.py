@@ -9,7 +9,7 @@ from ui import data
 from ui.controls import current_view
 from ui.format import overview_sentence, scope_name
 from ui.labels import label, text
-from ui.layout import chart, no_data_for, page_title, table, tiles
+from ui.layout import chart, no_data_for, page_title, sentence, table, tiles
 from ui.tiles import OVERVIEW_TILES
 
 LONGEST_OVERDUE_COLUMNS = ("village", "unit", "description", "days_overdue")
@@ -24,7 +24,7 @@ def render() -> None:
         return
     before = data.summary_week_before(view.as_of, view.filters)
     scope = scope_name(config.town, view.filters.villages, not view.filters.is_empty)
-    st.subheader(overview_sentence(scope, view.as_of, now, before), anchor=False)
+    sentence(overview_sentence(scope, view.as_of, now, before))
     tiles(now, before, OVERVIEW_TILES)
     left, right = st.columns([3, 2], gap="large")
     with left:

@@ -13,18 +13,10 @@ from ui.controls import View, current_view
 from ui.downloads import weekly_workbook
 from ui.format import display_frame, week_label
 from ui.labels import label, text
-from ui.layout import Tile, chart, download, no_data_for, page_title, plain_table, tiles
+from ui.layout import chart, download, no_data_for, page_title, plain_table, tiles
+from ui.tiles import WEEK_TILES
 
 WEEK_KEY = "week_no"
-WEEK_TILES = (
-    Tile("found", higher_is_better=None),
-    Tile("rectified"),
-    Tile("rate", is_rate=True),
-    Tile("new_found", higher_is_better=None),
-    Tile("new_rectified"),
-    Tile("newly_overdue", higher_is_better=False),
-    Tile("newly_closed"),
-)
 COMPARISON_COLUMNS = (
     "week", "week_start", "week_end", "found", "rectified", "rate", "rate_change_pp", "new_found",
     "new_rectified", "newly_overdue", "newly_closed",

@@ -39,7 +39,11 @@ def phase_timeline(campaign: Campaign, *, today: dt.date, title: str) -> go.Figu
     fig.update_layout(
         shapes=[line],
         annotations=[note],
-        xaxis={**_DATE_TICKS, "range": [start - dt.timedelta(days=2), end + dt.timedelta(days=2)]},
+        # Room on the right for the name of a short last span, written beside it.
+        xaxis={
+            **_DATE_TICKS,
+            "range": [start - dt.timedelta(days=2), end + dt.timedelta(days=_SHORT_SPAN_DAYS)],
+        },
         yaxis={"type": "category", "categoryorder": "array", "categoryarray": [key_row, phase_row]},
         showlegend=False,
         barmode="overlay",

@@ -106,3 +106,45 @@ def test_rejected_rows_spell_out_their_raw_cells():
     assert shown.iloc[0]["原始内容"] == "村（社区）：东河村；隐患描述：=1+1"
     sheet = _open(xlsx_bytes({"搁置的行": shown}, title="t", as_of=AS_OF))["搁置的行"]
     assert sheet["F5"].value == "村（社区）：东河村；隐患描述：=1+1" and sheet["F5"].data_type == "s"
+
+
+def _insert_ticket(
+    con, ticket_id: str, unit: str, found: str, deadline: str | None, rectified: str | None
+) -> None:
+    con.execute(
+        """INSERT INTO tickets (ticket_id, hazard_no, village, unit, sector, category, description, severity,
+               county_supervised, found_date, deadline, status, rectified_date, match_key,
+               first_import_id, last_import_id)
+           VALUES (?, ?, '东河村', ?, '商场', '电气线路', '电线老化', 'general', false, ?, ?, 'open', ?, ?, 1, 1)""",
+        [ticket_id, ticket_id.upper(), unit, found, deadline, rectified, ticket_id],
+    )
+
+
+def test_overdue_workbook_from_a_real_store(db_file, monkeypatch):
+    """The deferred download reads the store itself: only overdue tickets, longest first, neutralised."""
+    from firedash.store import connect
+    from metrics import NO_FILTERS
+    from ui import data
+    from ui.downloads import overdue_workbook
+
+    con = connect(db_file)
+    _insert_ticket(con, "a", "=cmd|' /C calc'!A0", "2024-01-02", "2024-01-10", None)  # 21 days overdue
+    _insert_ticket(con, "b", "东河小卖部", "2024-01-05", "2024-01-25", None)  # 6 days overdue
+    _insert_ticket(con, "c", "已整改的店", "2024-01-05", "2024-01-08", "2024-01-07")  # rectified: not listed
+    _insert_ticket(con, "d", "刚到期的店", "2024-01-20", "2024-02-03", None)  # due in 3 days
+    con.close()
+    monkeypatch.setenv("FIREDASH_DB", str(db_file))
+    data.clear()
+    build = overdue_workbook("大同镇", AS_OF, NO_FILTERS)
+    book = _open(build())
+    overdue, due = book["超期未整改"], book["7日内到期"]
+    assert overdue["A1"].value == "大同镇超期未整改火灾隐患清单"
+    assert overdue["A2"].value == "数据截至：2024年1月31日"
+    headers = [c.value for c in overdue[4]]
+    rows = [[c.value for c in row] for row in overdue.iter_rows(min_row=5)]
+    assert [r[headers.index("隐患编号")] for r in rows] == ["A", "B"]
+    assert [r[headers.index("超期天数")] for r in rows] == [21, 6]
+    unit = overdue.cell(row=5, column=headers.index("单位名称") + 1)
+    assert unit.value == "=cmd|' /C calc'!A0" and unit.data_type == "s" and unit.quotePrefix
+    due_rows = [[c.value for c in row] for row in due.iter_rows(min_row=5)]
+    assert len(due_rows) == 1 and due_rows[0][0] == "D"

@@ -64,6 +64,11 @@ def filters_text(view: View) -> str:
     return "；".join(g for g in groups if g)
 
 
+def sentence(value: str) -> None:
+    """A large plain sentence (built from figures and configured names), with Markdown escaped."""
+    st.subheader(_escape(value), anchor=False)
+
+
 def _escape(value: str) -> str:
     """Escape Markdown in text we build from configured names (never pass ledger text through Markdown)."""
     return "".join("\\" + ch if ch in "\\`*_{}[]<>()#+-.!|~$" else ch for ch in value)

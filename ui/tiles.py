@@ -24,3 +24,13 @@ VILLAGE_TILES = (
     Tile("open", higher_is_better=False),
     Tile("overdue", higher_is_better=False),
 )
+
+WEEK_TILES = (
+    Tile("found", higher_is_better=None),
+    Tile("rectified"),
+    Tile("rate", is_rate=True),
+    Tile("new_found", higher_is_better=None),
+    Tile("new_rectified"),
+    Tile("newly_overdue", higher_is_better=False),
+    Tile("newly_closed"),
+)
