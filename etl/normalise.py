@@ -179,8 +179,8 @@ def data_grid(sheet: RawSheet, header: Header) -> np.ndarray:
     grid = np.empty((len(body), width), dtype=object)
     grid[:] = body  # one C-level copy: far faster than transposing row by row
     for r0, c0, r1, _ in sheet.merged:
-        if r1 > r0 and r0 >= header.data_start and c0 < width:
-            top, bottom = r0 - header.data_start, r1 - header.data_start + 1
+        top, bottom = r0 - header.data_start, r1 - header.data_start + 1
+        if r1 > r0 and 0 <= top < len(grid) and c0 < width:
             below = grid[top + 1 : bottom, c0]
             below[np.equal(below, None)] = grid[top, c0]
     return grid

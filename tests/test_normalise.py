@@ -337,3 +337,10 @@ def test_header_is_found_below_twenty_title_rows_only_within_the_scan(config: To
     rows = rows[10:]
     result = normalise_sheet(sheet_of(rows), config=config, report_date=REPORT, file_name="a")
     assert result.frame["row_number"].tolist() == [17]
+
+
+def test_merged_ranges_reaching_past_the_last_row_are_harmless(config: TownConfig) -> None:
+    rows = [INSPECTION, ["东河村", "2023-12-06", "饭店", "线路老化"]]
+    sheet = RawSheet("Sheet1", rows, [(1, 0, 5, 0), (3, 1, 8, 2), (0, 9, 4, 9)])
+    result = normalise_sheet(sheet, config=config, report_date=REPORT, file_name="a.xlsx")
+    assert rows_of(result, ["village", "found_date"]) == [("东河村", D(2023, 12, 6))]
