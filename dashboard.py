@@ -40,8 +40,9 @@ def main() -> None:
         no_data(text("no_store_hint"))
         return
     try:
-        header(config, view, import_stamp(data.latest_import()))
-        current.run()
+        with data.one_connection():
+            header(config, view, import_stamp(data.latest_import()))
+            current.run()
     except data.StoreUnavailable as exc:
         no_data(str(exc))
 

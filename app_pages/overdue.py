@@ -10,7 +10,7 @@ from ui.controls import View, current_view
 from ui.downloads import DUE_SOON_EXPORT_COLUMNS, OVERDUE_EXPORT_COLUMNS, overdue_workbook
 from ui.format import rows_in
 from ui.labels import label, text
-from ui.layout import as_of_stamp, chart, download, no_data_for, page_title, table
+from ui.layout import TABLE_ROWS, as_of_stamp, chart, download, no_data_for, page_title, table
 
 BAND_KEY = "overdue_bands"
 OVERDUE_COLUMNS = tuple(
@@ -46,12 +46,13 @@ def render() -> None:
         key="overdue_download",
     )
     overdue_section(view)
-    st.subheader(text("due_soon_list"), anchor=False)
-    due = data.due_soon_tickets(view.as_of, view.filters)
-    if due.empty:
+    due_soon = int(data.summary(view.as_of, view.filters)["due_soon"])
+    st.subheader(f"{text('due_soon_list')}（{due_soon}处）", anchor=False)
+    if not due_soon:
         st.info(text("no_due_soon"))
     else:
-        table(due, DUE_COLUMNS, key="due_soon_table")
+        due = data.due_soon_tickets(view.as_of, view.filters, limit=TABLE_ROWS)
+        table(due, DUE_COLUMNS, key="due_soon_table", total=due_soon)
 
 
 render()

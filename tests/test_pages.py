@@ -311,3 +311,16 @@ def test_no_chinese_label_is_spelled_twice():
     everything = [*set(shared), *ours]  # the shared glossary may repeat itself; it is not ours to change
     repeated = {v for v in everything if everything.count(v) > 1}
     assert repeated <= {PAGE_TITLES["villages"]}  # that title is the glossary's label itself, not a copy
+
+
+def test_overdue_page_lists_every_overdue_ticket_and_those_due_soon(sample_store, on_store):
+    app = open_app(on_store(sample_store), "app_pages/overdue.py", as_of=AS_OF.isoformat())
+    expected = summary_at(sample_store, AS_OF)
+    assert expected["overdue"] > 0 and expected["due_soon"] > 0
+    headings = [s.value for s in app.subheader]
+    assert f"超期未整改隐患清单（{expected['overdue']}处）" in headings
+    assert f"7日内到期隐患（{expected['due_soon']}处）" in headings
+    overdue_table, due_table = (frame.value for frame in app.dataframe)
+    assert len(overdue_table) == expected["overdue"] and len(due_table) == expected["due_soon"]
+    days = overdue_table[LABELS["days_overdue"]].tolist()
+    assert days == sorted(days, reverse=True) and min(days) >= 1

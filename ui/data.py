@@ -1,15 +1,17 @@
 """The one module that opens the DuckDB store and caches metric results for the pages.
 
 The weekly load (another process) must be able to write while the dashboard is on the projector, and
-DuckDB lets only one process hold a writable file: so every cached call opens a short-lived read-only
-connection, runs one metric function and closes. Results are keyed on the store's signature, so a new
-load shows at once.
+DuckDB lets only one process hold a writable file: so the app never keeps the store open between script
+runs. A query opens a short-lived read-only connection (or shares the one of the current page run, see
+one_connection) and closes it. Results are keyed on the store's signature, so a new load shows at once.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import duckdb
@@ -60,23 +62,56 @@ def store_exists() -> bool:
     return store_file().is_file()
 
 
+_run_local = threading.local()  # the connection shared by one page run's queries (see one_connection)
+
+
+@contextmanager
+def one_connection() -> Iterator[None]:
+    """Let the queries of one page run share a read-only connection, opened on first use, closed at the end.
+
+    Held only for the length of one script run (about a second), never between runs, so a load waits
+    at most that long for the lock; it saves a connect and a cold read per query on a large store.
+    """
+    _run_local.active, _run_local.con = True, None
+    try:
+        yield
+    finally:
+        con, _run_local.active, _run_local.con = _run_local.con, False, None
+        if con is not None:
+            con.close()
+
+
+def _open() -> duckdb.DuckDBPyConnection:
+    try:
+        return connect(store_file(), read_only=True)
+    except duckdb.IOException as exc:
+        raise StoreUnavailable(text("store_busy")) from exc
+
+
+def _connection() -> tuple[duckdb.DuckDBPyConnection, bool]:
+    """(connection, whether the caller must close it): the run's shared one, else a fresh one."""
+    if not getattr(_run_local, "active", False):
+        return _open(), True
+    if _run_local.con is None:
+        _run_local.con = _open()
+    return _run_local.con, False
+
+
 def run_metric(name: str, **kwargs: object) -> object:
-    """Run one metric function on a short-lived read-only connection, uncached (also for downloads)."""
+    """Run one metric function on a read-only connection, uncached (also for downloads)."""
     if name not in _METRICS:
         raise ValueError(f"unknown metric {name!r}")
     func = _METRICS[name]
     if kwargs.get("campaign") == CAMPAIGN:
         kwargs["campaign"] = config().campaign
-    try:
-        con = connect(store_file(), read_only=True)
-    except duckdb.IOException as exc:
-        raise StoreUnavailable(text("store_busy")) from exc
+    con, owned = _connection()
     try:
         return func(con, **kwargs)
     except duckdb.CatalogException as exc:
         raise StoreUnavailable(text("empty_store_hint")) from exc
     finally:
-        con.close()
+        if owned:
+            con.close()
 
 
 @st.cache_data(ttl=TTL_SECONDS, show_spinner=False, max_entries=2000)
@@ -139,8 +174,10 @@ def overdue_tickets(as_of: dt.date, filters: Filters, limit: int | None = None) 
     return call("overdue_tickets", as_of=as_of, filters=filters, limit=limit)
 
 
-def due_soon_tickets(as_of: dt.date, filters: Filters, days: int = 7) -> pd.DataFrame:
-    return call("due_soon_tickets", as_of=as_of, filters=filters, days=days)
+def due_soon_tickets(
+    as_of: dt.date, filters: Filters, days: int = 7, limit: int | None = None
+) -> pd.DataFrame:
+    return call("due_soon_tickets", as_of=as_of, filters=filters, days=days, limit=limit)
 
 
 def ticket_list(

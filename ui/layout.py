@@ -117,14 +117,25 @@ def _tile(now: Mapping[str, object], before: Mapping[str, object], spec: Tile) -
     )
 
 
-def table(frame: pd.DataFrame, columns: Iterable[str], *, key: str, max_rows: int = TABLE_ROWS) -> None:
-    """A read-only table with Chinese headers; ledger text is shown as plain cells, never as HTML."""
+def table(
+    frame: pd.DataFrame,
+    columns: Iterable[str],
+    *,
+    key: str,
+    max_rows: int = TABLE_ROWS,
+    total: int | None = None,
+) -> None:
+    """A read-only table with Chinese headers; ledger text is shown as plain cells, never as HTML.
+
+    `total` is the full count when the frame was fetched with a limit.
+    """
     shown = display_frame(frame.head(max_rows), columns)
     # Short tables take their own height; long ones scroll inside a frame that fits the projector.
     height = "auto" if len(shown) <= 15 else 640
     st.dataframe(shown, key=key, hide_index=True, width="stretch", height=height)
-    if len(frame) > max_rows:
-        st.caption(text("rows_shown", total=len(frame), shown=max_rows))
+    total = len(frame) if total is None else total
+    if total > len(shown):
+        st.caption(text("rows_shown", total=total, shown=len(shown)))
 
 
 def chart(fig: go.Figure, *, key: str, on_select: object = "ignore") -> object:
