@@ -324,3 +324,16 @@ def test_overdue_page_lists_every_overdue_ticket_and_those_due_soon(sample_store
     assert len(overdue_table) == expected["overdue"] and len(due_table) == expected["due_soon"]
     days = overdue_table[LABELS["days_overdue"]].tolist()
     assert days == sorted(days, reverse=True) and min(days) >= 1
+
+
+def test_a_village_without_tickets_says_no_data(sample_store, on_store, monkeypatch, tmp_path):
+    town = (ROOT / "data" / "town.toml").read_text(encoding="utf-8")
+    extra = tmp_path / "town.toml"
+    extra.write_text(town.replace('"大同街社区",', '"大同街社区", "新建村",', 1), encoding="utf-8")
+    on_store(sample_store)
+    monkeypatch.setenv("FIREDASH_CONFIG", str(extra))
+    app = open_app(sample_store, "app_pages/villages.py", as_of=AS_OF.isoformat(), village="新建村")
+    assert not app.exception, [e.value for e in app.exception]
+    assert app.selectbox(key="drill_village").value == "新建村"
+    assert not app.metric
+    assert any(TEXT["no_data"] in i.value and "新建村" in i.value for i in app.info)
