@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import importlib.util
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -125,8 +127,6 @@ def test_the_ledgers_come_in_the_shapes_villages_send(generated: Path) -> None:
     ],
 )
 def test_villages_write_dates_their_own_way(generated: Path, village: str, column: str, pattern: str) -> None:
-    import re
-
     rows = _cells(next((generated / "2024-01-07_第10周").glob(f"{village}*")))
     header = next(i for i, row in enumerate(rows) if column in row)
     at = rows[header].index(column)
@@ -251,8 +251,6 @@ def test_some_are_rectified_late_and_some_struck_off(store: Path) -> None:
 def test_the_benchmark_ledger_has_the_generator_shapes_and_loads_whole(
     tmp_path: Path, config: TownConfig
 ) -> None:
-    import importlib.util
-
     spec = importlib.util.spec_from_file_location("bench_load", ROOT / "bench" / "bench_load.py")
     bench = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(bench)
