@@ -26,9 +26,11 @@ class Column:
     """
 
     def __init__(self, cells: np.ndarray | list[object]) -> None:
-        array = np.empty(len(cells), dtype=object)
-        array[:] = cells
-        self._codes, self._uniques, self._dictionary = _encode(array)
+        if not isinstance(cells, np.ndarray):
+            array = np.empty(len(cells), dtype=object)
+            array[:] = cells
+            cells = array
+        self._codes, self._uniques, self._dictionary = _encode(cells)
 
     @property
     def codes(self) -> np.ndarray:

@@ -67,12 +67,13 @@ class Fields:
     problems: list[np.ndarray]
     village_guess: np.ndarray
     kind: str
+    looks_like_data: np.ndarray  # the row's own cells name a configured village or a real found date
 
 
 def read_fields(columns: dict[str, Column], size: int, ctx: SheetContext) -> Fields:
     """Parse each field's column (absent fields are empty) and derive each row's state."""
     values: dict[str, np.ndarray] = {name: _text(columns.get(name), size) for name in TEXT_FIELDS}
-    village, village_problem, guess = _villages(columns.get("village"), size, ctx)
+    village, village_problem, guess, named = _villages(columns.get("village"), size, ctx)
     if ctx.kind == "rectification":
         village_problem = _pointed_by_number(village_problem, values["hazard_no"])
     found, found_problem = _found_dates(columns.get("found_date"), size, ctx)
@@ -85,7 +86,7 @@ def read_fields(columns: dict[str, Column], size: int, ctx: SheetContext) -> Fie
     )
     problems = [village_problem, found_problem, *_coded(values, columns, size, ctx), deadline_problem]
     problems += _state(values, columns, found, deadline_done, size, ctx)
-    return Fields(values, problems, guess, ctx.kind)
+    return Fields(values, problems, guess, ctx.kind, named | ~np.isnat(found))
 
 
 def _pointed_by_number(village_problem: np.ndarray, hazard_no: np.ndarray) -> np.ndarray:
@@ -125,23 +126,29 @@ def _date_column(column: Column, ctx: SheetContext, name: str) -> tuple[np.ndarr
 
 
 def _villages(column: Column | None, size: int, ctx: SheetContext) -> tuple[np.ndarray, ...]:
-    """(configured village or None, problem, best guess for a rejected row)."""
+    """(configured village or None, problem, best guess for a rejected row, named by the row's own cell)."""
     fallback = ctx.sheet_village
     missing = None if fallback else MISSING_VILLAGE
     if column is None:
-        return tuple(np.full(size, value, dtype=object) for value in (fallback, missing, fallback))
+        return (
+            *(np.full(size, value, dtype=object) for value in (fallback, missing, fallback)),
+            np.zeros(size, bool),
+        )
 
-    def resolve(value: object) -> tuple[str | None, str | None, str | None]:
+    def resolve(value: object) -> tuple[str | None, str | None, str | None, bool]:
         text = clean_text(value)
         if not text:
-            return fallback, missing, fallback
+            return fallback, missing, fallback, False
         village = ctx.villages.match(text)
         if village:
-            return village, None, village
-        return None, f"{label('village')}不在名单中：{text}", text
+            return village, None, village, True
+        return None, f"{label('village')}不在名单中：{text}", text, False
 
     table = column.parsed(resolve)
-    return tuple(column.spread([entry[i] for entry in table]) for i in range(3))
+    return (
+        *(column.spread([entry[i] for entry in table]) for i in range(3)),
+        column.spread([e[3] for e in table], bool),
+    )
 
 
 def _found_dates(column: Column | None, size: int, ctx: SheetContext) -> tuple[np.ndarray, np.ndarray]:

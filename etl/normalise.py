@@ -144,9 +144,11 @@ class Table:
 def _ledger_rows(
     table: Table, header: Header, titles: list[list[str]], fields: Fields, reasons: np.ndarray
 ) -> np.ndarray:
-    """Mask of ledger rows: suspects (a problem, a 合计/note mark, nothing identifying) are checked for noise."""
+    """Mask of ledger rows: suspect rows (a 合计/note mark, nothing identifying, a problem) are checked for noise."""
     rules = RowRules.build(header.columns, header.labels, [text for line in titles for text in line])
-    suspects = np.not_equal(reasons, None) | _unmarked_suspects(table.columns, header, fields)
+    # A row naming a real village or found date is a ledger row even with a problem: no need to look.
+    doubtful = np.not_equal(reasons, None) & ~fields.looks_like_data
+    suspects = doubtful | _unmarked_suspects(table.columns, header, fields)
     keep = np.ones(len(table.rows), bool)
     for i in np.flatnonzero(suspects):
         keep[i] = not rules.skips(table.row(i))
