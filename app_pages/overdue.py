@@ -8,7 +8,7 @@ from charts.rates import AGEING_BANDS, ageing_bars
 from ui import data
 from ui.controls import View, current_view
 from ui.downloads import DUE_SOON_EXPORT_COLUMNS, OVERDUE_EXPORT_COLUMNS, overdue_workbook
-from ui.format import rows_in
+from ui.format import band_total
 from ui.labels import label, text
 from ui.layout import TABLE_ROWS, as_of_stamp, chart, download, no_data_for, page_title, table
 
@@ -20,17 +20,19 @@ DUE_COLUMNS = tuple(c for c in DUE_SOON_EXPORT_COLUMNS if c not in ("hazard_no",
 
 
 def overdue_section(view: View) -> None:
-    overdue = data.overdue_tickets(view.as_of, view.filters)
-    if overdue.empty:
+    bands = data.overdue_by_band(view.as_of, view.filters)
+    if not band_total(bands, ()):
         st.success(text("no_overdue"))
         return
     left, right = st.columns([1, 2], gap="large")
     with left:
-        chart(ageing_bars(overdue, title=text("ageing")), key="overdue_ageing")
+        chart(ageing_bars(bands, title=text("ageing")), key="overdue_ageing")
     with right:
-        st.subheader(f"{text('overdue_list')}（{len(overdue)}处）", anchor=False)
-        bands = st.pills(label("ageing_band"), AGEING_BANDS, key=BAND_KEY, selection_mode="multi")
-        table(rows_in(overdue, "ageing_band", bands), OVERDUE_COLUMNS, key="overdue_table")
+        chosen = st.pills(label("ageing_band"), AGEING_BANDS, key=BAND_KEY, selection_mode="multi")
+        total = band_total(bands, chosen)
+        st.subheader(f"{text('overdue_list')}（{total}处）", anchor=False)
+        overdue = data.overdue_tickets(view.as_of, view.filters, limit=TABLE_ROWS, bands=tuple(chosen))
+        table(overdue, OVERDUE_COLUMNS, key="overdue_table", total=total)
 
 
 def render() -> None:

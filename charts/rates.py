@@ -126,9 +126,9 @@ def category_split_bars(frame: pd.DataFrame, *, title: str) -> go.Figure:
     return fig
 
 
-def ageing_bars(overdue: pd.DataFrame, *, title: str) -> go.Figure:
-    """Counts of overdue tickets per ageing band (1–7天, 8–30天, 30天以上), darker for older."""
-    counts = overdue["ageing_band"].value_counts().reindex(AGEING_BANDS, fill_value=0)
+def ageing_bars(bands: pd.DataFrame, *, title: str) -> go.Figure:
+    """Overdue tickets per ageing band (1–7天, 8–30天, 30天以上) from metrics.overdue_by_band, darker for older."""
+    counts = bands.set_index("ageing_band")["overdue"].reindex(AGEING_BANDS, fill_value=0)
     fig = go.Figure(
         go.Bar(
             x=list(AGEING_BANDS),

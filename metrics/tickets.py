@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 
 import duckdb
 import pandas as pd
@@ -62,16 +63,38 @@ def overdue_tickets(
     as_of: dt.date,
     filters: Filters = NO_FILTERS,
     limit: int | None = None,
+    bands: Sequence[str] = (),
 ) -> pd.DataFrame:
-    """Tickets overdue at D, most days overdue first, with days_overdue = D − deadline and ageing_band."""
+    """Tickets overdue at D, most days overdue first, with days_overdue = D − deadline and ageing_band.
+
+    `bands` keeps only the tickets of those ageing bands (all when empty).
+    """
     where, params = base_where(as_of, filters)
+    condition = f"{where} AND {overdue_at('$1')}"
+    if bands:
+        condition += f" AND {_ageing_case('(CAST($1 AS DATE) - deadline)')} IN ({params.many(bands)})"
     order = "deadline, found_date, ticket_id"  # earliest deadline = most days overdue
     sql = f"""
     SELECT {_TICKET_COLUMNS}, days_overdue, {_ageing_case("days_overdue")} AS ageing_band
     FROM (SELECT *, CAST($1 AS DATE) - deadline AS days_overdue FROM tickets
-          WHERE {_picked(f"{where} AND {overdue_at('$1')}", order, limit, params)})
+          WHERE {_picked(condition, order, limit, params)})
     ORDER BY {order}"""  # noqa: S608 -- fragments built here; values are bound
     return query_df(con, sql, params)
+
+
+def overdue_by_band(
+    con: duckdb.DuckDBPyConnection, *, as_of: dt.date, filters: Filters = NO_FILTERS
+) -> pd.DataFrame:
+    """ageing_band, overdue: how many tickets are overdue at D in each band, every band listed, in order."""
+    where, params = base_where(as_of, filters)
+    sql = f"""
+    SELECT {_ageing_case("CAST($1 AS DATE) - deadline")} AS ageing_band, count(*) AS overdue
+    FROM tickets WHERE {where} AND {overdue_at("$1")} GROUP BY ALL"""  # noqa: S608 -- values are bound
+    counts = dict(query_df(con, sql, params).itertuples(index=False, name=None))
+    return pd.DataFrame(
+        {"ageing_band": [band for _, band in AGEING_BANDS],
+         "overdue": [int(counts.get(band, 0)) for _, band in AGEING_BANDS]}
+    )  # fmt: skip
 
 
 def due_soon_tickets(

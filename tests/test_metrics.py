@@ -386,6 +386,16 @@ def test_overdue_tickets_days_and_ageing_bands_at_the_edges(con):
     assert overdue_tickets(con, as_of=D, limit=2)["ticket_id"].tolist() == ["T06", "T05"]
 
 
+def test_overdue_by_band_counts_every_band_and_the_band_filter_agrees(con):
+    from metrics.tickets import overdue_by_band, overdue_tickets
+
+    bands = overdue_by_band(con, as_of=D)
+    assert bands.to_dict("list") == {"ageing_band": ["1–7天", "8–30天", "30天以上"], "overdue": [1, 2, 1]}
+    picked = overdue_tickets(con, as_of=D, bands=("8–30天", "30天以上"))
+    assert picked["ticket_id"].tolist() == ["T06", "T05", "T04"]
+    assert overdue_by_band(con, as_of=dt.date(2023, 11, 1))["overdue"].tolist() == [0, 0, 0]
+
+
 def test_due_soon_tickets_include_both_ends(con):
     from metrics.tickets import due_soon_tickets
 

@@ -31,7 +31,7 @@ _METRICS: dict[str, Callable[..., object]] = {
     name: getattr(metrics, name)
     for name in (
         "summary", "rates_by_village", "rates_by_sector", "rates_by_phase", "rates_by_category_severity",
-        "open_by_village_sector", "overdue_tickets", "due_soon_tickets", "ticket_list", "ticket_count",
+        "open_by_village_sector", "overdue_by_band", "overdue_tickets", "due_soon_tickets", "ticket_list", "ticket_count",
         "ticket_history", "weekly_trend", "daily_cumulative", "week_comparison", "village_week_ranking",
         "imports_log", "rejected_rows", "villages_without_ledger", "latest_import",
     )
@@ -170,8 +170,14 @@ def open_by_village_sector(as_of: dt.date, filters: Filters) -> pd.DataFrame:
     return call("open_by_village_sector", as_of=as_of, filters=filters)
 
 
-def overdue_tickets(as_of: dt.date, filters: Filters, limit: int | None = None) -> pd.DataFrame:
-    return call("overdue_tickets", as_of=as_of, filters=filters, limit=limit)
+def overdue_tickets(
+    as_of: dt.date, filters: Filters, limit: int | None = None, bands: tuple[str, ...] = ()
+) -> pd.DataFrame:
+    return call("overdue_tickets", as_of=as_of, filters=filters, limit=limit, bands=bands)
+
+
+def overdue_by_band(as_of: dt.date, filters: Filters) -> pd.DataFrame:
+    return call("overdue_by_band", as_of=as_of, filters=filters)
 
 
 def due_soon_tickets(

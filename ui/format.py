@@ -188,7 +188,9 @@ def scope_name(town: str, villages: tuple[str, ...], narrowed: bool) -> str:
     return "筛选范围内" if narrowed else f"全{town[-1]}" if town else town
 
 
-def rows_in(frame: pd.DataFrame, column: str, values: Iterable[object]) -> pd.DataFrame:
-    """The rows whose column is one of the values (all rows when no values are given)."""
-    wanted = list(values)
-    return frame[frame[column].isin(wanted)] if wanted else frame
+def band_total(bands: pd.DataFrame, chosen: Iterable[str]) -> int:
+    """Overdue tickets in the chosen ageing bands (all bands when none is chosen)."""
+    wanted = list(chosen)
+    return int(
+        bands.loc[bands["ageing_band"].isin(wanted), "overdue"].sum() if wanted else bands["overdue"].sum()
+    )
