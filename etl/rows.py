@@ -90,10 +90,18 @@ class RowRules:
 
 
 def _is_note_row(texts: list[str]) -> bool:
-    """The first cell is a note; every other cell is a note or the value after a 'label：'."""
+    """The first cell is a note; every other cell is a note, a 'label：value' or the value after a 'label：'."""
     if not is_note(texts[0]):
         return False
-    return all(is_note(text) or texts[i - 1].endswith((":", "：")) for i, text in enumerate(texts) if i)
+    return all(
+        is_note(text) or _labelled(text) or texts[i - 1].endswith((":", "：")) for i, text in enumerate(texts) if i
+    )
+
+
+def _labelled(text: str) -> bool:
+    """联系电话：138…, 日期: … — a signature line's 'label：value' cell (a short label before the colon)."""
+    label, colon, _ = text.replace("：", ":").partition(":")
+    return bool(colon) and 0 < len(label.strip()) <= 8
 
 
 def _numbers_columns(cells: list[object]) -> bool:

@@ -261,6 +261,7 @@ def test_vertically_merged_cells_fill_every_row_they_cover(tmp_path: Path, confi
         [None, "总计：12处", None, None],
         ["填表人：张三        审核人：李四", None, None, None],
         ["填表人：", "张三", "审核人：", "李四"],
+        ["填表人：王某", None, "审核人：李某", "联系电话：13800000000"],
         ["注：隐患等级按GB 35181判定", None, None, None],
         ["说明", None, None, None],
         ["村（社区）", "排查日期", "单位名称", "隐患描述"],
