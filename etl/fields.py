@@ -9,11 +9,12 @@ from functools import partial
 
 import numpy as np
 
+from etl.aliases import CATEGORY_SYNONYMS, SECTOR_SYNONYMS
 from etl.columns import NAT, Column, empty_dates, nones
 from etl.dates import CampaignYears, parse_date
 from etl.deadlines import DONE_ON_THE_SPOT, DeadlineSpec, deadline_on, parse_deadline
 from etl.state import StateCells, derive_state
-from etl.text import clean_text
+from etl.text import clean_text, squeeze
 from etl.values import (
     Coded,
     ListMatcher,
@@ -55,8 +56,8 @@ class SheetContext:
     def __post_init__(self) -> None:
         self.years = CampaignYears(self.config.campaign)
         self.villages = VillageMatcher(self.config.villages, self.config.town)
-        self.sectors = ListMatcher(self.config.sectors)
-        self.categories = ListMatcher(self.config.hazard_categories)
+        self.sectors = ListMatcher(self.config.sectors, synonyms=SECTOR_SYNONYMS)
+        self.categories = ListMatcher(self.config.hazard_categories, synonyms=CATEGORY_SYNONYMS)
 
 
 @dataclass
@@ -173,9 +174,12 @@ def _coded(values: dict[str, np.ndarray], columns: dict[str, Column], size: int,
         values["severity"], problem, _ = _coded_column(severity, parse_severity, label("severity"))
         problems.append(problem)
     supervised = columns.get("county_supervised")
-    values["county_supervised"] = (
-        np.zeros(size, bool) if supervised is None else supervised.map(parse_supervised, bool)
-    )
+    if supervised is not None:
+        values["county_supervised"] = supervised.map(parse_supervised, bool)
+    elif (note := columns.get("note")) is not None:  # no 挂牌督办 column: 备注 often says 县政府挂牌督办
+        values["county_supervised"] = note.map(lambda text: "挂牌督办" in squeeze(text), bool)
+    else:
+        values["county_supervised"] = np.zeros(size, bool)
     for name, matcher in (("sector", ctx.sectors), ("category", ctx.categories)):
         column = columns.get(name)
         values[f"{name}_raw"] = _text(column, size)

@@ -135,10 +135,13 @@ class ListMatcher:
     """Map free text onto a configured list (sectors, hazard categories); 其他 when nothing fits.
 
     Exact entry, else one of its slash-separated parts (医疗机构 → 卫生院/医疗机构), else a part the
-    text contains, or that contains the text, when exactly one entry matches that way.
+    text contains, or that contains the text, or an everyday word it contains (学校 → 教育培训机构),
+    when exactly one entry matches that way.
     """
 
-    def __init__(self, entries: tuple[str, ...], other: str = "其他") -> None:
+    def __init__(
+        self, entries: tuple[str, ...], other: str = "其他", synonyms: dict[str, str] | None = None
+    ) -> None:
         self.other = other
         self.entries = [e for e in entries if e != other]
         self._parts = {e: [squeeze(p) for p in e.split("/") if p.strip()] for e in self.entries}
@@ -146,6 +149,12 @@ class ListMatcher:
         for entry, parts in self._parts.items():
             for part in parts:
                 self._exact.setdefault(part, entry)
+        # Everyday words (学校, 饭店 …) whose target part this configuration has.
+        self._synonyms = {
+            squeeze(word): self._exact[squeeze(target)]
+            for word, target in (synonyms or {}).items()
+            if squeeze(target) in self._exact
+        }
 
     def match(self, value: object) -> str:
         text = squeeze(value)
@@ -153,10 +162,13 @@ class ListMatcher:
             return self.other
         if text in self._exact:
             return self._exact[text]
-        for hits in (self._containing(text), self._contained(text)):
+        for hits in (self._containing(text), self._contained(text), self._named(text)):
             if len(hits) == 1:
                 return hits[0]
         return self.other
+
+    def _named(self, text: str) -> list[str]:
+        return sorted({entry for word, entry in self._synonyms.items() if word in text})
 
     def _containing(self, text: str) -> list[str]:
         return [e for e, parts in self._parts.items() if any(p in text for p in parts)]

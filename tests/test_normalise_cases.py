@@ -347,13 +347,19 @@ SECTORS = table("sector", "场所类型", [
     ("医疗机构", ("卫生院/医疗机构", "医疗机构")),
     ("乡镇卫生院", ("卫生院/医疗机构", "乡镇卫生院")),
     ("餐饮企业", ("餐饮企业", "餐饮企业")),
-    ("小作坊", ("其他", "小作坊")),
+    ("小作坊", ("厂房", "小作坊")),
+    ("学校", ("教育培训机构", "学校")),
+    ("农家乐", ("餐饮企业", "农家乐")),
+    ("饭店仓库", ("其他", "饭店仓库")),  # two everyday words, two entries: not guessed
+    ("小卖部", ("其他", "小卖部")),
     (None, ("其他", None)),
 ])  # fmt: skip
 CATEGORIES = table("category", "隐患类别", [
     ("用气", ("燃气管道/用气", "用气")),
     ("电气线路老化", ("电气线路", "电气线路老化")),
-    ("私拉乱接", ("其他", "私拉乱接")),
+    ("私拉乱接", ("电气线路", "私拉乱接")),
+    ("灭火器过期", ("消防设施器材", "灭火器过期")),
+    ("雷击", ("其他", "雷击")),
 ])  # fmt: skip
 
 
@@ -382,3 +388,14 @@ def test_funds_in_ten_thousands_are_scaled(tmp_path: Path, config: TownConfig) -
     (sheet,) = read_ledger(write_xlsx(tmp_path / "a.xlsx", {"S": (rows, [])}))
     frame = normalise_sheet(sheet, config=config, report_date=REPORT, file_name="a.xlsx").frame
     assert frame["funds"].tolist() == [15000.0]
+
+
+def test_without_a_supervision_column_the_note_can_say_so(tmp_path: Path, config: TownConfig) -> None:
+    rows = [
+        ["排查日期", "村（社区）", "隐患描述", "备注"],
+        ["2023-12-06", "东河村", "车间内违规使用电炉", "县政府挂牌督办"],
+        ["2023-12-06", "东河村", "线路老化", "已约谈"],
+    ]
+    (sheet,) = read_ledger(write_xlsx(tmp_path / "a.xlsx", {"S": (rows, [])}))
+    frame = normalise_sheet(sheet, config=config, report_date=REPORT, file_name="a.xlsx").frame
+    assert frame["county_supervised"].tolist() == [True, False]
