@@ -7,6 +7,7 @@ import datetime as dt
 import sys
 from pathlib import Path
 
+import duckdb
 from tqdm import tqdm
 
 from etl.load import FileOutcome, load_files
@@ -34,9 +35,13 @@ def main(argv: list[str] | None = None) -> int:
             if step == "完成":
                 bar.update()
 
-        outcomes = load_files(
-            files, db=db_path(args.db), config=config, report_date=args.report_date, progress=progress
-        )
+        try:
+            outcomes = load_files(
+                files, db=db_path(args.db), config=config, report_date=args.report_date, progress=progress
+            )
+        except (duckdb.Error, OSError) as exc:  # the store itself cannot be opened: nothing was loaded
+            print(f"无法打开数据库 {db_path(args.db)}：{exc}", file=sys.stderr)
+            return 2
     for outcome in outcomes:
         print(describe(outcome))
     return 1 if any(o.outcome == "refused" for o in outcomes) else 0

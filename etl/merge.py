@@ -30,10 +30,10 @@ STAGE_TYPES = {
 # match_key: village|unit|description without whitespace, how a 整改 row without 隐患编号 finds its ticket.
 # ticket_id: village#隐患编号 where the ledger numbers its hazards, else a digest of the natural key
 # village + unit + description + found date (DOMAIN.md, "The ledgers").
-_KEYS = r"""
-    coalesce(village, '') || '|' || regexp_replace(coalesce(unit, ''), '\s+', '', 'g')
-        || '|' || regexp_replace(coalesce(description, ''), '\s+', '', 'g') AS match_key,
-    upper(regexp_replace(coalesce(hazard_no, ''), '\s+', '', 'g')) AS no_key"""
+_KEYS = """
+    coalesce(village, '') || '|' || replace(coalesce(unit, ''), ' ', '')
+        || '|' || replace(coalesce(description, ''), ' ', '') AS match_key,
+    upper(replace(coalesce(hazard_no, ''), ' ', '')) AS no_key"""  # text arrives with whitespace collapsed to ' '
 _TICKET_ID = """
     CASE WHEN no_key <> '' THEN coalesce(village, '') || '#' || no_key
          ELSE 'nk:' || md5(match_key || '|' || coalesce(strftime(found_date, '%Y-%m-%d'), '')) END AS ticket_id"""
@@ -158,7 +158,7 @@ def match_rectifications(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
         """CREATE OR REPLACE TEMP TABLE rect_candidates AS
         WITH r AS (SELECT * FROM stage WHERE row_kind = 'rectification'),
              t AS (SELECT ticket_id, match_key,
-                          upper(regexp_replace(coalesce(hazard_no, ''), '\\s', '', 'g')) AS no_key
+                          upper(replace(coalesce(hazard_no, ''), ' ', '')) AS no_key
                    FROM tickets)
         SELECT r.rid, t.ticket_id FROM r JOIN t ON t.ticket_id = r.ticket_id
             WHERE r.no_key <> '' AND r.village IS NOT NULL

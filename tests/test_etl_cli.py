@@ -52,3 +52,12 @@ def test_bad_config_and_bad_date_exit_two_without_traceback(tmp_path):
     assert result.returncode == 2 and "campaign" in result.stderr and "Traceback" not in result.stderr
     result = run_load("--report-date", "2023-13-01", "x.xlsx")
     assert result.returncode == 2 and "YYYY-MM-DD" in result.stderr
+
+
+def test_a_store_that_cannot_be_opened_exits_two_without_traceback(tmp_path):
+    ledger = write_xlsx(tmp_path / "东河村.xlsx", WEEK1, report_line="填报日期：2023-12-10")
+    not_a_store = tmp_path / "notes.duckdb"
+    not_a_store.write_text("this is not a database")
+    result = run_load("--db", str(not_a_store), str(ledger))
+    assert result.returncode == 2
+    assert "无法打开数据库" in result.stderr and "Traceback" not in result.stderr
