@@ -16,6 +16,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+# AppTest runs pages outside a server; Streamlit warns about that on every run: keep the table readable.
+os.environ.setdefault("STREAMLIT_LOGGER_LEVEL", "error")
 
 from firedash.config import DEFAULT_CONFIG, DEFAULT_HAZARD_CATEGORIES, DEFAULT_OFFICES, DEFAULT_SECTORS  # noqa: E402
 from firedash.store import connect  # noqa: E402
