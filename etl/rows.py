@@ -94,7 +94,9 @@ def _is_note_row(texts: list[str]) -> bool:
     if not is_note(texts[0]):
         return False
     return all(
-        is_note(text) or _labelled(text) or texts[i - 1].endswith((":", "：")) for i, text in enumerate(texts) if i
+        is_note(text) or _labelled(text) or texts[i - 1].endswith((":", "："))
+        for i, text in enumerate(texts)
+        if i
     )
 
 
