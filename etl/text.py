@@ -48,7 +48,3 @@ def squeeze(value: object) -> str:
     """Cell text normalised with every whitespace removed and brackets unified: for matching words."""
     text = value if type(value) is str else cell_text(value)
     return "".join(_nfkc(text).split()).translate(_BRACKETS)
-
-
-def is_blank(value: object) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip())
