@@ -180,11 +180,17 @@ def _coded(values: dict[str, np.ndarray], columns: dict[str, Column], size: int,
         values["county_supervised"] = note.map(lambda text: "挂牌督办" in squeeze(text), bool)
     else:
         values["county_supervised"] = np.zeros(size, bool)
-    for name, matcher in (("sector", ctx.sectors), ("category", ctx.categories)):
+    # Without a 场所类型 / 隐患类别 column, the unit's name and the description say it often enough
+    # (柳湾幼儿园 → 教育培训机构, 私拉乱接电线 → 电气线路); *_raw stays empty to show it was inferred.
+    for name, matcher, fallback in (
+        ("sector", ctx.sectors, "unit"),
+        ("category", ctx.categories, "description"),
+    ):
         column = columns.get(name)
         values[f"{name}_raw"] = _text(column, size)
+        source = column if column is not None else columns.get(fallback)
         values[name] = (
-            np.full(size, matcher.other, dtype=object) if column is None else column.map(matcher.match)
+            np.full(size, matcher.other, dtype=object) if source is None else source.map(matcher.match)
         )
     values["funds"] = nones(size)
     if (funds := columns.get("funds")) is not None:

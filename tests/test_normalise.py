@@ -134,7 +134,7 @@ def test_child_headers_that_need_their_parent(tmp_path: Path, config: TownConfig
         ("村（社区）", "village"), ("村(社区)", "village"), ("村 名", "village"), ("所属村（社区）", "village"),
         ("村社区", "village"), ("检查日期", "found_date"), ("发现\n时间", "found_date"), ("排查时间", "found_date"),
         ("序号", "seq"), ("隐患序号", "seq"), ("隐患编号", "hazard_no"), ("编号", "hazard_no"),
-        ("存在的问题", "description"), ("隐患内容", "description"), ("被检查单位", "unit"), ("行业领域", "sector"),
+        ("存在的问题", "description"), ("隐患内容", "description"), ("问题隐患", "description"), ("被检查单位", "unit"), ("行业领域", "sector"),
         ("整改期限", "deadline"), ("整改时间要求", "deadline"), ("是否整改", "status"), ("整改进度", "status"),
         ("完成整改时间", "rectified_date"), ("销号时间", "closed_date"), ("是否销号", "closed_flag"),
         ("整改资金（元）", "funds"), ("投入资金", "funds"), ("责任部门", "office"), ("*隐患等级", "severity"),

@@ -399,3 +399,21 @@ def test_without_a_supervision_column_the_note_can_say_so(tmp_path: Path, config
     (sheet,) = read_ledger(write_xlsx(tmp_path / "a.xlsx", {"S": (rows, [])}))
     frame = normalise_sheet(sheet, config=config, report_date=REPORT, file_name="a.xlsx").frame
     assert frame["county_supervised"].tolist() == [True, False]
+
+
+def test_without_type_columns_the_unit_and_description_tell_them(tmp_path: Path, config: TownConfig) -> None:
+    rows = [
+        ["排查日期", "村（社区）", "单位名称", "问题隐患"],
+        ["2023-12-06", "柳湾村", "柳湾幼儿园", "厨房燃气管道老化"],
+        ["2023-12-06", "柳湾村", "老街木房片区", "木房内私拉乱接电线"],
+        ["2023-12-06", "柳湾村", "张三家", "门口堆放柴草，饭店仓库共用通道"],
+    ]
+    (sheet,) = read_ledger(write_xlsx(tmp_path / "a.xlsx", {"S": (rows, [])}))
+    frame = normalise_sheet(sheet, config=config, report_date=REPORT, file_name="a.xlsx").frame
+    assert frame["sector"].tolist() == ["教育培训机构", "木房", "其他"]
+    assert frame["category"].tolist() == [
+        "燃气管道/用气",
+        "电气线路",
+        "其他",
+    ]  # 堆放 and 通道: two entries, no guess
+    assert frame["sector_raw"].tolist() == [None, None, None]
