@@ -30,10 +30,12 @@ STAGE_TYPES = {
 # match_key: village|unit|description without whitespace, how a 整改 row without 隐患编号 finds its ticket.
 # ticket_id: village#隐患编号 where the ledger numbers its hazards, else a digest of the natural key
 # village + unit + description + found date (DOMAIN.md, "The ledgers").
-_KEYS = """
+# 隐患编号 as a key: spaces dropped, upper case (the stage and the stored tickets compare alike).
+_NO_KEY = "upper(replace(coalesce(hazard_no, ''), ' ', ''))"
+_KEYS = f"""
     coalesce(village, '') || '|' || replace(coalesce(unit, ''), ' ', '')
         || '|' || replace(coalesce(description, ''), ' ', '') AS match_key,
-    upper(replace(coalesce(hazard_no, ''), ' ', '')) AS no_key"""  # text arrives with whitespace collapsed to ' '
+    {_NO_KEY} AS no_key"""  # text arrives with whitespace collapsed to ' '
 _TICKET_ID = """
     CASE WHEN no_key <> '' THEN coalesce(village, '') || '#' || no_key
          ELSE 'nk:' || md5(match_key || '|' || coalesce(strftime(found_date, '%Y-%m-%d'), '')) END AS ticket_id"""
@@ -155,10 +157,10 @@ def _record_status_reports(con: duckdb.DuckDBPyConnection, import_id: int, file_
 def match_rectifications(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     """Find the ticket each 整改 row points at; return rid, n_matches and the matched ticket_id."""
     con.execute(
-        """CREATE OR REPLACE TEMP TABLE rect_candidates AS
+        f"""CREATE OR REPLACE TEMP TABLE rect_candidates AS
         WITH r AS (SELECT * FROM stage WHERE row_kind = 'rectification'),
              t AS (SELECT ticket_id, match_key,
-                          upper(replace(coalesce(hazard_no, ''), ' ', '')) AS no_key
+                          {_NO_KEY} AS no_key
                    FROM tickets)
         SELECT r.rid, t.ticket_id FROM r JOIN t ON t.ticket_id = r.ticket_id
             WHERE r.no_key <> '' AND r.village IS NOT NULL
@@ -170,7 +172,7 @@ def match_rectifications(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
             WHERE r.no_key = '' AND r.village IS NOT NULL AND r.found_date IS NOT NULL
         UNION ALL
         SELECT r.rid, t.ticket_id FROM r JOIN t ON t.match_key = r.match_key
-            WHERE r.no_key = '' AND r.village IS NOT NULL AND r.found_date IS NULL"""
+            WHERE r.no_key = '' AND r.village IS NOT NULL AND r.found_date IS NULL"""  # noqa: S608 -- a constant
     )
     return con.execute(
         """SELECT s.rid, count(c.ticket_id) AS n_matches, min(c.ticket_id) AS matched_id
