@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import numpy as np
-import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
@@ -21,16 +20,15 @@ _NULL_STRING = pa.scalar(None, pa.string())
 class Column:
     """One column's cells as codes into their distinct values (-1 for an empty cell).
 
-    A column of text only is encoded by Arrow, which keeps the distinct texts as an Arrow array for
-    vectorised cleaning; any other column (numbers, dates and text mixed) is factorised by pandas.
+    Arrow encodes the column and keeps the distinct values as an Arrow array, for vectorised cleaning of
+    many distinct texts; the parsers see each distinct value once, as a Python object.
     """
 
-    def __init__(self, cells: np.ndarray | list[object]) -> None:
-        if not isinstance(cells, np.ndarray):
-            array = np.empty(len(cells), dtype=object)
-            array[:] = cells
-            cells = array
-        self._codes, self._uniques, self._dictionary = _encode(cells)
+    def __init__(self, cells: pa.Array) -> None:
+        encoded = pc.dictionary_encode(cells)
+        self._codes = encoded.indices.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.intp)
+        self._dictionary: pa.Array = encoded.dictionary
+        self._uniques: list[object] | None = None
 
     @property
     def codes(self) -> np.ndarray:
@@ -92,7 +90,7 @@ class Column:
 
         pattern (a regex that test() implies) runs on the NFKC text with all whitespace removed.
         """
-        if self._dictionary is not None and not _is_text(self._dictionary.type):
+        if not _is_text(self._dictionary.type):
             return np.zeros(len(self._codes), bool)  # numbers or dates only
         arrow = self._text_dictionary()
         if arrow is None:
@@ -108,25 +106,9 @@ class Column:
 
     def _text_dictionary(self) -> pa.Array | None:
         """The distinct texts as an Arrow string array, when they are text and many; else None."""
-        if self._dictionary is not None and _is_text(self._dictionary.type):
+        if _is_text(self._dictionary.type):
             return self._dictionary if len(self._dictionary) >= ARROW_FROM else None
         return None
-
-
-def _encode(cells: np.ndarray) -> tuple[np.ndarray, list[object] | None, pa.Array | None]:
-    """(codes, distinct values, Arrow dictionary): Arrow hashes a column of one type faster than pandas."""
-    try:
-        arrow = pa.array(cells, from_pandas=True)
-    except (pa.ArrowInvalid, pa.ArrowTypeError, TypeError, OverflowError):
-        arrow = None  # numbers, dates and text mixed
-    if arrow is not None:
-        encoded = pc.dictionary_encode(arrow)
-        codes = encoded.indices.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.intp)
-        return codes, None, encoded.dictionary
-    # True == 1 == 1.0 hash alike, so a column mixing boolean cells with the numbers 0/1 would read them
-    # alike; spreadsheets keep booleans in columns of their own, and a check per cell would cost more.
-    codes, uniques = pd.factorize(cells)
-    return codes, list(uniques), None
 
 
 def _is_text(kind: pa.DataType) -> bool:

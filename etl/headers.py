@@ -38,7 +38,7 @@ class Header:
 def find_header(sheet: RawSheet, scan: int = SCAN_ROWS) -> Header | None:
     """The row (or pair of rows) in the first `scan` naming the most fields; None when none names enough."""
     best: Header | None = None
-    for row in range(min(scan, len(sheet.rows))):
+    for row in range(min(scan, len(sheet.head))):
         for candidate in _candidates(sheet, row):
             if _acceptable(candidate) and (best is None or len(candidate.columns) > len(best.columns)):
                 best = candidate
@@ -50,11 +50,11 @@ def _acceptable(header: Header) -> bool:
 
 
 def _candidates(sheet: RawSheet, row: int) -> list[Header]:
-    single = _single(sheet.rows[row], row)
-    if row + 1 >= len(sheet.rows):
+    single = _single(sheet.head[row], row)
+    if row + 1 >= len(sheet.head):
         return [single]
     pair = _pair(sheet, row)
-    lower = _single(sheet.rows[row + 1], row + 1)
+    lower = _single(sheet.head[row + 1], row + 1)
     gains = len(pair.columns) > max(len(single.columns), len(lower.columns))
     return [single, pair] if gains and _linked(sheet, row) else [single]
 
@@ -67,7 +67,7 @@ def _single(cells: list[object], row: int) -> Header:
 def _pair(sheet: RawSheet, upper: int) -> Header:
     """Two header rows: the sub-header names the field, the parent only when the child alone does not."""
     parents = _parents(sheet, upper)
-    children = [plain_text(c) for c in sheet.rows[upper + 1]]
+    children = [plain_text(c) for c in sheet.head[upper + 1]]
     width = max(len(parents), len(children))
     parents += [""] * (width - len(parents))
     children += [""] * (width - len(children))
@@ -80,10 +80,10 @@ def _pair(sheet: RawSheet, upper: int) -> Header:
 
 def _parents(sheet: RawSheet, upper: int) -> list[str]:
     """The upper row's text over each column, a merged parent repeated over every column it spans."""
-    parents = [plain_text(c) for c in sheet.rows[upper]]
+    parents = [plain_text(c) for c in sheet.head[upper]]
     for r0, c0, r1, c1 in sheet.merged:
         if r0 <= upper <= r1 and c1 > c0 and c0 < len(parents):
-            text = plain_text(sheet.rows[r0][c0]) if r0 < len(sheet.rows) and c0 < len(sheet.rows[r0]) else ""
+            text = plain_text(sheet.head[r0][c0]) if r0 < len(sheet.head) and c0 < len(sheet.head[r0]) else ""
             for col in range(c0, min(c1 + 1, len(parents))):
                 parents[col] = parents[col] or text
     return parents
@@ -94,7 +94,7 @@ def _linked(sheet: RawSheet, upper: int) -> bool:
     for r0, c0, r1, c1 in sheet.merged:
         if (r0 <= upper < r1) or (r0 <= upper <= r1 and c1 > c0):
             return True
-    lower = [c for c in sheet.rows[upper + 1] if clean_text(c)]
+    lower = [c for c in sheet.head[upper + 1] if clean_text(c)]
     return bool(lower) and all(field_for(c) for c in lower)
 
 
@@ -109,15 +109,15 @@ def _columns(fields: list[str | None]) -> dict[str, int]:
 
 def title_lines(sheet: RawSheet, header: Header | None) -> list[list[str]]:
     """The cleaned, non-empty rows above the header (the first rows of a sheet without one)."""
-    end = header.first_row if header else min(10, len(sheet.rows))
-    lines = [[clean_text(c) for c in row] for row in sheet.rows[:end]]
+    end = header.first_row if header else min(10, len(sheet.head))
+    lines = [[clean_text(c) for c in row] for row in sheet.head[:end]]
     return [line for line in lines if any(line)]
 
 
 def report_date_in(sheet: RawSheet, header: Header | None) -> dt.date | None:
     """填报日期/报送日期/日期 written above the header: in the same cell, or in the cell after the label."""
-    end = header.first_row if header else min(10, len(sheet.rows))
-    for row in sheet.rows[:end]:
+    end = header.first_row if header else min(10, len(sheet.head))
+    for row in sheet.head[:end]:
         found = _report_date_in_row(row)
         if found:
             return found

@@ -164,8 +164,8 @@ def _write(con: duckdb.DuckDBPyConnection, path: Path, digest: str, parsed: Pars
         rejected += unmatched
         changed |= merge.merge_rectifications(con, import_id, path.name, matched)
     updated = changed - new_ids
-    described = set(frame.loc[frame["row_kind"] != "rectification", "ticket_id"])
-    mentioned = len(described | set(matched["matched_id"]))
+    described = frame.loc[frame["row_kind"] != "rectification", "ticket_id"]
+    mentioned = pd.concat([described, matched["matched_id"]], ignore_index=True).nunique()
     outcome = FileOutcome(
         path,
         "loaded",

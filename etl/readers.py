@@ -1,24 +1,44 @@
-"""Read a ledger file (.xlsx/.xlsm/.xls via calamine, .csv/.txt via the csv module) into raw sheets."""
+"""Read a ledger file into raw sheets: every cell as the text a person sees, column by column.
+
+.xlsx/.xlsm cells are read by fastexcel (calamine in Rust, straight into Arrow, no Python object per cell);
+their merged ranges and the sheet's first used cell come from the sheet's XML (etl/xlsx_layout.py). Legacy
+.xls (and .xlsb/.ods) go through python-calamine, CSV through the csv module; all three give the same cells.
+"""
 
 from __future__ import annotations
 
 import csv
 import datetime as dt
 import io
+import zipfile
+from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
+from xml.etree import ElementTree
 
+import fastexcel
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
 from python_calamine import CalamineWorkbook, PasswordError, SheetTypeEnum
 
 from etl.errors import LedgerError
+from etl.xlsx_layout import SheetLayout, sheet_layout, sheet_parts
 
-Cell = str | int | float | bool | dt.date | dt.datetime | None
+Cell = str | None
+Merge = tuple[int, int, int, int]
 
+HEAD_ROWS = 24  # rows kept as Python lists for the header search (headers.SCAN_ROWS and the row below)
 _ZIP_MAGIC = b"PK\x03\x04"
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _TEXT_SUFFIXES = {".csv", ".txt"}
 _SPREADSHEET_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".xlsb", ".ods", ".et"}
 _SNIFF_BYTES = 4096
+_MIDNIGHT = " 00:00:00"
+_EMPTY = pa.scalar("", pa.string())  # a typed scalar: comparing with a Python str costs milliseconds
+_NULL = pa.scalar(None, pa.string())
 
 EMPTY_FILE = "文件是空的"
 NO_DATA = "文件中没有任何数据（所有工作表都是空的）"
@@ -29,11 +49,72 @@ UNKNOWN_ENCODING = "无法识别文件的文字编码（请另存为 UTF-8 或 G
 
 @dataclass
 class RawSheet:
-    """One sheet as read: rows of cells (None for empty) and merged ranges (0-based, inclusive)."""
+    """One sheet as read: a text column per sheet column (null for an empty cell), rows and columns
+    counted from A1, and the merged ranges (0-based, inclusive)."""
 
     name: str
-    rows: list[list[Cell]]
-    merged: list[tuple[int, int, int, int]] = field(default_factory=list)
+    columns: list[pa.Array]
+    merged: list[Merge] = field(default_factory=list)
+
+    @classmethod
+    def from_rows(cls, name: str, rows: Sequence[Sequence[object]], merged: Sequence[Merge] = ()) -> RawSheet:
+        """A sheet from rows of cells of any type (each written as cell text)."""
+        width = max(map(len, rows), default=0)
+        columns = [
+            pa.array([as_text(row[col]) if col < len(row) else None for row in rows], pa.string())
+            for col in range(width)
+        ]
+        return cls(name, columns, list(merged))
+
+    @property
+    def height(self) -> int:
+        return len(self.columns[0]) if self.columns else 0
+
+    @property
+    def width(self) -> int:
+        return len(self.columns)
+
+    @cached_property
+    def head(self) -> list[list[Cell]]:
+        """The first HEAD_ROWS rows as lists of cells (where headers and titles are looked for)."""
+        return self.rows_at(np.arange(min(HEAD_ROWS, self.height)))
+
+    @property
+    def rows(self) -> list[list[Cell]]:
+        """Every row as a list of cells (for small sheets and tests; the loader reads columns)."""
+        return self.rows_at(np.arange(self.height))
+
+    def rows_at(self, indices: np.ndarray) -> list[list[Cell]]:
+        return rows_at(self.columns, indices)
+
+    def has_cells(self) -> bool:
+        return any(column.null_count < len(column) for column in self.columns)
+
+
+def rows_at(columns: Sequence[pa.Array], indices: np.ndarray) -> list[list[Cell]]:
+    """The given rows of some columns, as lists of cells."""
+    if not len(indices):
+        return []
+    taken = [column.take(pa.array(indices, pa.int64())).to_pylist() for column in columns]
+    return [list(row) for row in zip(*taken, strict=True)] if taken else [[] for _ in indices]
+
+
+def as_text(value: object) -> Cell:
+    """A cell as fastexcel writes it as text: dates as 2023-12-06 (with the time when there is one),
+    5 for 5.0, true/false for booleans; None for an empty cell."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() else repr(value)
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat() if value.time() == dt.time() else value.isoformat(sep=" ")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value)
 
 
 def read_ledger(path: Path) -> list[RawSheet]:
@@ -43,12 +124,12 @@ def read_ledger(path: Path) -> list[RawSheet]:
     if not head:
         raise LedgerError(EMPTY_FILE)
     if head.startswith((_ZIP_MAGIC, _OLE_MAGIC)):
-        sheets = _read_workbook(path)
+        sheets = _read_workbook(path, zipped=head.startswith(_ZIP_MAGIC))
     elif path.suffix.lower() in _TEXT_SUFFIXES:
         sheets = [_read_text(path)]
     else:
         raise LedgerError(_not_a_spreadsheet(path, head))
-    if not any(any(c is not None for c in row) for sheet in sheets for row in sheet.rows):
+    if not any(sheet.has_cells() for sheet in sheets):
         raise LedgerError(NO_DATA)
     return sheets
 
@@ -89,24 +170,56 @@ def _decodes(data: bytes) -> bool:
     return False
 
 
-def _read_workbook(path: Path) -> list[RawSheet]:
-    """Every worksheet of an .xlsx/.xlsm/.xls; any calamine failure becomes a LedgerError."""
+def _read_workbook(path: Path, *, zipped: bool) -> list[RawSheet]:
+    """Every worksheet of a workbook; any reader failure becomes a LedgerError."""
     try:
         book = CalamineWorkbook.from_path(str(path))
         try:
-            return [
-                _read_sheet(book, meta.name)
-                for meta in book.sheets_metadata
-                if meta.typ == SheetTypeEnum.WorkSheet
-            ]
+            names = [meta.name for meta in book.sheets_metadata if meta.typ == SheetTypeEnum.WorkSheet]
+            sheets = _read_xml_workbook(path, names) if zipped else None
+            return sheets if sheets is not None else [_read_calamine_sheet(book, name) for name in names]
         finally:
             book.close()
     except LedgerError:
         raise
     except PasswordError:
         raise LedgerError(ENCRYPTED) from None
-    except Exception:  # calamine raises many kinds (zip, xml, cfb, ...): all mean "cannot open"
+    except Exception:  # the readers raise many kinds (zip, xml, cfb, ...): all mean "cannot open"
         raise LedgerError(_workbook_reason(path)) from None
+
+
+def _read_xml_workbook(path: Path, names: list[str]) -> list[RawSheet] | None:
+    """An .xlsx/.xlsm: cells by fastexcel while a second thread reads the layouts from the sheets' XML.
+
+    None when the workbook is not one this path follows (the caller reads it cell by cell).
+    """
+    parts = _parts(path)
+    if parts is None:
+        return None
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        layouts = pool.submit(_layouts, path, [parts[name] for name in names])
+        reader = fastexcel.read_excel(str(path))
+        batches = [reader.load_sheet(name, header_row=None, dtypes="string", eager=True) for name in names]
+        found = layouts.result()
+    if found is None:
+        return None
+    return [_fast_sheet(*sheet) for sheet in zip(names, batches, found, strict=True)]
+
+
+def _parts(path: Path) -> dict[str, str] | None:
+    try:
+        with zipfile.ZipFile(path) as archive:
+            return sheet_parts(archive)
+    except (zipfile.BadZipFile, KeyError, ValueError, ElementTree.ParseError):
+        return None
+
+
+def _layouts(path: Path, parts: list[str]) -> list[SheetLayout] | None:
+    try:
+        with zipfile.ZipFile(path) as archive:
+            return [sheet_layout(archive, part) for part in parts]
+    except ValueError:
+        return None
 
 
 def _workbook_reason(path: Path) -> str:
@@ -115,26 +228,47 @@ def _workbook_reason(path: Path) -> str:
     return BROKEN
 
 
-def _read_sheet(book: CalamineWorkbook, name: str) -> RawSheet:
+def _fast_sheet(name: str, batch: pa.RecordBatch, layout: SheetLayout) -> RawSheet:
+    """One .xlsx sheet as text columns, moved back under A1 (calamine starts at the first used cell)."""
+    if layout.origin is None:
+        return RawSheet(name, [], layout.merged)
+    top, left = layout.origin
+    columns = [pa.nulls(batch.num_rows, pa.string())] * left + _cell_texts(batch.columns)
+    if top:
+        columns = [pa.concat_arrays([pa.nulls(top, pa.string()), column]) for column in columns]
+    return RawSheet(name, columns, layout.merged)
+
+
+def _cell_texts(columns: list[pa.Array]) -> list[pa.Array]:
+    """fastexcel's texts as as_text() writes them: '' is an empty cell, a date at midnight has no time.
+
+    Each test runs once over the whole sheet (one chunked array); only the columns it finds are changed.
+    """
+    columns = [column if column.type == pa.string() else column.cast(pa.string()) for column in columns]
+    sheet = pa.chunked_array(columns, pa.string())
+    if pc.any(pc.equal(sheet, _EMPTY)).as_py():
+        columns = [pc.if_else(pc.equal(c, _EMPTY), _NULL, c) for c in columns]
+    if pc.any(pc.ends_with(sheet, _MIDNIGHT)).as_py():
+        columns = [
+            pc.replace_substring_regex(c, r"^(\d{4}-\d{2}-\d{2}) 00:00:00$", r"\1")
+            if pc.any(pc.ends_with(c, _MIDNIGHT)).as_py()
+            else c
+            for c in columns
+        ]
+    return columns
+
+
+def _read_calamine_sheet(book: CalamineWorkbook, name: str) -> RawSheet:
+    """A legacy .xls (or .xlsb/.ods) sheet through python-calamine, cell by cell."""
     sheet = book.get_sheet_by_name(name)
     # skip_empty_area=False keeps row and column indices absolute, matching the merged ranges.
     rows = sheet.to_python(skip_empty_area=False)
-    for row in rows:
-        _blank_to_none(row)
     merged = [(r0, c0, r1, c1) for (r0, c0), (r1, c1) in (sheet.merged_cell_ranges or [])]
-    return RawSheet(name=name, rows=rows, merged=merged)
-
-
-def _blank_to_none(row: list) -> None:
-    """Replace '' by None in place (a comprehension beats list.index scans on typical rows).
-
-    Time-of-day and duration cells (rare) stay datetime.time/timedelta: normalise reads them as text.
-    """
-    row[:] = [None if cell == "" else cell for cell in row]
+    return RawSheet.from_rows(name, rows, merged)
 
 
 def _read_text(path: Path) -> RawSheet:
-    """A CSV (or tab-separated .txt) as one sheet named after the file stem; cells are str or None."""
+    """A CSV (or tab-separated .txt) as one sheet named after the file stem."""
     text = _decode(path.read_bytes())
     if not text.strip():
         raise LedgerError(EMPTY_FILE)
@@ -142,10 +276,10 @@ def _read_text(path: Path) -> RawSheet:
         raise LedgerError("不是电子表格文件（内容无法识别）")
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text))
     try:
-        rows = [[cell or None for cell in row] for row in reader]
+        rows = list(reader)
     except csv.Error:
         raise LedgerError("CSV 文件格式错误，无法解析") from None
-    return RawSheet(name=path.stem, rows=rows, merged=[])
+    return RawSheet.from_rows(path.stem, rows)
 
 
 def _decode(data: bytes) -> str:

@@ -38,6 +38,7 @@ SEVERITY_WORDS: dict[str, str] = {
     **dict.fromkeys(("较大", "较大隐患", "较大火灾隐患", "较大事故隐患"), "serious"),
     **dict.fromkeys(("重大", "重大隐患", "重大火灾隐患", "重大事故隐患"), "major"),
 }
+_BOOLEAN_WORDS = {"true": "是", "false": "否"}
 _NEGATION = ("否", "未", "不", "无", "非")
 _MONEY = re.compile(r"^(?:约|共计|合计|计)?(-?\d+(?:\.\d+)?)(万)?元?$")
 
@@ -51,9 +52,15 @@ class Coded:
     text: str = ""
 
 
+def _yes_no_word(value: object) -> str:
+    """squeeze() of a cell, an Excel TRUE/FALSE cell (read as true/false) taken as 是/否."""
+    text = squeeze(value)
+    return _BOOLEAN_WORDS.get(text.lower(), text) if len(text) in (4, 5) else text
+
+
 def parse_status(value: object) -> Coded:
     """整改状态: a code from STATUS_WORDS, 'done' for 立查立改; None code for an empty cell."""
-    text = squeeze(value)
+    text = _yes_no_word(value)
     if not text:
         return Coded()
     if text in STATUS_WORDS:
@@ -79,7 +86,7 @@ def _status_by_shape(text: str) -> str | None:
 
 def parse_closed_flag(value: object) -> Coded:
     """是否销号: True, False, or None for an empty cell."""
-    text = squeeze(value)
+    text = _yes_no_word(value)
     if not text:
         return Coded()
     if text in CLOSED_YES or (text.startswith("已") and "销号" in text):
@@ -104,7 +111,7 @@ def parse_severity(value: object) -> Coded:
 
 def parse_supervised(value: object) -> bool:
     """是否挂牌督办: True for 是/√/挂牌/县政府挂牌督办 and the like; anything else is False."""
-    text = squeeze(value)
+    text = _yes_no_word(value)
     if text in SUPERVISED_YES:
         return True
     if not text or text.startswith(_NEGATION):

@@ -146,7 +146,7 @@ def test_header_spellings(header: str, field: str | None) -> None:
 
 
 def sheet_of(rows: list[list[object]], name: str = "Sheet1") -> RawSheet:
-    return RawSheet(name, rows, [])
+    return RawSheet.from_rows(name, rows)
 
 
 INSPECTION = ["村（社区）", "排查日期", "单位名称", "隐患描述"]
@@ -342,6 +342,6 @@ def test_header_is_found_below_twenty_title_rows_only_within_the_scan(config: To
 
 def test_merged_ranges_reaching_past_the_last_row_are_harmless(config: TownConfig) -> None:
     rows = [INSPECTION, ["东河村", "2023-12-06", "饭店", "线路老化"]]
-    sheet = RawSheet("Sheet1", rows, [(1, 0, 5, 0), (3, 1, 8, 2), (0, 9, 4, 9)])
+    sheet = RawSheet.from_rows("Sheet1", rows, [(1, 0, 5, 0), (3, 1, 8, 2), (0, 9, 4, 9)])
     result = normalise_sheet(sheet, config=config, report_date=REPORT, file_name="a.xlsx")
     assert rows_of(result, ["village", "found_date"]) == [("东河村", D(2023, 12, 6))]

@@ -208,6 +208,11 @@ STATUSES += [
         ("rectified", D(2023, 12, 12), True, True, D(2023, 12, 12)),
     ),
     pytest.param(case("close-no", 是否销号="否"), ("open", None, False, False, None)),
+    pytest.param(case("close-false", 是否销号=False), ("open", None, False, False, None)),
+    pytest.param(
+        case("close-true", 是否销号=True, 复查时间="2023-12-12"),
+        ("rectified", D(2023, 12, 12), True, True, D(2023, 12, 12)),
+    ),
     pytest.param(
         case("close-status", 整改情况="已销号", 整改完成时间="2023-12-10"),
         ("rectified", D(2023, 12, 10), True, True, D(2023, 12, 10)),
@@ -311,6 +316,7 @@ SEVERITIES = table("severity", "隐患等级", [
 ])  # fmt: skip
 SUPERVISED = table("supervised", "是否挂牌督办", [
     ("是", True), ("√", True), ("挂牌", True), ("县政府挂牌督办", True), ("否", False), (None, False),
+    (True, True), (False, False),  # Excel TRUE/FALSE cells
 ])  # fmt: skip
 FUNDS = table("funds", "整改资金（元）", [
     (800, 800.0), ("1,500元", 1500.0), ("0.2万", 2000.0), ("无", None), (None, None),

@@ -1,12 +1,15 @@
-"""Reading ledger files: .xlsx and .xls via calamine, CSV in three encodings, and files refused whole."""
+"""Reading ledger files: .xlsx (fastexcel + the sheet XML), .xls, CSV in three encodings, files refused whole."""
 
 from __future__ import annotations
 
 import datetime as dt
+import re
 import zipfile
 from pathlib import Path
 
+import numpy as np
 import pytest
+import xlsxwriter
 
 from etl.errors import LedgerError
 from etl.readers import RawSheet, read_ledger
@@ -31,28 +34,48 @@ def only(sheets: list[RawSheet]) -> RawSheet:
     return sheets[0]
 
 
-def test_xlsx_cells_and_merged_ranges(tmp_path: Path) -> None:
+def test_xlsx_cells_are_read_as_the_text_a_person_sees(tmp_path: Path) -> None:
     path = write_xlsx(tmp_path / "东河村.xlsx", {"东河村": (ROWS, MERGES)})
     sheet = only(read_ledger(path))
     assert sheet.name == "东河村"
     assert sheet.rows[0][0] == TITLE and sheet.rows[0][1:] == [None, None, None]
-    assert sheet.rows[3] == [1, D(2023, 12, 6), "是", D(2023, 12, 10)]
-    assert sheet.rows[4][1] == 45267  # a serial number stays a number for the normaliser
+    assert sheet.rows[3] == ["1", "2023-12-06", "是", "2023-12-10"]  # a date cell without its 00:00:00
+    assert sheet.rows[4][1] == "45267"  # a serial number as its digits, for the normaliser to read
     assert sheet.rows[5] == [None, None, None, None]
-    assert sheet.rows[6] == [3, "2023.12.8", None, None]
+    assert sheet.rows[6] == ["3", "2023.12.8", None, None]
     assert sorted(sheet.merged) == sorted(MERGES)
 
 
-def test_xlsx_keeps_row_indices_when_the_sheet_starts_lower(tmp_path: Path) -> None:
-    rows = [[None, None], [None, None], [None, "序号"], [None, 1]]
-    sheet = only(read_ledger(write_xlsx(tmp_path / "a.xlsx", {"S": (rows, [(2, 1, 2, 1)])})))
-    assert sheet.rows[2][1] == "序号" and sheet.rows[3][1] == 1  # index 3 is Excel row 4
+def test_xlsx_keeps_row_and_column_indices_when_the_sheet_starts_lower(tmp_path: Path) -> None:
+    rows = [[None, None, None], [None, None, None], [None, None, "序号"], [None, "x", 1]]
+    sheet = only(read_ledger(write_xlsx(tmp_path / "a.xlsx", {"S": (rows, [(2, 2, 2, 2)])})))
+    # calamine starts at the first used cell (B3 here); the reader moves the cells back under A1.
+    assert sheet.rows == [[None] * 3, [None] * 3, [None, None, "序号"], [None, "x", "1"]]
+    assert sheet.merged == [(2, 2, 2, 2)]
 
 
-def test_xlsx_datetime_cells_stay_datetimes(tmp_path: Path) -> None:
-    rows = [["排查日期"], [dt.datetime(2023, 12, 6, 9, 30)]]
+def test_xlsx_cells_with_only_a_style_or_an_uncached_formula_do_not_shift_the_sheet(tmp_path: Path) -> None:
+    path = tmp_path / "a.xlsx"
+    book = xlsxwriter.Workbook(path)
+    ws = book.add_worksheet("S")
+    border = book.add_format({"border": 1})
+    ws.write_blank(0, 0, None, border)  # A1: a border, no value
+    ws.write_formula(1, 0, "=ROW()", None, "")  # A2: a formula whose value was never computed
+    ws.write(2, 2, "村（社区）")
+    ws.write(3, 1, "东河村")
+    book.close()
+    sheet = only(read_ledger(path))
+    assert sheet.rows[2] == [None, None, "村（社区）"] and sheet.rows[3] == [None, "东河村", None]
+
+
+def test_xlsx_numbers_times_and_booleans_as_text(tmp_path: Path) -> None:
+    rows = [
+        ["排查日期", "资金", "是否销号"],
+        [dt.datetime(2023, 12, 6, 9, 30), 1.5, True],
+        [None, 13800138000, False],
+    ]
     sheet = only(read_ledger(write_xlsx(tmp_path / "a.xlsx", {"S": (rows, [])})))
-    assert sheet.rows[1][0] == dt.datetime(2023, 12, 6, 9, 30)
+    assert sheet.rows[1:] == [["2023-12-06 09:30:00", "1.5", "true"], [None, "13800138000", "false"]]
 
 
 def test_every_sheet_is_read_in_order(tmp_path: Path) -> None:
@@ -61,14 +84,31 @@ def test_every_sheet_is_read_in_order(tmp_path: Path) -> None:
     assert [(s.name, s.rows) for s in read] == [("东河村", [["a"]]), ("空表", []), ("西岭村", [["b"]])]
 
 
-def test_legacy_xls_with_dates_and_merges(tmp_path: Path) -> None:
-    path = write_xls(tmp_path / "东河村.xls", {"台账": (ROWS, MERGES)})
-    sheet = only(read_ledger(path))
-    assert sheet.name == "台账"
-    assert sheet.rows[0][0] == TITLE
-    assert sheet.rows[3][1] == D(2023, 12, 6)
-    assert sheet.rows[4][:3] == [2, 45267, "否"]
-    assert sorted(sheet.merged) == sorted(MERGES)
+def test_legacy_xls_reads_like_xlsx(tmp_path: Path) -> None:
+    xls = only(read_ledger(write_xls(tmp_path / "东河村.xls", {"台账": (ROWS, MERGES)})))
+    xlsx = only(read_ledger(write_xlsx(tmp_path / "东河村.xlsx", {"台账": (ROWS, MERGES)})))
+    assert xls.name == "台账"
+    assert xls.rows == xlsx.rows
+    assert sorted(xls.merged) == sorted(MERGES)
+
+
+def test_a_workbook_whose_xml_the_fast_path_does_not_follow_is_read_cell_by_cell(tmp_path: Path) -> None:
+    rows = [["序号", "排查日期", "村（社区）"], [1, D(2023, 12, 6), "东河村"], [2, "12月7日", "西岭村"]]
+    path = write_xlsx(tmp_path / "a.xlsx", {"S": (rows, [])})
+    rewritten = tmp_path / "b.xlsx"
+    with zipfile.ZipFile(path) as source, zipfile.ZipFile(rewritten, "w") as target:
+        for item in source.infolist():
+            data = source.read(item)
+            if item.filename.startswith("xl/worksheets/"):
+                data = re.sub(rb'<c r="[A-Z]+\d+"', b"<c", data)  # cells without references are allowed
+            target.writestr(item, data)
+    assert b'<c r="' not in zipfile.ZipFile(rewritten).read("xl/worksheets/sheet1.xml")
+    sheet = only(read_ledger(rewritten))
+    assert sheet.rows == [
+        ["序号", "排查日期", "村（社区）"],
+        ["1", "2023-12-06", "东河村"],
+        ["2", "12月7日", "西岭村"],
+    ]
 
 
 @pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "gb18030", "gbk"])
@@ -141,3 +181,30 @@ def test_a_workbook_whose_sheets_are_all_empty_is_refused(tmp_path: Path) -> Non
 def test_a_missing_file_is_refused(tmp_path: Path) -> None:
     with pytest.raises(LedgerError, match="不存在"):
         read_ledger(tmp_path / "nowhere.xlsx")
+
+
+def test_a_used_cell_left_of_the_first_one_far_down_the_sheet_sets_the_first_column(tmp_path: Path) -> None:
+    path = tmp_path / "a.xlsx"
+    book = xlsxwriter.Workbook(path, {"constant_memory": True})
+    ws = book.add_worksheet("S")
+    for row in range(20_000):  # about 2 MB of sheet XML: the cell in column A comes chunks after the first
+        ws.write_string(row, 2, f"东河村第{row}号")
+    ws.write_string(20_000, 0, "填表人：张三")
+    book.close()
+    sheet = only(read_ledger(path))
+    assert sheet.width == 3 and sheet.height == 20_001
+    assert sheet.rows_at(np.array([0, 20_000])) == [[None, None, "东河村第0号"], ["填表人：张三", None, None]]
+
+
+def test_workbook_relationships_with_relative_targets(tmp_path: Path) -> None:
+    path = write_xlsx(tmp_path / "a.xlsx", {"S": (ROWS, MERGES)})
+    rewritten = tmp_path / "b.xlsx"
+    with zipfile.ZipFile(path) as source, zipfile.ZipFile(rewritten, "w") as target:
+        for item in source.infolist():
+            data = source.read(item)
+            if item.filename == "xl/_rels/workbook.xml.rels":
+                data = data.replace(b'Target="/xl/', b'Target="')  # openpyxl writes them absolute
+            target.writestr(item, data)
+    assert b'Target="worksheets/' in zipfile.ZipFile(rewritten).read("xl/_rels/workbook.xml.rels")
+    sheet = only(read_ledger(rewritten))
+    assert sheet.rows == only(read_ledger(path)).rows and sorted(sheet.merged) == sorted(MERGES)

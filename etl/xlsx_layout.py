@@ -1,0 +1,123 @@
+"""What fastexcel does not say about an .xlsx sheet, read from its XML: merged ranges and the first used cell.
+
+calamine (inside fastexcel) starts a sheet at its first cell holding a value and does not report merged
+ranges; the reader needs both to keep Excel's row numbers and to read merged headers. The sheet's XML is
+streamed once: the first valued cell is near its top, the <mergeCells> list follows </sheetData>.
+"""
+
+from __future__ import annotations
+
+import functools
+import posixpath
+import re
+import zipfile
+from dataclasses import dataclass, field
+from xml.etree import ElementTree
+
+_CHUNK = 1 << 20
+_OVERLAP = 512  # longer than any cell's opening tags, so a match cut by a chunk border is seen whole
+_END_OF_DATA = b"</sheetData>"
+# A cell holding a value (calamine skips cells with only a style, and formulas without a cached value).
+_VALUED = rb'<c\b[^>]*?\br="(%s)(\d+)"[^>]*?(?<!/)>\s*(?:<f\b[^>]*?(?:/>|>[^<]*</f>)\s*)?<(?:v>[^<]|is\b)'
+_ANY_VALUED = re.compile(_VALUED % rb"[A-Z]{1,3}")
+_CELL_WITHOUT_REF = re.compile(rb"<c(?:\s(?![^>]*\br=)[^>]*)?/?>")
+_MERGE = re.compile(rb'<mergeCell\b[^>]*?\bref="([A-Z]{1,3})(\d+)(?::([A-Z]{1,3})(\d+))?"')
+_LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+
+
+@dataclass
+class SheetLayout:
+    """origin: (row, col) of the first used cell (None for an empty sheet); merged: (r0, c0, r1, c1), 0-based."""
+
+    origin: tuple[int, int] | None = None
+    merged: list[tuple[int, int, int, int]] = field(default_factory=list)
+
+
+def sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
+    """Sheet name → path of its XML part, through the workbook and its relationships.
+
+    KeyError/ValueError when the archive is no XML workbook (.ods, .xlsb): the caller reads it another way.
+    """
+    workbook = _target(archive, "_rels/.rels", "", "/officeDocument")
+    base = posixpath.dirname(workbook)
+    rels_path = posixpath.join(base, "_rels", posixpath.basename(workbook) + ".rels")
+    targets = {
+        rel.get("Id"): _resolve(base, rel.get("Target", ""))
+        for rel in _elements(archive.read(rels_path), "Relationship")
+    }
+    parts = {}
+    for sheet in _elements(archive.read(workbook), "sheet"):
+        rel_id = next((v for k, v in sheet.attrib.items() if k.endswith("}id")), None)
+        parts[sheet.get("name", "")] = targets[rel_id]
+    if not all(part.endswith(".xml") for part in parts.values()):
+        raise ValueError("sheets are not XML (.xlsb)")
+    return parts
+
+
+def _target(archive: zipfile.ZipFile, rels_path: str, base: str, kind: str) -> str:
+    for rel in _elements(archive.read(rels_path), "Relationship"):
+        if rel.get("Type", "").endswith(kind):
+            return _resolve(base, rel.get("Target", ""))
+    raise KeyError(kind)
+
+
+def _resolve(base: str, target: str) -> str:
+    return target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join(base, target))
+
+
+def _elements(xml: bytes, local_name: str) -> list[ElementTree.Element]:
+    """Elements of a small XML part by local name (transitional and strict OOXML namespaces alike)."""
+    root = ElementTree.fromstring(xml)
+    return [element for element in root.iter() if element.tag.rsplit("}", 1)[-1] == local_name]
+
+
+def sheet_layout(archive: zipfile.ZipFile, part: str) -> SheetLayout:
+    """One sheet's layout; ValueError when its XML is written in a way this reader does not follow."""
+    layout = SheetLayout()
+    tail = b""  # the XML after </sheetData>
+    carry = b""
+    with archive.open(part) as stream:
+        while chunk := stream.read(_CHUNK):
+            text = carry + chunk
+            if tail or _END_OF_DATA in text:
+                tail += text if tail else text[text.index(_END_OF_DATA) :]
+                text = text[: text.index(_END_OF_DATA)] if _END_OF_DATA in text else b""
+            if layout.origin is None:
+                layout.origin = _first_valued(text)
+            while layout.origin and (left := _left_of(layout.origin[1])) and (match := left.search(text)):
+                layout.origin = (layout.origin[0], _column(match[1]))  # a used cell further left, lower down
+            carry = b"" if tail else text[-_OVERLAP:]
+    layout.merged = [_merge(match) for match in _MERGE.finditer(tail)]
+    return layout
+
+
+def _first_valued(text: bytes) -> tuple[int, int] | None:
+    """(row, col) of the first cell with a value: rows come in order, so its row is the first used one."""
+    if _CELL_WITHOUT_REF.search(text):
+        raise ValueError("cells without a reference")
+    match = _ANY_VALUED.search(text)
+    return None if match is None else (int(match[2]) - 1, _column(match[1]))
+
+
+@functools.cache
+def _left_of(col: int) -> re.Pattern[bytes] | None:
+    """A pattern for valued cells in the columns left of col (None for column A)."""
+    if col == 0:
+        return None
+    if col > len(_LETTERS):
+        raise ValueError("first used column beyond Z")
+    return re.compile(_VALUED % f"[{_LETTERS[:col]}]".encode())
+
+
+def _column(letters: bytes) -> int:
+    number = 0
+    for letter in letters.decode():
+        number = number * 26 + ord(letter) - 64
+    return number - 1
+
+
+def _merge(match: re.Match[bytes]) -> tuple[int, int, int, int]:
+    r0, c0 = int(match[2]) - 1, _column(match[1])
+    if match[3] is None:
+        return r0, c0, r0, c0
+    return r0, c0, int(match[4]) - 1, _column(match[3])
