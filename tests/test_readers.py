@@ -12,7 +12,8 @@ import pytest
 import xlsxwriter
 
 from etl.errors import LedgerError
-from etl.readers import RawSheet, read_ledger
+from etl.headers import SCAN_ROWS
+from etl.readers import HEAD_ROWS, RawSheet, read_ledger
 from tests.ledger_files import write_csv, write_xls, write_xlsx
 
 D = dt.date
@@ -208,3 +209,8 @@ def test_workbook_relationships_with_relative_targets(tmp_path: Path) -> None:
     assert b'Target="worksheets/' in zipfile.ZipFile(rewritten).read("xl/_rels/workbook.xml.rels")
     sheet = only(read_ledger(rewritten))
     assert sheet.rows == only(read_ledger(path)).rows and sorted(sheet.merged) == sorted(MERGES)
+
+
+def test_the_reader_keeps_every_row_the_header_search_looks_at() -> None:
+    # find_header tries each of the first SCAN_ROWS rows with the row below it: all must be in sheet.head.
+    assert SCAN_ROWS + 1 <= HEAD_ROWS
