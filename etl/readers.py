@@ -8,7 +8,6 @@ their merged ranges and the sheet's first used cell come from the sheet's XML (e
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import io
 import zipfile
 from collections.abc import Sequence
@@ -25,6 +24,7 @@ import pyarrow.compute as pc
 from python_calamine import CalamineWorkbook, PasswordError, SheetTypeEnum
 
 from etl.errors import LedgerError
+from etl.text import cell_text
 from etl.xlsx_layout import SheetLayout, sheet_layout, sheet_parts
 
 Cell = str | None
@@ -100,21 +100,8 @@ def rows_at(columns: Sequence[pa.Array], indices: np.ndarray) -> list[list[Cell]
 
 
 def as_text(value: object) -> Cell:
-    """A cell as fastexcel writes it as text: dates as 2023-12-06 (with the time when there is one),
-    5 for 5.0, true/false for booleans; None for an empty cell."""
-    if value is None or value == "":
-        return None
-    if isinstance(value, str):
-        return value
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, float):
-        return str(int(value)) if value.is_integer() else repr(value)
-    if isinstance(value, dt.datetime):
-        return value.date().isoformat() if value.time() == dt.time() else value.isoformat(sep=" ")
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    return str(value)
+    """A cell of any type as the reader gives it: its text, None when empty."""
+    return cell_text(value) or None
 
 
 def read_ledger(path: Path) -> list[RawSheet]:

@@ -11,13 +11,14 @@ _BRACKETS = str.maketrans(
 
 
 def cell_text(value: object) -> str:
-    """The text a person sees in a cell: '' for empty, 5 for 5.0, dates as 2023-12-06."""
+    """The text a person sees in a cell, as fastexcel writes it: '' for empty, 5 for 5.0, dates as 2023-12-06
+    (with the time when there is one), true/false for Excel's booleans (etl.values reads them as 是/否)."""
     if value is None:
         return ""
     if isinstance(value, str):
         return value
     if isinstance(value, bool):
-        return "是" if value else "否"
+        return "true" if value else "false"
     if isinstance(value, float):
         return str(int(value)) if value.is_integer() else repr(value)
     if isinstance(value, dt.datetime):
