@@ -15,10 +15,9 @@ import pandas as pd
 from etl import merge
 from etl.errors import LedgerError
 from etl.identity import source_key
-from etl.normalise import Rejected, SheetResult, normalise_sheet, title_report_date
+from etl.normalise import RawRows, Rejected, SheetResult, normalise_sheet, title_report_date
 from etl.readers import read_ledger
 from firedash.config import TownConfig
-from firedash.glossary import label
 from firedash.store import connect
 
 NO_HEADER = "未找到可识别的表头（需要包含 村（社区）、排查日期、隐患描述 或 隐患编号、整改情况 等列）"
@@ -52,6 +51,7 @@ class ParsedFile:
     frame: pd.DataFrame
     rejected: list[Rejected]
     results: list[SheetResult]
+    raw_rows: dict[str, RawRows]  # sheet name → its rows as written, for rows set aside while merging
 
 
 def load_files(
@@ -145,7 +145,8 @@ def _parse(path: Path, *, config: TownConfig, report_date: dt.date | None, today
     if not frames:
         raise LedgerError(NO_HEADER)
     frame = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0].reset_index(drop=True)
-    return ParsedFile(file_date, frame, rejected, results)
+    raw_rows = {s.name: r.raw_rows for s, r in zip(sheets, results, strict=True) if r.raw_rows}
+    return ParsedFile(file_date, frame, rejected, results, raw_rows)
 
 
 def _write(con: duckdb.DuckDBPyConnection, path: Path, digest: str, parsed: ParsedFile) -> FileOutcome:
@@ -155,13 +156,15 @@ def _write(con: duckdb.DuckDBPyConnection, path: Path, digest: str, parsed: Pars
                                                        no_key=keys["no_key"].array)  # fmt: skip
     frame, duplicates = _drop_duplicates(frame, "ticket_id", "inspection", "combined")
     frame, unpointed = _drop_unpointed(frame)
-    rejected = parsed.rejected + duplicates + unpointed
+    rejected = (
+        parsed.rejected + _set_aside(duplicates, parsed.raw_rows) + _set_aside(unpointed, parsed.raw_rows)
+    )
     merge.unstage(con, sorted(set(keys["rid"]) - set(frame["rid"])))
     new_ids, changed = merge.merge_inspections(con, import_id, path.name)
     matched = frame.iloc[:0].assign(matched_id=frame["ticket_id"].iloc[:0])
     if (frame["row_kind"] == "rectification").any():
         matched, unmatched = _check_matches(frame, merge.match_rectifications(con))
-        rejected += unmatched
+        rejected += _set_aside(unmatched, parsed.raw_rows)
         changed |= merge.merge_rectifications(con, import_id, path.name, matched)
     updated = changed - new_ids
     described = frame.loc[frame["row_kind"] != "rectification", "ticket_id"]
@@ -181,36 +184,30 @@ def _write(con: duckdb.DuckDBPyConnection, path: Path, digest: str, parsed: Pars
     return outcome
 
 
-def _drop_duplicates(frame: pd.DataFrame, key: str, *kinds: str) -> tuple[pd.DataFrame, list[Rejected]]:
-    """Keep the first row of a ticket named twice in one file; the others are kept aside."""
+def _drop_duplicates(frame: pd.DataFrame, key: str, *kinds: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Keep the first row of a ticket named twice in one file; the others go aside (with a reason)."""
     scope = frame["row_kind"].isin(kinds)
     duplicated = scope & frame[key].duplicated(keep=False)
     if not duplicated.any():
-        return frame, []
+        return frame, frame.iloc[:0].assign(reason=[])
     first = frame[duplicated].drop_duplicates(key).set_index(key)
     is_later = duplicated & frame.duplicated(key, keep="first")
-    rejected = [
-        _rejected_from_row(
-            row,
-            f"与工作表 {first.at[row[key], 'sheet']} 第 {first.at[row[key], 'row_number']} 行是同一隐患（重复）",
-        )
-        for _, row in frame[is_later].iterrows()
+    later = frame[is_later]
+    reasons = [
+        f"与工作表 {first.at[k, 'sheet']} 第 {first.at[k, 'row_number']} 行是同一隐患（重复）"
+        for k in later[key]
     ]
-    return frame[~is_later], rejected
+    return frame[~is_later], later.assign(reason=reasons)
 
 
-def _drop_unpointed(frame: pd.DataFrame) -> tuple[pd.DataFrame, list[Rejected]]:
+def _drop_unpointed(frame: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     """A 整改 row with neither 隐患编号 nor 村（社区） cannot point at a ticket."""
     bad = (frame["row_kind"] == "rectification") & (frame["no_key"] == "") & frame["village"].isna()
-    rejected = [
-        _rejected_from_row(row, "整改记录既无隐患编号也无村（社区），无法对应到隐患")
-        for _, row in frame[bad].iterrows()
-    ]
-    return frame[~bad], rejected
+    return frame[~bad], frame[bad].assign(reason="整改记录既无隐患编号也无村（社区），无法对应到隐患")
 
 
-def _check_matches(frame: pd.DataFrame, matches: pd.DataFrame) -> tuple[pd.DataFrame, list[Rejected]]:
-    """Keep 整改 rows that point at exactly one known ticket, once; explain the others."""
+def _check_matches(frame: pd.DataFrame, matches: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Keep 整改 rows that point at exactly one known ticket, once; the others go aside (with a reason)."""
     rows = frame.set_index("rid")
     reasons: dict[int, str] = {}
     for rid in matches.loc[matches["n_matches"] == 0, "rid"]:
@@ -219,26 +216,28 @@ def _check_matches(frame: pd.DataFrame, matches: pd.DataFrame) -> tuple[pd.DataF
             f"找不到对应的隐患（隐患编号 {no}）" if no else "找不到对应的隐患（按村、单位、隐患描述查找）"
         )
     for rid in matches.loc[matches["n_matches"] > 1, "rid"]:
-        reasons[rid] = "对应到多条隐患，请填写隐患编号或排查日期"
+        no = rows.at[rid, "hazard_no"]
+        reasons[rid] = (
+            f"隐患编号 {no} 在多个村（社区）都有，请填写村（社区）"
+            if no
+            else "对应到多条隐患，请填写隐患编号或排查日期"
+        )
     single = matches[matches["n_matches"] == 1]
     for rid in single.loc[single["matched_id"].duplicated(keep="first"), "rid"]:
         reasons[rid] = "与本文件中另一条整改记录指向同一隐患（重复）"
-    rejected = [_rejected_from_row(rows.loc[rid], reason) for rid, reason in sorted(reasons.items())]
-    return single[~single["rid"].isin(reasons)], rejected
+    aside = rows.loc[sorted(reasons)].reset_index().assign(reason=[reasons[rid] for rid in sorted(reasons)])
+    return single[~single["rid"].isin(reasons)], aside
 
 
-_RAW_FIELDS = ("hazard_no", "village", "unit", "description", "found_date", "status", "rectified_date")
-
-
-def _rejected_from_row(row: pd.Series, reason: str) -> Rejected:
-    """A row set aside after normalisation: its raw text is rebuilt from the fields that identify it."""
-    raw = {
-        label(f): str(row[f]) for f in _RAW_FIELDS if f in row and row[f] is not None and not pd.isna(row[f])
-    }
-    village = row["village"] if isinstance(row["village"], str) else None
-    return Rejected(
-        sheet=row["sheet"], row_number=int(row["row_number"]), village=village, reason=reason, raw=raw
-    )
+def _set_aside(rows: pd.DataFrame, raw_rows: dict[str, RawRows]) -> list[Rejected]:
+    """Rows set aside after normalising, with what they said as written (header → cell text)."""
+    rejected = []
+    for sheet, group in rows.groupby("sheet", sort=False):
+        raws = raw_rows[sheet].of(group["row_number"].tolist())
+        for row, raw in zip(group.itertuples(index=False), raws, strict=True):
+            village = row.village if isinstance(row.village, str) else None
+            rejected.append(Rejected(str(sheet), int(row.row_number), village, row.reason, raw))
+    return rejected
 
 
 def _record_import(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -44,6 +44,19 @@ class Rejected:
 
 
 @dataclass
+class RawRows:
+    """A sheet's rows below the header by Excel row number, as header → cell text: what a row kept aside
+    said, for the people who have to fix it (also for rows the loader sets aside after normalising)."""
+
+    body: list[pa.Array]
+    header: Header
+
+    def of(self, row_numbers: Sequence[int]) -> list[dict[str, str]]:
+        indices = np.asarray(row_numbers, dtype=np.int64) - self.header.data_start - 1
+        return [_raw(cells, self.header) for cells in rows_at(self.body, indices)]
+
+
+@dataclass
 class SheetResult:
     """One sheet normalised; kind None means no recognisable header (the loader skips the sheet)."""
 
@@ -53,6 +66,7 @@ class SheetResult:
     villages: set[str]
     rows_read: int
     title_report_date: dt.date | None
+    raw_rows: RawRows | None = None
 
 
 def sheet_kind(fields: Collection[str]) -> str | None:
@@ -88,13 +102,14 @@ def normalise_sheet(
     bad = keep & np.not_equal(reasons, None)
     row_numbers = table.rows + header.data_start + 1
     indices = np.flatnonzero(bad)
+    raw_rows = RawRows(table.body, header)
     rejected = [
-        Rejected(sheet.name, int(row_numbers[i]), fields.village_guess[i], reasons[i], _raw(cells, header))
-        for i, cells in zip(indices, table.rows_at(indices), strict=True)
+        Rejected(sheet.name, int(row_numbers[i]), fields.village_guess[i], reasons[i], raw)
+        for i, raw in zip(indices, raw_rows.of(row_numbers[indices]), strict=True)
     ]
     frame = _frame(fields.values, keep & ~bad, sheet.name, kind, row_numbers)
     villages = _villages(fields.values["village"][keep], ctx.sheet_village, config)
-    return SheetResult(kind, frame, rejected, villages, int(keep.sum()), title_date)
+    return SheetResult(kind, frame, rejected, villages, int(keep.sum()), title_date, raw_rows)
 
 
 def _context(

@@ -146,6 +146,24 @@ def test_rectification_ledger_points_by_number_and_closes(db_file, config, week1
     ) == [("rectified", D(2023, 12, 12), D(2023, 12, 13), "王五", 800.0)]
     assert [r.reason for r in outcome.rejected] == ["找不到对应的隐患（隐患编号 DH-999）"]
     assert outcome.rows_updated == 1
+    # Set aside while merging, the row still shows every cell as the ledger wrote it, under its own header.
+    (raw,) = table(db_file, "SELECT raw_values FROM rejected_rows WHERE row_number = 5")[0]
+    assert json.loads(raw) == {
+        "序号": "2", "隐患编号": "DH-999", "整改完成时间": "2023-12-12", "复查人": "王五",
+        "复查时间": "2023-12-13", "是否销号": "是", "整改资金（元）": "0",
+    }  # fmt: skip
+
+
+def test_a_number_without_a_village_that_two_villages_use_asks_for_the_village(db_file, config, tmp_path):
+    header = ("隐患编号", "排查日期", "村（社区）", "单位名称", "隐患描述", "整改情况")
+    found = write_xlsx(tmp_path / "汇总.xlsx", [("A-1", "2023-12-06", "东河村", "东河饭店", "线路老化", "未整改"),
+                                               ("A-1", "2023-12-07", "西岭村", "西岭商店", "通道堵塞", "未整改")],
+                       header=header, report_line="填报日期：2023-12-10")  # fmt: skip
+    rect = write_xlsx(tmp_path / "销号.xlsx", [("A-1", "已整改", "2023-12-12")],
+                      header=("隐患编号", "整改情况", "整改完成时间"), report_line="填报日期：2023-12-14")  # fmt: skip
+    _, outcome = load_files([found, rect], db=db_file, config=config)
+    assert [r.reason for r in outcome.rejected] == ["隐患编号 A-1 在多个村（社区）都有，请填写村（社区）"]
+    assert table(db_file, "SELECT count(*) FROM tickets WHERE status = 'rectified'") == [(0,)]
 
 
 def test_rows_kept_aside_with_file_sheet_row_and_reason(db_file, config, tmp_path):
@@ -170,6 +188,12 @@ def test_rows_kept_aside_with_file_sheet_row_and_reason(db_file, config, tmp_pat
     assert "2024-02-30" in reasons[2] or "2024-2-30" in reasons[2]
     assert "重复" in reasons[3]
     assert "清水饭店" in json.loads(kept[0][4]).values()
+    duplicate = json.loads(kept[3][4])  # set aside while merging: the cells as written all the same
+    assert (
+        duplicate["排查日期"] == "2023-12-07"
+        and duplicate["整改情况"] == "未整改"
+        and duplicate["序号"] == "5"
+    )
 
 
 BAD_FILES = {
