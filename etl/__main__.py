@@ -90,6 +90,10 @@ def describe(outcome: FileOutcome) -> str:
         f"✓ {name}：读取 {outcome.rows_read} 行，新增隐患 {outcome.rows_new} 处，更新 {outcome.rows_updated} 处，"
         f"未变 {outcome.rows_unchanged} 处，暂存待修正 {outcome.rows_rejected} 行（填报日期 {outcome.report_date}）"
     ]
+    if outcome.rows_stale:
+        lines.append(
+            f"    · 其中 {outcome.rows_stale} 处隐患库中已有填报日期更晚的报告，本文件未覆盖其内容和状态"
+        )
     for rejected in outcome.rejected[:SHOWN_REASONS]:
         lines.append(f"    · 工作表「{rejected.sheet}」第 {rejected.row_number} 行：{rejected.reason}")
     if outcome.rows_rejected > SHOWN_REASONS:

@@ -36,6 +36,7 @@ class FileOutcome:
     rows_new: int = 0
     rows_updated: int = 0
     rows_unchanged: int = 0
+    rows_stale: int = 0  # of the unchanged: tickets the store holds a newer report of (an older ledger)
     rejected: list[Rejected] = field(default_factory=list)
 
     @property
@@ -160,13 +161,13 @@ def _write(con: duckdb.DuckDBPyConnection, path: Path, digest: str, parsed: Pars
         parsed.rejected + _set_aside(duplicates, parsed.raw_rows) + _set_aside(unpointed, parsed.raw_rows)
     )
     merge.unstage(con, sorted(set(keys["rid"]) - set(frame["rid"])))
-    new_ids, changed = merge.merge_inspections(con, import_id, path.name)
+    merged = merge.merge_inspections(con, import_id, path.name)
     matched = frame.iloc[:0].assign(matched_id=frame["ticket_id"].iloc[:0])
     if (frame["row_kind"] == "rectification").any():
         matched, unmatched = _check_matches(frame, merge.match_rectifications(con))
         rejected += _set_aside(unmatched, parsed.raw_rows)
-        changed |= merge.merge_rectifications(con, import_id, path.name, matched)
-    updated = changed - new_ids
+        merged |= merge.merge_rectifications(con, import_id, path.name, matched)
+    updated = merged.changed - merged.new
     described = frame.loc[frame["row_kind"] != "rectification", "ticket_id"]
     mentioned = pd.concat([described, matched["matched_id"]], ignore_index=True).nunique()
     outcome = FileOutcome(
@@ -174,9 +175,10 @@ def _write(con: duckdb.DuckDBPyConnection, path: Path, digest: str, parsed: Pars
         "loaded",
         report_date=parsed.report_date,
         rows_read=sum(r.rows_read for r in parsed.results),
-        rows_new=len(new_ids),
+        rows_new=len(merged.new),
         rows_updated=len(updated),
-        rows_unchanged=max(mentioned - len(new_ids) - len(updated), 0),
+        rows_unchanged=max(mentioned - len(merged.new) - len(updated), 0),
+        rows_stale=len(merged.stale - merged.changed),
         rejected=rejected,
     )
     _record_import(con, import_id, path, digest, parsed, outcome)

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
 import duckdb
 import pandas as pd
 import pyarrow as pa
+
+from firedash.store import hazard_key_sql
 
 # Columns an inspection (排查) row describes; a rectification (整改) row never overwrites them.
 DESCRIPTIVE = (
@@ -30,8 +34,8 @@ STAGE_TYPES = {
 # match_key: village|unit|description without whitespace, how a 整改 row without 隐患编号 finds its ticket.
 # ticket_id: village#隐患编号 where the ledger numbers its hazards, else a digest of the natural key
 # village + unit + description + found date (DOMAIN.md, "The ledgers").
-# 隐患编号 as a key: spaces dropped, upper case (the stage and the stored tickets compare alike).
-_NO_KEY = "upper(replace(coalesce(hazard_no, ''), ' ', ''))"
+# 隐患编号 as a key (spaces dropped, upper case, 001 = 1): the stage and the stored tickets compare alike.
+_NO_KEY = hazard_key_sql("hazard_no")
 _KEYS = f"""
     coalesce(village, '') || '|' || replace(coalesce(unit, ''), ' ', '')
         || '|' || replace(coalesce(description, ''), ' ', '') AS match_key,
@@ -85,40 +89,71 @@ def unstage(con: duckdb.DuckDBPyConnection, rids: list[int]) -> None:
         con.execute("DELETE FROM stage WHERE rid IN (SELECT unnest(?::BIGINT[]))", [rids])
 
 
-def merge_inspections(
-    con: duckdb.DuckDBPyConnection, import_id: int, file_name: str
-) -> tuple[set[str], set[str]]:
-    """Update changed tickets, insert new ones; return (ids of new tickets, ids of changed existing ones)."""
+@dataclass
+class Merged:
+    """What a file's rows did to the store: ids of tickets new, changed, and left alone because the store
+    already holds a newer report of them (stale: the row's report date is older than the ticket's latest)."""
+
+    new: set[str] = field(default_factory=set)
+    changed: set[str] = field(default_factory=set)
+    stale: set[str] = field(default_factory=set)
+
+    def __ior__(self, other: Merged) -> Merged:
+        self.new |= other.new
+        self.changed |= other.changed
+        self.stale |= other.stale
+        return self
+
+
+# A row older than the ticket's latest report (a late or re-sent ledger) changes nothing.
+_STALE = "coalesce(s.report_date < t.last_report_date, false) AS stale"
+
+
+def merge_inspections(con: duckdb.DuckDBPyConnection, import_id: int, file_name: str) -> Merged:
+    """Update changed tickets and insert new ones."""
     descriptive_old = ", ".join(f"t.{c} AS old_{c}" for c in DESCRIPTIVE + STATE)
     # Only rows of known tickets are compared; a first load (all new) skips straight to the insert.
     con.execute(
         f"""CREATE OR REPLACE TEMP TABLE merged AS
         WITH m AS (
             SELECT s.ticket_id, s.sheet, s.row_number, s.report_date,
-                   {", ".join(f"s.{c}" for c in DESCRIPTIVE)}, {_NEW_STATE}, {descriptive_old}
+                   {", ".join(f"s.{c}" for c in DESCRIPTIVE)}, {_NEW_STATE}, {descriptive_old}, {_STALE}
             FROM stage s JOIN tickets t USING (ticket_id)
             WHERE s.row_kind IN ('inspection', 'combined'))
         SELECT *,
-               {" OR ".join(f"{c} IS DISTINCT FROM old_{c}" for c in DESCRIPTIVE)} AS described_anew,
-               {" OR ".join(f"{c} IS DISTINCT FROM old_{c}" for c in STATE)} AS state_changed
+               NOT stale AND ({" OR ".join(f"{c} IS DISTINCT FROM old_{c}" for c in DESCRIPTIVE)}) AS described_anew,
+               NOT stale AND ({" OR ".join(f"{c} IS DISTINCT FROM old_{c}" for c in STATE)}) AS state_changed
         FROM m"""  # noqa: S608
     )
     _update_tickets(con, import_id, DESCRIPTIVE + STATE, "described_anew OR state_changed")
     _record_status_reports(con, import_id, file_name)
-    changed = con.execute("SELECT ticket_id FROM merged WHERE described_anew OR state_changed").fetchall()
+    result = _merged(con)
     _insert_new_tickets(con, import_id, file_name)
     new = con.execute("SELECT ticket_id FROM tickets WHERE first_import_id = ?", [import_id]).fetchall()
-    return {r[0] for r in new}, {r[0] for r in changed}
+    result.new = {r[0] for r in new}
+    return result
+
+
+def _merged(con: duckdb.DuckDBPyConnection) -> Merged:
+    """The changed and stale tickets of the merged table; every ticket named keeps its latest report date."""
+    con.execute(
+        """UPDATE tickets SET last_report_date = m.report_date FROM merged m
+        WHERE tickets.ticket_id = m.ticket_id AND NOT m.stale
+          AND m.report_date IS DISTINCT FROM tickets.last_report_date"""
+    )
+    rows = con.execute("SELECT ticket_id, stale FROM merged WHERE stale OR described_anew OR state_changed")
+    found = rows.fetchall()
+    return Merged(changed={t for t, stale in found if not stale}, stale={t for t, stale in found if stale})
 
 
 def _insert_new_tickets(con: duckdb.DuckDBPyConnection, import_id: int, file_name: str) -> None:
     """Tickets first named by this file, with the state their row reports (t: no stored ticket yet)."""
     columns = ", ".join(DESCRIPTIVE + STATE)
     con.execute(
-        f"""INSERT INTO tickets (ticket_id, {columns}, first_import_id, last_import_id)
+        f"""INSERT INTO tickets (ticket_id, {columns}, first_import_id, last_import_id, last_report_date)
         WITH t AS (SELECT NULL::VARCHAR AS status, NULL::DATE AS rectified_date, NULL::DATE AS closed_date,
                           NULL::VARCHAR AS reviewer, NULL::DOUBLE AS funds)
-        SELECT s.ticket_id, {", ".join(f"s.{c}" for c in DESCRIPTIVE)}, {_NEW_STATE}, ?, ?
+        SELECT s.ticket_id, {", ".join(f"s.{c}" for c in DESCRIPTIVE)}, {_NEW_STATE}, ?, ?, s.report_date
         FROM stage s CROSS JOIN t
         WHERE s.row_kind IN ('inspection', 'combined')
           AND NOT EXISTS (SELECT 1 FROM tickets k WHERE k.ticket_id = s.ticket_id)""",  # noqa: S608
@@ -183,20 +218,21 @@ def match_rectifications(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
 
 def merge_rectifications(
     con: duckdb.DuckDBPyConnection, import_id: int, file_name: str, matches: pd.DataFrame
-) -> set[str]:
-    """Apply the state of matched 整改 rows; return the ids of tickets whose state changed."""
+) -> Merged:
+    """Apply the state of matched 整改 rows."""
     con.register("rect_matches", matches[["rid", "matched_id"]])
     con.execute(
         f"""CREATE OR REPLACE TEMP TABLE merged AS
         WITH m AS (
             SELECT t.ticket_id, s.sheet, s.row_number, s.report_date,
                    coalesce(s.measures, t.measures) AS measures, {_NEW_STATE},
-                   {", ".join(f"t.{c} AS old_{c}" for c in STATE)}
+                   {", ".join(f"t.{c} AS old_{c}" for c in STATE)}, {_STALE}
             FROM stage s JOIN rect_matches k USING (rid) JOIN tickets t ON t.ticket_id = k.matched_id)
-        SELECT *, {" OR ".join(f"{c} IS DISTINCT FROM old_{c}" for c in STATE)} AS state_changed FROM m"""  # noqa: S608
+        SELECT *, false AS described_anew,
+               NOT stale AND ({" OR ".join(f"{c} IS DISTINCT FROM old_{c}" for c in STATE)}) AS state_changed
+        FROM m"""  # noqa: S608
     )
     con.unregister("rect_matches")
     _update_tickets(con, import_id, ("measures", *STATE), "state_changed")
     _record_status_reports(con, import_id, file_name)
-    rows = con.execute("SELECT ticket_id FROM merged WHERE state_changed").fetchall()
-    return {r[0] for r in rows}
+    return _merged(con)

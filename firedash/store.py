@@ -8,9 +8,17 @@ from pathlib import Path
 
 import duckdb
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
-# One statement per table; every later release appends a migration instead of editing these.
+
+def hazard_key_sql(column: str) -> str:
+    """SQL for a 隐患编号 as a key: spaces dropped, upper case, and a plain number without its leading
+    zeros (Excel turns a typed 001 into 1 as soon as the cell is not formatted as text)."""
+    key = f"upper(replace(coalesce({column}, ''), ' ', ''))"
+    return f"CASE WHEN regexp_full_match({key}, '[0-9]+') THEN coalesce(nullif(ltrim({key}, '0'), ''), '0') ELSE {key} END"
+
+
+# Version 1's tables, one statement each; every later release appends a migration instead of editing these.
 SCHEMA = (
     """CREATE TABLE IF NOT EXISTS store_meta (key VARCHAR PRIMARY KEY, value VARCHAR NOT NULL)""",
     """CREATE TABLE IF NOT EXISTS imports (
@@ -86,6 +94,29 @@ SCHEMA = (
     )""",
 )
 
+# Migrations: version → statements that bring a store of the version before up to it.
+MIGRATIONS: dict[int, tuple[str, ...]] = {
+    2: (
+        # The latest report date of any ledger row that named the ticket: an older ledger loaded later
+        # (a late or re-sent file) no longer overwrites what a newer one said.
+        "ALTER TABLE tickets ADD COLUMN last_report_date DATE",
+        """UPDATE tickets SET last_report_date = r.latest
+        FROM (SELECT ticket_id, max(report_date) AS latest FROM status_reports GROUP BY ticket_id) r
+        WHERE tickets.ticket_id = r.ticket_id""",
+        # 隐患编号 keys drop a number's leading zeros (001 and 1 are one ticket); re-key stored tickets
+        # unless the new key is taken (then both stay as they were).
+        f"""CREATE OR REPLACE TEMP TABLE rekeyed AS
+        WITH k AS (SELECT ticket_id AS old_id, village || '#' || {hazard_key_sql("hazard_no")} AS new_id
+                   FROM tickets WHERE NOT starts_with(ticket_id, 'nk:'))
+        SELECT * FROM k WHERE new_id <> old_id
+          AND new_id NOT IN (SELECT ticket_id FROM tickets)
+          AND new_id IN (SELECT new_id FROM k GROUP BY new_id HAVING count(*) = 1)""",  # noqa: S608 -- constants
+        """UPDATE status_reports SET ticket_id = r.new_id FROM rekeyed r WHERE status_reports.ticket_id = r.old_id""",
+        """UPDATE tickets SET ticket_id = r.new_id FROM rekeyed r WHERE tickets.ticket_id = r.old_id""",
+        "DROP TABLE rekeyed",
+    ),
+}
+
 _LOCK_WAIT_SECONDS = 15.0
 
 
@@ -113,14 +144,29 @@ def connect(path: str | os.PathLike[str], *, read_only: bool = False) -> duckdb.
 
 
 def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
-    """Create missing tables and record the schema version (a later release migrates from it)."""
+    """Create missing tables (version 1) and migrate the store to SCHEMA_VERSION, one transaction a step."""
     for statement in SCHEMA:
         con.execute(statement)
     current = schema_version(con)
     if current is None:
-        con.execute("INSERT INTO store_meta VALUES ('schema_version', ?)", [str(SCHEMA_VERSION)])
-    elif current > SCHEMA_VERSION:
+        con.execute("INSERT INTO store_meta VALUES ('schema_version', '1')")
+        current = 1
+    if current > SCHEMA_VERSION:
         raise RuntimeError(f"数据库版本 {current} 比本程序支持的版本 {SCHEMA_VERSION} 新，请升级程序")
+    for version in range(current + 1, SCHEMA_VERSION + 1):
+        _migrate(con, version)
+
+
+def _migrate(con: duckdb.DuckDBPyConnection, version: int) -> None:
+    con.begin()
+    try:
+        for statement in MIGRATIONS[version]:
+            con.execute(statement)
+        con.execute("UPDATE store_meta SET value = ? WHERE key = 'schema_version'", [str(version)])
+        con.commit()
+    except Exception:
+        con.rollback()
+        raise
 
 
 def schema_version(con: duckdb.DuckDBPyConnection) -> int | None:

@@ -10,7 +10,9 @@ import duckdb
 import pytest
 
 from etl import load
+from etl.__main__ import describe
 from etl.load import load_files
+from firedash import store
 from tests.ledgers import write_csv, write_xlsx
 
 D = dt.date
@@ -240,3 +242,77 @@ def test_csv_encodings_load_the_same_tickets(db_file, config, tmp_path, encoding
         ("北山村", "北山加油站", D(2023, 12, 9), D(2023, 12, 31))
     ]
     assert table(db_file, "SELECT village FROM import_villages") == [("北山村",)]
+
+
+def test_a_hazard_number_excel_turned_from_001_into_1_is_the_same_ticket(db_file, config, tmp_path):
+    header = ("隐患编号", "排查日期", "村（社区）", "单位名称", "隐患描述", "整改情况", "整改完成时间")
+    week1 = write_xlsx(tmp_path / "西岭_1.xlsx", [("001", "2023-12-06", "西岭村", "西岭商店", "线路老化", "整改中", None)],
+                       header=header, report_line="填报日期：2023-12-10")  # fmt: skip
+    week2 = write_xlsx(tmp_path / "西岭_2.xlsx", [(1, "2023-12-06", "西岭村", "西岭商店", "线路老化", "已整改", "2023-12-12")],
+                       header=header, report_line="填报日期：2023-12-17")  # fmt: skip
+    _, second = load_files([week1, week2], db=db_file, config=config)
+    assert (second.rows_new, second.rows_updated) == (0, 1)
+    assert table(db_file, "SELECT ticket_id, status, rectified_date FROM tickets") == [
+        ("西岭村#1", "rectified", D(2023, 12, 12))
+    ]
+
+
+def test_an_older_ledger_loaded_later_does_not_undo_a_newer_one(db_file, config, week1, week2, capsys):
+    load_files([week2], db=db_file, config=config)
+    before = snapshot(db_file)["tickets"]
+    (late,) = load_files([week1], db=db_file, config=config)  # 填报日期 12-10, after the 12-17 ledger
+    assert (late.rows_new, late.rows_updated, late.rows_unchanged, late.rows_stale) == (0, 0, 3, 3)
+    assert snapshot(db_file)["tickets"] == before  # DH-001 stays rectified on 12-15
+    assert table(db_file, "SELECT status FROM tickets WHERE hazard_no = 'DH-001'") == [("rectified",)]
+    assert table(db_file, "SELECT count(*) FROM status_reports WHERE source_file LIKE '%12-10%'") == [(0,)]
+    assert "3 处隐患库中已有填报日期更晚的报告" in describe(late)
+
+
+def test_a_ledger_of_the_same_date_loaded_again_corrected_still_applies(db_file, config, week1, tmp_path):
+    corrected = write_xlsx(tmp_path / "东河村台账_更正.xlsx", [WEEK1[0][:11] + ("已整改", "2023-12-09")] + WEEK1[1:],
+                           report_line="填报日期：2023年12月10日")  # fmt: skip
+    _, again = load_files([week1, corrected], db=db_file, config=config)
+    assert (again.rows_updated, again.rows_stale) == (1, 0)
+    assert table(db_file, "SELECT status FROM tickets WHERE hazard_no = 'DH-001'") == [("rectified",)]
+
+
+def test_a_version_1_store_is_migrated_in_place(tmp_path, config):
+    path = tmp_path / "v1.duckdb"
+    with duckdb.connect(str(path)) as con:  # a store as the first release left it
+        for statement in store.SCHEMA:
+            con.execute(statement)
+        con.execute("INSERT INTO store_meta VALUES ('schema_version', '1')")
+        con.execute(
+            """INSERT INTO imports VALUES (1, 'a.xlsx', 'a', 'f00d', TIMESTAMP '2023-12-10 09:00', DATE '2023-12-10',
+                   'combined', 1, 2, 2, 0, 0, 0)"""
+        )
+        con.execute(
+            """INSERT INTO tickets (ticket_id, hazard_no, village, unit, sector, category, description, severity,
+                   county_supervised, found_date, status, match_key, first_import_id, last_import_id)
+            VALUES ('西岭村#001', '001', '西岭村', '西岭商店', '其他', '其他', '线路老化', 'general', false,
+                    DATE '2023-12-06', 'in_progress', '西岭村|西岭商店|线路老化', 1, 1),
+                   ('东河村#DH-1', 'DH-1', '东河村', '东河饭店', '其他', '其他', '灭火器过期', 'general', false,
+                    DATE '2023-12-06', 'open', '东河村|东河饭店|灭火器过期', 1, 1)"""
+        )
+        con.execute(
+            """INSERT INTO status_reports VALUES
+            ('西岭村#001', 1, DATE '2023-12-10', 'in_progress', NULL, NULL, 'a.xlsx', 'S', 4),
+            ('东河村#DH-1', 1, DATE '2023-12-10', 'open', NULL, NULL, 'a.xlsx', 'S', 5)"""
+        )
+    store.connect(path).close()
+    assert table(path, "SELECT value FROM store_meta WHERE key = 'schema_version'") == [
+        (str(store.SCHEMA_VERSION),)
+    ]
+    assert table(path, "SELECT ticket_id, last_report_date FROM tickets ORDER BY 1") == [
+        ("东河村#DH-1", D(2023, 12, 10)),
+        ("西岭村#1", D(2023, 12, 10)),
+    ]
+    assert table(path, "SELECT DISTINCT ticket_id FROM status_reports ORDER BY 1") == [
+        ("东河村#DH-1",),
+        ("西岭村#1",),
+    ]
+    header = ("隐患编号", "排查日期", "村（社区）", "单位名称", "隐患描述", "整改情况")
+    ledger = write_xlsx(tmp_path / "西岭.xlsx", [(1, "2023-12-06", "西岭村", "西岭商店", "线路老化", "已整改")],
+                        header=header, report_line="填报日期：2023-12-17")  # fmt: skip
+    (outcome,) = load_files([ledger], db=path, config=config)
+    assert (outcome.rows_new, outcome.rows_updated) == (0, 1)
