@@ -133,7 +133,9 @@ def _parse(path: Path, *, config: TownConfig, report_date: dt.date | None, today
     """Read every sheet and normalise it with its report date (--report-date, 填报日期, or today)."""
     sheets = read_ledger(path)
     title_dates = [title_report_date(sheet) for sheet in sheets]
-    file_date = report_date or max((d for d in title_dates if d), default=None) or today
+    stated_date = report_date or max((d for d in title_dates if d), default=None)
+    file_date = stated_date or today
+    stated = stated_date is not None  # the ledger (or --report-date) gives it: not the day of loading
     results, frames, rejected = [], [], []
     for sheet, title_date in zip(sheets, title_dates, strict=True):
         sheet_date = report_date or title_date or file_date
@@ -142,7 +144,7 @@ def _parse(path: Path, *, config: TownConfig, report_date: dt.date | None, today
         if result.kind is None:
             continue
         rejected.extend(result.rejected)
-        frames.append(result.frame.assign(report_date=sheet_date))
+        frames.append(result.frame.assign(report_date=sheet_date, report_date_stated=stated))
     if not frames:
         raise LedgerError(NO_HEADER)
     frame = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0].reset_index(drop=True)

@@ -21,7 +21,7 @@ STATE = ("status", "rectified_date", "closed_date", "reviewer", "funds")
 # Stage column -> SQL type: the frame's object columns are cast explicitly, never guessed.
 STAGE_TYPES = {
     "rid": "BIGINT", "sheet": "VARCHAR", "row_number": "INTEGER", "row_kind": "VARCHAR",
-    "report_date": "DATE", "hazard_no": "VARCHAR", "village": "VARCHAR", "unit": "VARCHAR",
+    "report_date": "DATE", "report_date_stated": "BOOLEAN", "hazard_no": "VARCHAR", "village": "VARCHAR", "unit": "VARCHAR",
     "address": "VARCHAR", "sector": "VARCHAR", "sector_raw": "VARCHAR", "category": "VARCHAR",
     "category_raw": "VARCHAR", "description": "VARCHAR", "severity": "VARCHAR", "county_supervised": "BOOLEAN",
     "measures": "VARCHAR", "found_date": "DATE", "deadline": "DATE", "deadline_raw": "VARCHAR",
@@ -105,8 +105,9 @@ class Merged:
         return self
 
 
-# A row older than the ticket's latest report (a late or re-sent ledger) changes nothing.
-_STALE = "coalesce(s.report_date < t.last_report_date, false) AS stale"
+# A row older than the ticket's latest report (a late or re-sent ledger) changes nothing. Only dates a
+# ledger states count (填报日期, --report-date): a ledger without one is placed by the order of loading.
+_STALE = "coalesce(s.report_date_stated AND s.report_date < t.last_report_date, false) AS stale"
 
 
 def merge_inspections(con: duckdb.DuckDBPyConnection, import_id: int, file_name: str) -> Merged:
@@ -116,7 +117,7 @@ def merge_inspections(con: duckdb.DuckDBPyConnection, import_id: int, file_name:
     con.execute(
         f"""CREATE OR REPLACE TEMP TABLE merged AS
         WITH m AS (
-            SELECT s.ticket_id, s.sheet, s.row_number, s.report_date,
+            SELECT s.ticket_id, s.sheet, s.row_number, s.report_date, s.report_date_stated,
                    {", ".join(f"s.{c}" for c in DESCRIPTIVE)}, {_NEW_STATE}, {descriptive_old}, {_STALE}
             FROM stage s JOIN tickets t USING (ticket_id)
             WHERE s.row_kind IN ('inspection', 'combined'))
@@ -135,10 +136,10 @@ def merge_inspections(con: duckdb.DuckDBPyConnection, import_id: int, file_name:
 
 
 def _merged(con: duckdb.DuckDBPyConnection) -> Merged:
-    """The changed and stale tickets of the merged table; every ticket named keeps its latest report date."""
+    """The changed and stale tickets of the merged table; every ticket named keeps its latest stated report date."""
     con.execute(
         """UPDATE tickets SET last_report_date = m.report_date FROM merged m
-        WHERE tickets.ticket_id = m.ticket_id AND NOT m.stale
+        WHERE tickets.ticket_id = m.ticket_id AND m.report_date_stated AND NOT m.stale
           AND m.report_date IS DISTINCT FROM tickets.last_report_date"""
     )
     rows = con.execute("SELECT ticket_id, stale FROM merged WHERE stale OR described_anew OR state_changed")
@@ -153,7 +154,8 @@ def _insert_new_tickets(con: duckdb.DuckDBPyConnection, import_id: int, file_nam
         f"""INSERT INTO tickets (ticket_id, {columns}, first_import_id, last_import_id, last_report_date)
         WITH t AS (SELECT NULL::VARCHAR AS status, NULL::DATE AS rectified_date, NULL::DATE AS closed_date,
                           NULL::VARCHAR AS reviewer, NULL::DOUBLE AS funds)
-        SELECT s.ticket_id, {", ".join(f"s.{c}" for c in DESCRIPTIVE)}, {_NEW_STATE}, ?, ?, s.report_date
+        SELECT s.ticket_id, {", ".join(f"s.{c}" for c in DESCRIPTIVE)}, {_NEW_STATE}, ?, ?,
+               CASE WHEN s.report_date_stated THEN s.report_date END
         FROM stage s CROSS JOIN t
         WHERE s.row_kind IN ('inspection', 'combined')
           AND NOT EXISTS (SELECT 1 FROM tickets k WHERE k.ticket_id = s.ticket_id)""",  # noqa: S608
@@ -224,7 +226,7 @@ def merge_rectifications(
     con.execute(
         f"""CREATE OR REPLACE TEMP TABLE merged AS
         WITH m AS (
-            SELECT t.ticket_id, s.sheet, s.row_number, s.report_date,
+            SELECT t.ticket_id, s.sheet, s.row_number, s.report_date, s.report_date_stated,
                    coalesce(s.measures, t.measures) AS measures, {_NEW_STATE},
                    {", ".join(f"t.{c} AS old_{c}" for c in STATE)}, {_STALE}
             FROM stage s JOIN rect_matches k USING (rid) JOIN tickets t ON t.ticket_id = k.matched_id)

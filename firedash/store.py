@@ -97,11 +97,15 @@ SCHEMA = (
 # Migrations: version → statements that bring a store of the version before up to it.
 MIGRATIONS: dict[int, tuple[str, ...]] = {
     2: (
-        # The latest report date of any ledger row that named the ticket: an older ledger loaded later
-        # (a late or re-sent file) no longer overwrites what a newer one said.
+        # The latest report date a ledger stated (填报日期, --report-date) for any row that named the ticket:
+        # an older ledger loaded later (a late or re-sent file) no longer overwrites what a newer one said.
+        # Version 1 did not record whether a date was stated; a report date equal to the day of the import
+        # is taken for the fallback (the day of loading) and left out.
         "ALTER TABLE tickets ADD COLUMN last_report_date DATE",
         """UPDATE tickets SET last_report_date = r.latest
-        FROM (SELECT ticket_id, max(report_date) AS latest FROM status_reports GROUP BY ticket_id) r
+        FROM (SELECT s.ticket_id, max(s.report_date) AS latest FROM status_reports s
+              JOIN imports i USING (import_id) WHERE s.report_date <> CAST(i.imported_at AS DATE)
+              GROUP BY s.ticket_id) r
         WHERE tickets.ticket_id = r.ticket_id""",
         # 隐患编号 keys drop a number's leading zeros (001 and 1 are one ticket); re-key stored tickets
         # unless the new key is taken (then both stay as they were).

@@ -268,6 +268,22 @@ def test_an_older_ledger_loaded_later_does_not_undo_a_newer_one(db_file, config,
     assert "3 处隐患库中已有填报日期更晚的报告" in describe(late)
 
 
+def test_a_ledger_without_a_date_is_placed_by_the_order_of_loading(db_file, config, week1, week2, tmp_path):
+    header = ("隐患编号", "村（社区）", "整改情况", "整改完成时间")
+    undated = write_xlsx(tmp_path / "销号.xlsx", [("DH-003", "东河村", "已整改", "2023-12-09")], header=header,
+                         title=None)  # fmt: skip
+    outcomes = load_files([week1, undated, week2], db=db_file, config=config, today=D(2024, 3, 1))
+    assert outcomes[1].report_date == D(2024, 3, 1)  # the day of loading: no date of its own
+    # week 2 (填报日期 12-17) still applies after it: DH-001 rectified, DH-003 back to 整改中 as week 2 says.
+    assert (outcomes[2].rows_updated, outcomes[2].rows_stale) == (2, 0)
+    assert table(
+        db_file, "SELECT hazard_no, status FROM tickets WHERE hazard_no IN ('DH-001', 'DH-003') ORDER BY 1"
+    ) == [
+        ("DH-001", "rectified"),
+        ("DH-003", "in_progress"),
+    ]
+
+
 def test_a_ledger_of_the_same_date_loaded_again_corrected_still_applies(db_file, config, week1, tmp_path):
     corrected = write_xlsx(tmp_path / "东河村台账_更正.xlsx", [WEEK1[0][:11] + ("已整改", "2023-12-09")] + WEEK1[1:],
                            report_line="填报日期：2023年12月10日")  # fmt: skip
@@ -283,7 +299,7 @@ def test_a_version_1_store_is_migrated_in_place(tmp_path, config):
             con.execute(statement)
         con.execute("INSERT INTO store_meta VALUES ('schema_version', '1')")
         con.execute(
-            """INSERT INTO imports VALUES (1, 'a.xlsx', 'a', 'f00d', TIMESTAMP '2023-12-10 09:00', DATE '2023-12-10',
+            """INSERT INTO imports VALUES (1, 'a.xlsx', 'a', 'f00d', TIMESTAMP '2023-12-11 09:00', DATE '2023-12-10',
                    'combined', 1, 2, 2, 0, 0, 0)"""
         )
         con.execute(
