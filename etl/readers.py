@@ -178,19 +178,27 @@ def _read_workbook(path: Path, *, zipped: bool) -> list[RawSheet]:
 def _read_xml_workbook(path: Path, names: list[str]) -> list[RawSheet] | None:
     """An .xlsx/.xlsm: cells by fastexcel while a second thread reads the layouts from the sheets' XML.
 
-    None when the workbook is not one this path follows (the caller reads it cell by cell).
+    None when the workbook is not one this path follows or either part fails on it: the caller then
+    reads it cell by cell through python-calamine (which reads it, or says why it cannot be read).
     """
     parts = _parts(path)
     if parts is None:
         return None
     with ThreadPoolExecutor(max_workers=1) as pool:
         layouts = pool.submit(_layouts, path, [parts[name] for name in names])
-        reader = fastexcel.read_excel(str(path))
-        batches = [reader.load_sheet(name, header_row=None, dtypes="string", eager=True) for name in names]
+        batches = _fast_batches(path, names)
         found = layouts.result()
-    if found is None:
+    if found is None or batches is None:
         return None
     return [_fast_sheet(*sheet) for sheet in zip(names, batches, found, strict=True)]
+
+
+def _fast_batches(path: Path, names: list[str]) -> list[pa.RecordBatch] | None:
+    try:
+        reader = fastexcel.read_excel(str(path))
+        return [reader.load_sheet(name, header_row=None, dtypes="string", eager=True) for name in names]
+    except Exception:  # fastexcel's own error kinds: python-calamine reads the file next, or refuses it
+        return None
 
 
 def _parts(path: Path) -> dict[str, str] | None:
@@ -205,7 +213,9 @@ def _layouts(path: Path, parts: list[str]) -> list[SheetLayout] | None:
     try:
         with zipfile.ZipFile(path) as archive:
             return [sheet_layout(archive, part) for part in parts]
-    except ValueError:
+    except (
+        Exception
+    ):  # XML this reader does not follow, a damaged zip member (zlib, EOF, CRC): read it slowly
         return None
 
 

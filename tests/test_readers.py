@@ -214,3 +214,15 @@ def test_workbook_relationships_with_relative_targets(tmp_path: Path) -> None:
 def test_the_reader_keeps_every_row_the_header_search_looks_at() -> None:
     # find_header tries each of the first SCAN_ROWS rows with the row below it: all must be in sheet.head.
     assert SCAN_ROWS + 1 <= HEAD_ROWS
+
+
+def test_when_fastexcel_fails_on_a_workbook_python_calamine_reads_it(tmp_path: Path, monkeypatch) -> None:
+    path = write_xlsx(tmp_path / "a.xlsx", {"S": (ROWS, MERGES)})
+    expected = only(read_ledger(path))
+
+    def failing(*_args: object, **_kwargs: object) -> None:
+        raise RuntimeError("calamine error: unexpected cell type")  # as fastexcel raises on a shape it lacks
+
+    monkeypatch.setattr("etl.readers.fastexcel.read_excel", failing)
+    sheet = only(read_ledger(path))
+    assert sheet.rows == expected.rows and sorted(sheet.merged) == sorted(MERGES)
