@@ -105,8 +105,10 @@ class Merged:
         return self
 
 
-# A row older than the ticket's latest report (a late or re-sent ledger) changes nothing. Only dates a
-# ledger states count (填报日期, --report-date): a ledger without one is placed by the order of loading.
+# An inspection or combined row older than the ticket's latest report (a late or re-sent cumulative
+# ledger) changes nothing. Only dates a ledger states count (填报日期, --report-date): a ledger without one
+# is placed by the order of loading. A 整改/销号 row reports an event (rectified, struck off on a date) and
+# applies whatever its date: a newer ledger that does not mention 销号 does not contradict it.
 _STALE = "coalesce(s.report_date_stated AND s.report_date < t.last_report_date, false) AS stale"
 
 
@@ -139,8 +141,8 @@ def _merged(con: duckdb.DuckDBPyConnection) -> Merged:
     """The changed and stale tickets of the merged table; every ticket named keeps its latest stated report date."""
     con.execute(
         """UPDATE tickets SET last_report_date = m.report_date FROM merged m
-        WHERE tickets.ticket_id = m.ticket_id AND m.report_date_stated AND NOT m.stale
-          AND m.report_date IS DISTINCT FROM tickets.last_report_date"""
+        WHERE tickets.ticket_id = m.ticket_id AND m.report_date_stated
+          AND m.report_date > coalesce(tickets.last_report_date, DATE '0001-01-01')"""
     )
     rows = con.execute("SELECT ticket_id, stale FROM merged WHERE stale OR described_anew OR state_changed")
     found = rows.fetchall()
@@ -228,7 +230,7 @@ def merge_rectifications(
         WITH m AS (
             SELECT t.ticket_id, s.sheet, s.row_number, s.report_date, s.report_date_stated,
                    coalesce(s.measures, t.measures) AS measures, {_NEW_STATE},
-                   {", ".join(f"t.{c} AS old_{c}" for c in STATE)}, {_STALE}
+                   {", ".join(f"t.{c} AS old_{c}" for c in STATE)}, false AS stale
             FROM stage s JOIN rect_matches k USING (rid) JOIN tickets t ON t.ticket_id = k.matched_id)
         SELECT *, false AS described_anew,
                NOT stale AND ({" OR ".join(f"{c} IS DISTINCT FROM old_{c}" for c in STATE)}) AS state_changed

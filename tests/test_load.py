@@ -268,6 +268,17 @@ def test_an_older_ledger_loaded_later_does_not_undo_a_newer_one(db_file, config,
     assert "3 处隐患库中已有填报日期更晚的报告" in describe(late)
 
 
+def test_an_older_strike_off_ledger_than_the_village_ledger_still_strikes_off(db_file, config, week2, tmp_path):
+    header = ("隐患编号", "村（社区）", "整改情况", "整改完成时间", "是否销号", "复查时间")
+    rect = write_xlsx(tmp_path / "销号.xlsx", [("DH-002", "东河村", "已整改", "2023-12-07", "是", "2023-12-13")],
+                      header=header, report_line="填报日期：2023-12-14")  # fmt: skip
+    _, outcome = load_files([week2, rect], db=db_file, config=config)  # the village's 12-17 ledger came first
+    assert (outcome.rows_updated, outcome.rows_stale) == (1, 0)
+    assert table(db_file, "SELECT closed_date, last_report_date FROM tickets WHERE hazard_no = 'DH-002'") == [
+        (D(2023, 12, 13), D(2023, 12, 17))  # struck off; the latest report is still the village's
+    ]
+
+
 def test_a_ledger_without_a_date_is_placed_by_the_order_of_loading(db_file, config, week1, week2, tmp_path):
     header = ("隐患编号", "村（社区）", "整改情况", "整改完成时间")
     undated = write_xlsx(tmp_path / "销号.xlsx", [("DH-003", "东河村", "已整改", "2023-12-09")], header=header,

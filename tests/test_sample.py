@@ -262,3 +262,24 @@ def test_the_benchmark_ledger_has_the_generator_shapes_and_loads_whole(
     load = pytest.importorskip("etl.load")
     (outcome,) = load.load_files([path], db=tmp_path / "bench.duckdb", config=config)
     assert (outcome.outcome, outcome.rows_new, outcome.rows_rejected) == ("loaded", 300, 0)
+
+
+def test_the_sample_readme_gives_the_figures_the_whole_sample_loads_to(
+    tmp_path_factory: pytest.TempPathFactory, config: TownConfig
+) -> None:
+    """The story line of data/sample/README.md, as every ledger of the sample loads (in folder order)."""
+    from metrics.summary_report import summary_payload
+    from tests.test_pages import sample_store_path
+
+    line = next(
+        line for line in (SAMPLE / "README.md").read_text(encoding="utf-8").splitlines() if "已销号" in line
+    )
+    words = ("排查隐患", "已整改", "超期未整改", "已销号", "逾期整改")
+    stated = {word: int(re.search(rf"{word} (\d+) 处", line)[1]) for word in words}
+    con = connect(sample_store_path(tmp_path_factory), read_only=True)
+    try:
+        figures = summary_payload(con, config=config, as_of=END)
+    finally:
+        con.close()
+    keys = ("found", "rectified", "overdue", "closed", "rectified_late")
+    assert {word: figures[key] for word, key in zip(words, keys, strict=True)} == stated
