@@ -15,7 +15,9 @@ UNREADABLE = "无法识别"
 
 _EXCEL_EPOCH = dt.date(1899, 12, 30)  # serial 1 = 1900-01-01 (Excel's 1900 leap-year bug included)
 _SERIAL_RANGE = (20000, 80000)  # 1954 … 2119: any other number is not a serial date
-_TIME_SUFFIX = re.compile(r"(?:[T\s]+|(?<=日))\d{1,2}[:时]\d{1,2}(?:[:分]\d{1,2}(?:\.\d+)?秒?)?$")
+_TIME_SUFFIX = re.compile(
+    r"(?:[T\s]+|(?<=日))\d{1,2}[:时]\d{1,2}(?:[:分]\d{1,2}(?:\.\d+)?秒?)?(?:Z|[+-]\d{2}:?\d{2})?$"
+)
 _WEEKDAY_SUFFIX = re.compile(r"\((?:星期|周|礼拜)[一二三四五六日天]\)$")
 _SPACES = re.compile(r"\s+")
 _FULL = re.compile(r"^(\d{4}|\d{2})[-./年](\d{1,2})[-./月](\d{1,2})[日号]?$")
@@ -72,10 +74,17 @@ def parse_date(value: object, years: CampaignYears) -> DateResult:
     return parse_date_text(clean_text(value), years)
 
 
+def excel_serial(value: float) -> dt.date | None:
+    """The date of an Excel serial number (1954 … 2119); None for any other number."""
+    if _SERIAL_RANGE[0] <= value < _SERIAL_RANGE[1]:
+        return _EXCEL_EPOCH + dt.timedelta(days=int(value))
+    return None
+
+
 def _from_number(value: float, years: CampaignYears) -> DateResult:
     text = clean_text(value)
-    if _SERIAL_RANGE[0] <= value < _SERIAL_RANGE[1]:
-        return DateResult(_EXCEL_EPOCH + dt.timedelta(days=int(value)))
+    if serial := excel_serial(value):
+        return DateResult(serial)
     if float(value).is_integer():
         return parse_date_text(text, years)  # 20231206
     if 1 <= value < 13:

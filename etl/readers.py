@@ -37,11 +37,13 @@ _TEXT_SUFFIXES = {".csv", ".txt"}
 _SPREADSHEET_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".xlsb", ".ods", ".et"}
 _SNIFF_BYTES = 4096
 _MIDNIGHT = " 00:00:00"
+_TIME_ONLY = "1899-12-31 "
 _EMPTY = pa.scalar("", pa.string())  # a typed scalar: comparing with a Python str costs milliseconds
 _NULL = pa.scalar(None, pa.string())
 
 EMPTY_FILE = "文件是空的"
 NO_DATA = "文件中没有任何数据（所有工作表都是空的）"
+NO_WORKSHEET = "文件中没有工作表（文件可能已损坏），无法导入"
 BROKEN = "文件已损坏或加密，无法打开"
 ENCRYPTED = "文件设置了打开密码（已加密），请取消密码后再导入"
 UNKNOWN_ENCODING = "无法识别文件的文字编码（请另存为 UTF-8 或 GBK 编码的 CSV，或 .xlsx）"
@@ -163,6 +165,8 @@ def _read_workbook(path: Path, *, zipped: bool) -> list[RawSheet]:
         book = CalamineWorkbook.from_path(str(path))
         try:
             names = [meta.name for meta in book.sheets_metadata if meta.typ == SheetTypeEnum.WorkSheet]
+            if not names:
+                raise LedgerError(NO_WORKSHEET)
             sheets = _read_xml_workbook(path, names) if zipped else None
             return sheets if sheets is not None else [_read_calamine_sheet(book, name) for name in names]
         finally:
@@ -188,9 +192,17 @@ def _read_xml_workbook(path: Path, names: list[str]) -> list[RawSheet] | None:
         layouts = pool.submit(_layouts, path, [parts[name] for name in names])
         batches = _fast_batches(path, names)
         found = layouts.result()
-    if found is None or batches is None:
+    if found is None or batches is None or not all(map(_agree, batches, found)):
         return None
     return [_fast_sheet(*sheet) for sheet in zip(names, batches, found, strict=True)]
+
+
+def _agree(batch: pa.RecordBatch, layout: SheetLayout) -> bool:
+    """The XML and fastexcel tell the same story: a first used cell where there are cells (else trust neither).
+    A sheet of error cells only has a first used cell and rows, all null as text."""
+    if layout.origin is None:
+        return all(column.null_count == len(column) for column in batch.columns)
+    return batch.num_rows > 0
 
 
 def _fast_batches(path: Path, names: list[str]) -> list[pa.RecordBatch] | None:
@@ -237,7 +249,8 @@ def _fast_sheet(name: str, batch: pa.RecordBatch, layout: SheetLayout) -> RawShe
 
 
 def _cell_texts(columns: list[pa.Array]) -> list[pa.Array]:
-    """fastexcel's texts as as_text() writes them: '' is an empty cell, a date at midnight has no time.
+    """fastexcel's texts as as_text() writes them: '' is an empty cell, a date at midnight has no time, a
+    time of day has no date.
 
     Each test runs once over the whole sheet (one chunked array); only the columns it finds are changed.
     """
@@ -245,6 +258,8 @@ def _cell_texts(columns: list[pa.Array]) -> list[pa.Array]:
     sheet = pa.chunked_array(columns, pa.string())
     if pc.any(pc.equal(sheet, _EMPTY)).as_py():
         columns = [pc.if_else(pc.equal(c, _EMPTY), _NULL, c) for c in columns]
+    if pc.any(pc.starts_with(sheet, _TIME_ONLY)).as_py():  # calamine dates a time of day 1899-12-31
+        columns = [pc.replace_substring_regex(c, r"^1899-12-31 (\d{2}:\d{2}:\d{2})$", r"\1") for c in columns]
     if pc.any(pc.ends_with(sheet, _MIDNIGHT)).as_py():
         columns = [
             pc.replace_substring_regex(c, r"^(\d{4}-\d{2}-\d{2}) 00:00:00$", r"\1")

@@ -16,13 +16,56 @@ from xml.etree import ElementTree
 
 _CHUNK = 1 << 20
 _OVERLAP = 512  # longer than any cell's opening tags, so a match cut by a chunk border is seen whole
-_END_OF_DATA = b"</sheetData>"
-# A cell holding a value (calamine skips cells with only a style, and formulas without a cached value).
-_VALUED = rb'<c\b[^>]*?\br="(%s)(\d+)"[^>]*?(?<!/)>\s*(?:<f\b[^>]*?(?:/>|>[^<]*</f>)\s*)?<(?:v>[^<]|is\b)'
-_ANY_VALUED = re.compile(_VALUED % rb"[A-Z]{1,3}")
-_CELL_WITHOUT_REF = re.compile(rb"<c(?:\s(?![^>]*\br=)[^>]*)?/?>")
-_MERGE = re.compile(rb'<mergeCell\b[^>]*?\bref="([A-Z]{1,3})(\d+)(?::([A-Z]{1,3})(\d+))?"')
+_ROOT = re.compile(rb"<(?:([A-Za-z_][\w.-]*):)?worksheet\b")
 _LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+
+
+@dataclass(frozen=True)
+class _Tags:
+    """The patterns for one namespace prefix (b"" or, as the .NET OpenXML SDK writes, b"x:")."""
+
+    prefix: bytes
+
+    @functools.cached_property
+    def end_of_data(self) -> re.Pattern[bytes]:
+        return re.compile(rb"</%ssheetData>" % re.escape(self.prefix))
+
+    @functools.cached_property
+    def any_valued(self) -> re.Pattern[bytes]:
+        return self.valued(rb"[A-Z]{1,3}")
+
+    @functools.cached_property
+    def cell_without_ref(self) -> re.Pattern[bytes]:
+        return re.compile(rb"<%sc(?:\s(?![^>]*\br=)[^>]*)?/?>" % re.escape(self.prefix))
+
+    @functools.cached_property
+    def merge(self) -> re.Pattern[bytes]:
+        return re.compile(
+            rb'<%smergeCell\b[^>]*?\bref="([A-Z]{1,3})(\d+)(?::([A-Z]{1,3})(\d+))?"' % re.escape(self.prefix)
+        )
+
+    def valued(self, columns: bytes) -> re.Pattern[bytes]:
+        """A cell holding a value (calamine skips cells with only a style, and formulas without a cached
+        value) in the given columns; group 1 its column letters, group 2 its row number."""
+        p = re.escape(self.prefix)
+        return re.compile(
+            rb'<%sc\b[^>]*?\br="(%s)(\d+)"[^>]*?(?<!/)>\s*(?:<%sf\b[^>]*?(?:/>|>[^<]*</%sf>)\s*)?<%s(?:v>[^<]|is\b)'
+            % (p, columns, p, p, p)
+        )
+
+    @functools.cache  # noqa: B019 -- a handful of tags objects live as long as the process anyway
+    def left_of(self, col: int) -> re.Pattern[bytes] | None:
+        """Valued cells in the columns left of col (None for column A)."""
+        if col == 0:
+            return None
+        if col > len(_LETTERS):
+            raise ValueError("first used column beyond Z")
+        return self.valued(f"[{_LETTERS[:col]}]".encode())
+
+
+@functools.cache
+def _tags(prefix: bytes) -> _Tags:
+    return _Tags(prefix)
 
 
 @dataclass
@@ -74,39 +117,41 @@ def _elements(xml: bytes, local_name: str) -> list[ElementTree.Element]:
 def sheet_layout(archive: zipfile.ZipFile, part: str) -> SheetLayout:
     """One sheet's layout; ValueError when its XML is written in a way this reader does not follow."""
     layout = SheetLayout()
+    tags: _Tags | None = None
     tail = b""  # the XML after </sheetData>
     carry = b""
     with archive.open(part) as stream:
         while chunk := stream.read(_CHUNK):
             text = carry + chunk
-            if tail or _END_OF_DATA in text:
-                tail += text if tail else text[text.index(_END_OF_DATA) :]
-                text = text[: text.index(_END_OF_DATA)] if _END_OF_DATA in text else b""
+            tags = tags or _root_tags(text)
+            if tail:
+                tail += text
+                continue
+            if end := tags.end_of_data.search(text):
+                text, tail = text[: end.start()], text[end.start() :]
             if layout.origin is None:
-                layout.origin = _first_valued(text)
-            while layout.origin and (left := _left_of(layout.origin[1])) and (match := left.search(text)):
+                layout.origin = _first_valued(text, tags)
+            while layout.origin and (left := tags.left_of(layout.origin[1])) and (match := left.search(text)):
                 layout.origin = (layout.origin[0], _column(match[1]))  # a used cell further left, lower down
             carry = b"" if tail else text[-_OVERLAP:]
-    layout.merged = [_merge(match) for match in _MERGE.finditer(tail)]
+    if tags is not None:
+        layout.merged = [_merge(match) for match in tags.merge.finditer(tail)]
     return layout
 
 
-def _first_valued(text: bytes) -> tuple[int, int] | None:
+def _root_tags(text: bytes) -> _Tags:
+    root = _ROOT.search(text)
+    if root is None:
+        raise ValueError("no <worksheet> at the top of the part")
+    return _tags((root[1] + b":") if root[1] else b"")
+
+
+def _first_valued(text: bytes, tags: _Tags) -> tuple[int, int] | None:
     """(row, col) of the first cell with a value: rows come in order, so its row is the first used one."""
-    if _CELL_WITHOUT_REF.search(text):
+    if tags.cell_without_ref.search(text):
         raise ValueError("cells without a reference")
-    match = _ANY_VALUED.search(text)
+    match = tags.any_valued.search(text)
     return None if match is None else (int(match[2]) - 1, _column(match[1]))
-
-
-@functools.cache
-def _left_of(col: int) -> re.Pattern[bytes] | None:
-    """A pattern for valued cells in the columns left of col (None for column A)."""
-    if col == 0:
-        return None
-    if col > len(_LETTERS):
-        raise ValueError("first used column beyond Z")
-    return re.compile(_VALUED % f"[{_LETTERS[:col]}]".encode())
 
 
 def _column(letters: bytes) -> int:

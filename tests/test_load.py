@@ -268,7 +268,9 @@ def test_an_older_ledger_loaded_later_does_not_undo_a_newer_one(db_file, config,
     assert "3 处隐患库中已有填报日期更晚的报告" in describe(late)
 
 
-def test_an_older_strike_off_ledger_than_the_village_ledger_still_strikes_off(db_file, config, week2, tmp_path):
+def test_an_older_strike_off_ledger_than_the_village_ledger_still_strikes_off(
+    db_file, config, week2, tmp_path
+):
     header = ("隐患编号", "村（社区）", "整改情况", "整改完成时间", "是否销号", "复查时间")
     rect = write_xlsx(tmp_path / "销号.xlsx", [("DH-002", "东河村", "已整改", "2023-12-07", "是", "2023-12-13")],
                       header=header, report_line="填报日期：2023-12-14")  # fmt: skip

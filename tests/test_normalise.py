@@ -309,6 +309,7 @@ def test_rejected_rows_of_a_known_village_count_it_as_reporting(config: TownConf
         ([[TITLE], [REPORT_LINE]], D(2024, 1, 7)),
         ([["报送日期：2024.1.14"]], D(2024, 1, 14)),
         ([["填报单位：应急办", None, "填报日期：", D(2024, 1, 21)]], D(2024, 1, 21)),
+        ([["填报日期：", 45382]], D(2024, 3, 31)),  # a zh-CN date format calamine reads as its serial
         ([["截至2024年2月4日"]], D(2024, 2, 4)),
         ([["日期: 2024-02-11"]], D(2024, 2, 11)),
         ([[TITLE]], None),

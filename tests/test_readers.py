@@ -71,12 +71,15 @@ def test_xlsx_cells_with_only_a_style_or_an_uncached_formula_do_not_shift_the_sh
 
 def test_xlsx_numbers_times_and_booleans_as_text(tmp_path: Path) -> None:
     rows = [
-        ["排查日期", "资金", "是否销号"],
-        [dt.datetime(2023, 12, 6, 9, 30), 1.5, True],
-        [None, 13800138000, False],
+        ["排查日期", "资金", "是否销号", "检查时间"],
+        [dt.datetime(2023, 12, 6, 9, 30), 1.5, True, dt.time(8, 30)],
+        [None, 13800138000, False, None],
     ]
     sheet = only(read_ledger(write_xlsx(tmp_path / "a.xlsx", {"S": (rows, [])})))
-    assert sheet.rows[1:] == [["2023-12-06 09:30:00", "1.5", "true"], [None, "13800138000", "false"]]
+    assert sheet.rows[1:] == [
+        ["2023-12-06 09:30:00", "1.5", "true", "08:30:00"],  # a time of day without calamine's 1899-12-31
+        [None, "13800138000", "false", None],
+    ]
 
 
 def test_every_sheet_is_read_in_order(tmp_path: Path) -> None:
@@ -165,6 +168,17 @@ def test_unreadable_files_raise_a_one_line_chinese_reason(tmp_path: Path, name: 
     assert "\n" not in str(caught.value)
 
 
+def test_a_workbook_without_its_workbook_part_is_refused(tmp_path: Path) -> None:
+    path = write_xlsx(tmp_path / "a.xlsx", {"S": (ROWS, [])})
+    damaged = tmp_path / "台账.xlsx"
+    with zipfile.ZipFile(path) as source, zipfile.ZipFile(damaged, "w") as target:
+        for item in source.infolist():
+            if item.filename != "xl/workbook.xml":
+                target.writestr(item, source.read(item))
+    with pytest.raises(LedgerError, match="没有工作表|损坏"):
+        read_ledger(damaged)
+
+
 def test_a_zip_that_is_no_workbook_is_refused(tmp_path: Path) -> None:
     path = tmp_path / "台账.xlsx"
     with zipfile.ZipFile(path, "w") as archive:
@@ -226,3 +240,24 @@ def test_when_fastexcel_fails_on_a_workbook_python_calamine_reads_it(tmp_path: P
     monkeypatch.setattr("etl.readers.fastexcel.read_excel", failing)
     sheet = only(read_ledger(path))
     assert sheet.rows == expected.rows and sorted(sheet.merged) == sorted(MERGES)
+
+
+PREFIXED_SHEET = (
+    b'<?xml version="1.0" encoding="UTF-8"?>'
+    b'<x:worksheet xmlns:x="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><x:sheetData>'
+    b'<x:row r="2"><x:c r="B2" t="inlineStr"><x:is><x:t>\xe4\xb8\x9c\xe6\xb2\xb3\xe6\x9d\x91</x:t></x:is></x:c>'
+    b'<x:c r="C2"><x:v>5</x:v></x:c></x:row><x:row r="3"><x:c r="B3"><x:v>7</x:v></x:c></x:row></x:sheetData>'
+    b'<x:mergeCells count="1"><x:mergeCell ref="B4:C5"/></x:mergeCells></x:worksheet>'
+)
+
+
+def test_sheet_xml_with_a_namespace_prefix_as_the_dotnet_sdk_writes_it(tmp_path: Path) -> None:
+    path = write_xlsx(tmp_path / "a.xlsx", {"S": ([["x"]], [])})
+    rewritten = tmp_path / "b.xlsx"
+    with zipfile.ZipFile(path) as source, zipfile.ZipFile(rewritten, "w") as target:
+        for item in source.infolist():
+            data = source.read(item)
+            target.writestr(item, PREFIXED_SHEET if item.filename == "xl/worksheets/sheet1.xml" else data)
+    sheet = only(read_ledger(rewritten))
+    assert sheet.rows == [[None, None, None], [None, "东河村", "5"], [None, "7", None]]
+    assert sheet.merged == [(3, 1, 4, 2)]
