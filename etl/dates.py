@@ -81,6 +81,11 @@ def excel_serial(value: float) -> dt.date | None:
     return None
 
 
+def serial_date(text: str) -> dt.date | None:
+    """The date of a cell whose text is an Excel serial number (45266, 45266.35); None for any other text."""
+    return excel_serial(float(text)) if _SERIAL_TEXT.match(text) else None
+
+
 def _from_number(value: float, years: CampaignYears) -> DateResult:
     text = clean_text(value)
     if serial := excel_serial(value):

@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass
 
 from etl.aliases import KEY_FIELDS, field_for
-from etl.dates import excel_serial
+from etl.dates import serial_date
 from etl.readers import RawSheet
 from etl.text import clean_text, plain_text
 
@@ -19,7 +19,6 @@ _REPORT_DATE = re.compile(
     r"(?:(?:填报|报送|填表|统计|制表|上报)?(?:日期|时间)|截[至止](?:日期|时间)?)\s*[:：]?\s*" + _DATE
 )
 _REPORT_LABEL = re.compile(r"(?:填报|报送|填表|统计|制表|上报)?日期\s*[:：]?$")
-_SERIAL = re.compile(r"^\d{5}(?:\.\d+)?$")
 _DATE_PARTS = re.compile(r"(\d{4})\s*[年./-]\s*(\d{1,2})\s*[月./-]\s*(\d{1,2})")
 
 
@@ -143,9 +142,7 @@ def _report_date_in_row(row: list[object]) -> dt.date | None:
 def _date_from_cell(value: object) -> dt.date | None:
     """A date written in a cell; a bare serial number too (zh-CN Excel's 2023年12月6日 formats read as one)."""
     text = clean_text(value)
-    if _SERIAL.match(text):
-        return excel_serial(float(text))
-    return _date_from_text(text)
+    return serial_date(text) or _date_from_text(text)
 
 
 def _date_from_text(text: str) -> dt.date | None:
