@@ -8,11 +8,12 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from charts.theme import BLUE, DARK_GREY, DARK_VERMILLION, GREY, ORANGE, SKY, VERMILLION, style
-from metrics import AGEING_BANDS as TICKET_AGEING_BANDS
+from firedash.glossary import AGEING_BAND_LABELS
+from metrics import AGEING_BAND_CODES
 from ui.format import fmt_rate, is_missing
 from ui.labels import text
 
-AGEING_BANDS = tuple(band for _, band in TICKET_AGEING_BANDS)
+AGEING_BANDS = tuple(AGEING_BAND_LABELS[code] for code in AGEING_BAND_CODES)
 _AGEING_COLOURS = (ORANGE, VERMILLION, DARK_VERMILLION)
 _BAR_HEIGHT = 46
 _PERCENT_TICKS = [0, 0.2, 0.4, 0.6, 0.8, 1.0]  # the axis runs on past 100% to leave room for labels
@@ -128,7 +129,7 @@ def category_split_bars(frame: pd.DataFrame, *, title: str) -> go.Figure:
 
 def ageing_bars(bands: pd.DataFrame, *, title: str) -> go.Figure:
     """Overdue tickets per ageing band (1–7天, 8–30天, 30天以上) from metrics.overdue_by_band, darker for older."""
-    counts = bands.set_index("ageing_band")["overdue"].reindex(AGEING_BANDS, fill_value=0)
+    counts = bands.set_index("ageing_band")["overdue"].reindex(AGEING_BAND_CODES, fill_value=0)
     fig = go.Figure(
         go.Bar(
             x=list(AGEING_BANDS),

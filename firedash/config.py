@@ -53,18 +53,33 @@ class Campaign:
     key_periods: tuple[Period, ...]
 
     def clip(self, day: dt.date) -> dt.date:
-        """Clip a day to the campaign's end (a later 'today' shows the final state)."""
-        return min(day, self.end)
+        """Clip a day into the campaign (a later 'today' shows the final state, an earlier one the first day)."""
+        return min(max(day, self.start), self.end)
 
     def phase_on(self, day: dt.date) -> Period | None:
         return next((p for p in self.phases if p.contains(day)), None)
 
-    def week_start(self) -> dt.date:
-        """Monday of the week holding the campaign's start: 第1周 begins here."""
-        return self.start - dt.timedelta(days=self.start.weekday())
+    # Week arithmetic: weeks run Monday to Sunday; 第1周 is the week holding the campaign's start.
+    # week_number_sql is the same rule in SQL; a test proves the two agree on every day.
+
+    def week_start(self, week_no: int = 1) -> dt.date:
+        """Monday of 第week_no周 (week 1: the Monday on or before the campaign's start)."""
+        first_monday = self.start - dt.timedelta(days=self.start.weekday())
+        return first_monday + dt.timedelta(weeks=week_no - 1)
+
+    def week_end(self, week_no: int) -> dt.date:
+        """Sunday of 第week_no周."""
+        return self.week_start(week_no) + dt.timedelta(days=6)
 
     def week_number(self, day: dt.date) -> int:
+        """N of the 第N周 holding `day` (0 or less before the campaign's first week)."""
         return (day - self.week_start()).days // 7 + 1
+
+    @staticmethod
+    def week_number_sql(day: str, first_monday: str) -> str:
+        """week_number in SQL: `day` a DATE expression, `first_monday` a placeholder bound to week_start()."""
+        # date_trunc('week') gives the Monday, so the division is exact and rounding cannot differ.
+        return f"((CAST(date_trunc('week', {day}) AS DATE) - CAST({first_monday} AS DATE)) // 7 + 1)"
 
 
 @dataclass(frozen=True)
@@ -86,7 +101,7 @@ class TownConfig:
     source: Path | None = None
 
     def default_as_of(self, today: dt.date | None = None) -> dt.date:
-        """Today clipped to the campaign's end."""
+        """The as-of date when none is given (CLI and dashboard): today, clipped into the campaign."""
         return self.campaign.clip(today or dt.date.today())
 
 

@@ -59,3 +59,16 @@ LEDGER_KIND_LABELS: dict[str, str] = {
 def label(name: str) -> str:
     """The on-screen label of a column or metric name (the name itself when none is set)."""
     return LABELS.get(name, name)
+
+
+# ---- Metric codes and their labels (slice H1). Kept at the end of the file to ease merging. ----
+# A ticket's state as of a date (metrics.tickets.STATES, the `state` column of ticket_list).
+STATE_LABELS: dict[str, str] = {
+    "closed": "已销号",
+    "rectified": STATUS_LABELS["rectified"],
+    "overdue": "超期",
+    "in_progress": STATUS_LABELS["in_progress"],
+    "open": STATUS_LABELS["open"],
+}
+# How long a ticket has been overdue (metrics.tickets.AGEING_BANDS, the `ageing_band` column).
+AGEING_BAND_LABELS: dict[str, str] = {"1_7d": "1–7天", "8_30d": "8–30天", "over_30d": "30天以上"}

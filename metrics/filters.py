@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 SEVERITY_CODES = ("general", "serious", "major")
 
@@ -31,6 +31,18 @@ class Filters:
 
 
 NO_FILTERS = Filters()
+# Severity group -> codes: 一般 counts general and serious (较大) together, as in the bulletin's split.
+SEVERITY_GROUP_CODES: dict[str, tuple[str, ...]] = {"general": ("general", "serious"), "major": ("major",)}
+
+
+def within_severity_group(filters: Filters, group: str | None) -> Filters:
+    """The filters narrowed to one severity group ("all" or None: unchanged), intersected with their own."""
+    if group in (None, "all"):
+        return filters
+    wanted, chosen = SEVERITY_GROUP_CODES[group], filters.severities
+    # No overlap selects nothing: a code no ticket has, bound like any other value.
+    severities = tuple(s for s in wanted if not chosen or s in chosen) or ("none",)
+    return replace(filters, severities=severities)
 
 
 class Params:

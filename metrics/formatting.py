@@ -23,16 +23,6 @@ def format_rate(rate: float | None) -> str:
     return NO_VALUE if _missing(rate) else f"{rate * 100:.1f}%"
 
 
-def format_pp(change: float | None) -> str:
-    """A rate change in percentage points: +2.4 → "+2.4个百分点", None → "—"."""
-    return NO_VALUE if _missing(change) else f"{change:+.1f}个百分点"
-
-
-def format_count(count: int | None, unit: str = "处") -> str:
-    """14 → "14处"; None → "—"."""
-    return NO_VALUE if _missing(count) else f"{int(count)}{unit}"
-
-
 def display_width(text: str) -> int:
     """Terminal columns: CJK and full-width characters take two."""
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)

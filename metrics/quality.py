@@ -8,6 +8,7 @@ from collections.abc import Sequence
 import duckdb
 import pandas as pd
 
+from firedash.config import Campaign
 from metrics._sql import CURRENT_IMPORT_IDS, query_df
 from metrics.filters import Params
 
@@ -42,25 +43,27 @@ def rejected_rows(
     return query_df(con, sql, params)
 
 
-def latest_report_week(con: duckdb.DuckDBPyConnection, *, as_of: dt.date) -> tuple[dt.date, dt.date] | None:
+def latest_report_week(
+    con: duckdb.DuckDBPyConnection, *, as_of: dt.date, campaign: Campaign
+) -> tuple[dt.date, dt.date] | None:
     """(Monday, Sunday) of the week of the newest report_date on or before as_of; None before any."""
     rows = con.execute("SELECT max(report_date) FROM imports WHERE report_date <= ?", [as_of]).fetchall()
     newest = rows[0][0]
     if newest is None:
         return None
-    monday = newest - dt.timedelta(days=newest.weekday())
-    return monday, monday + dt.timedelta(days=6)
+    week_no = campaign.week_number(newest)
+    return campaign.week_start(week_no), campaign.week_end(week_no)
 
 
 def villages_without_ledger(
-    con: duckdb.DuckDBPyConnection, *, villages: Sequence[str], as_of: dt.date
+    con: duckdb.DuckDBPyConnection, *, villages: Sequence[str], as_of: dt.date, campaign: Campaign
 ) -> pd.DataFrame:
     """Villages (config order) with no ledger among the imports of the latest reported week up to as_of.
 
     Columns: village, last_report_date (its newest report on or before as_of; empty if never),
     week_start, week_end (the week looked at; empty when nothing was reported by as_of).
     """
-    week = latest_report_week(con, as_of=as_of)
+    week = latest_report_week(con, as_of=as_of, campaign=campaign)
     params = Params(as_of)
     week_start, week_end = (params(week[0]), params(week[1])) if week else ("NULL", "NULL")
     keys = params(list(villages))

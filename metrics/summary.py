@@ -7,6 +7,7 @@ import datetime as dt
 import duckdb
 import pandas as pd
 
+from firedash.config import Campaign
 from metrics._sql import (
     CLOSED_BIT,
     CORE_COUNTS,
@@ -58,6 +59,18 @@ def summary(con: duckdb.DuckDBPyConnection, *, as_of: dt.date, filters: Filters 
     where, params = base_where(as_of, filters)
     frame = query_df(con, _summary_sql(where), params)
     return frame[list(SUMMARY_COLUMNS)]
+
+
+def summary_figures(
+    con: duckdb.DuckDBPyConnection, *, as_of: dt.date, filters: Filters = NO_FILTERS
+) -> dict[str, object]:
+    """The summary row as a dict (what the tiles and sentences read)."""
+    return summary(con, as_of=as_of, filters=filters).to_dict("records")[0]
+
+
+def found_in_campaign(con: duckdb.DuckDBPyConnection, *, campaign: Campaign) -> int:
+    """Tickets found by the campaign's end, unfiltered: 0 means the store has nothing to show at all."""
+    return int(summary(con, as_of=campaign.end)["found"].iloc[0])
 
 
 def rejected_row_count(con: duckdb.DuckDBPyConnection) -> int:

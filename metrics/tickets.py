@@ -1,4 +1,4 @@
-"""Ticket lists as of a date: overdue, due soon, any state, and one ticket's reported history."""
+"""Ticket lists as of a date: overdue, due soon, and any state (states and bands as codes)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,6 @@ from collections.abc import Sequence
 import duckdb
 import pandas as pd
 
-from firedash.glossary import STATUS_LABELS
 from metrics._sql import (
     DUE_SOON_DAYS,
     RECTIFIED_ON,
@@ -21,17 +20,14 @@ from metrics._sql import (
 )
 from metrics.filters import NO_FILTERS, Filters, Params
 
-# A ticket's state as of D, in the order that decides it (closed beats rectified beats overdue …).
-STATE_LABELS: dict[str, str] = {
-    "closed": "已销号",
-    "rectified": STATUS_LABELS["rectified"],
-    "overdue": "超期",
-    "in_progress": STATUS_LABELS["in_progress"],
-    "open": STATUS_LABELS["open"],
-}
+# A ticket's state as of D (ticket_list's `state`), in the order that decides it: closed beats
+# rectified beats overdue … Their labels are firedash.glossary.STATE_LABELS.
+STATES = ("closed", "rectified", "overdue", "in_progress", "open")
 # ticket_list(state=...) -> which tickets: "open" holds every not-rectified one, "rectified" the closed too.
 LIST_STATES = ("all", "open", "overdue", "rectified", "closed")
-AGEING_BANDS = ((7, "1–7天"), (30, "8–30天"), (None, "30天以上"))
+# (most days overdue, band code): the codes are the SQL values; labels in glossary.AGEING_BAND_LABELS.
+AGEING_BANDS = ((7, "1_7d"), (30, "8_30d"), (None, "over_30d"))
+AGEING_BAND_CODES = tuple(code for _, code in AGEING_BANDS)
 
 _TICKET_COLUMNS = (
     "ticket_id, hazard_no, village, unit, sector, category, description, severity, county_supervised, "
@@ -150,9 +146,9 @@ def ticket_list(
 ) -> pd.DataFrame:
     """Tickets found by D in one state (all|open|overdue|rectified|closed), newest found first.
 
-    `state` is each ticket's state as of D (code) and `state_label` its label (未整改/整改中/超期/
-    已整改/已销号); 整改中 comes from the last status reported up to D. Dates after D are blanked,
-    so a past D shows the ticket as it stood then.
+    `state` is each ticket's state as of D, one of STATES (labels: glossary.STATE_LABELS); in_progress
+    comes from the last status reported up to D. Dates after D are blanked, so a past D shows the
+    ticket as it stood then.
     """
     where, params = base_where(as_of, filters)
     order = "found_date DESC, ticket_id"
@@ -172,26 +168,4 @@ def ticket_list(
         {_state_sql("coalesce(reported.status, page.status)")} AS state
     FROM page LEFT JOIN reported USING (ticket_id)
     ORDER BY {order}"""  # noqa: S608 -- fragments built here; values are bound
-    frame = query_df(con, sql, params)
-    frame["state_label"] = frame["state"].map(STATE_LABELS)
-    return frame
-
-
-def ticket_count(
-    con: duckdb.DuckDBPyConnection, *, as_of: dt.date, filters: Filters = NO_FILTERS, state: str = "all"
-) -> int:
-    """How many tickets ticket_list would list without a limit."""
-    where, params = base_where(as_of, filters)
-    sql = f"SELECT count(*) FROM tickets WHERE {where} AND {_state_condition(state)}"  # noqa: S608
-    return int(con.execute(sql, params.values).fetchall()[0][0])
-
-
-def ticket_history(con: duckdb.DuckDBPyConnection, ticket_id: str) -> pd.DataFrame:
-    """Every status a ticket was reported in, oldest first, with the file and row that reported it."""
-    sql = """
-    SELECT report_date, status, rectified_date, closed_date, source_file, sheet, row_number, import_id
-    FROM status_reports WHERE ticket_id = ?
-    ORDER BY report_date, import_id, row_number"""
-    frame = query_df(con, sql, [ticket_id])
-    frame.insert(2, "status_label", frame["status"].map(STATUS_LABELS))
-    return frame
+    return query_df(con, sql, params)

@@ -86,15 +86,22 @@ def weekly_trend(
     """
     params = Params(as_of)
     where, _ = filter_sql(filters, params)
-    start, n = params(campaign.week_start()), params(max(campaign.week_number(as_of), 0))
-    bucket = f"least(greatest((day - CAST({start} AS DATE)) // 7, 0), {n} - 1)"
+    weeks = max(campaign.week_number(as_of), 0)
+    n = params(weeks)
+    week_index = f"{campaign.week_number_sql('day', params(campaign.week_start()))} - 1"
+    bucket = f"least(greatest({week_index}, 0), {n} - 1)"
     sql = f"""{_running_sql(where, bucket, n)}
-    SELECT CAST(i + 1 AS BIGINT) AS week_no, CAST({start} AS DATE) + CAST(7 * i AS INTEGER) AS week_start,
-        CAST({start} AS DATE) + CAST(7 * i + 6 AS INTEGER) AS week_end,
-        new_found, new_rectified, new_closed, cum_found, cum_rectified, cum_closed,
-        {rate_sql("cum_rectified", "cum_found")} AS rate, overdue
+    SELECT CAST(i + 1 AS BIGINT) AS week_no, new_found, new_rectified, new_closed, cum_found, cum_rectified,
+        cum_closed, {rate_sql("cum_rectified", "cum_found")} AS rate, overdue
     FROM running ORDER BY i"""  # noqa: S608 -- fragments built here; values are bound
-    return query_df(con, sql, params)
+    frame = query_df(con, sql, params)
+    frame.insert(1, "week_start", _days([campaign.week_start(n) for n in range(1, weeks + 1)]))
+    frame.insert(2, "week_end", _days([campaign.week_end(n) for n in range(1, weeks + 1)]))
+    return frame
+
+
+def _days(days: list[dt.date]) -> pd.Series:
+    return pd.Series(pd.to_datetime(days), dtype="datetime64[us]")
 
 
 def daily_cumulative(

@@ -9,7 +9,7 @@ import duckdb
 import pandas as pd
 
 from firedash.config import Campaign
-from metrics._sql import OVERDUE, closed_code, coded, found_by, query_df, rectified_code, total
+from metrics._sql import OVERDUE, closed_code, coded, found_by, query_df, rate_sql, rectified_code, total
 from metrics.breakdowns import complete_keys
 from metrics.filters import NO_FILTERS, Filters, Params, filter_sql
 from metrics.ranking import rank_by_rate
@@ -21,15 +21,9 @@ COMPARISON_COLUMNS = (
 )  # fmt: skip
 
 
-def week_bounds(campaign: Campaign, week_no: int) -> tuple[dt.date, dt.date]:
-    """(Monday, Sunday) of 第week_no周, counted from the week holding the campaign's start."""
-    start = campaign.week_start() + dt.timedelta(weeks=week_no - 1)
-    return start, start + dt.timedelta(days=6)
-
-
 def _week_cut(campaign: Campaign, week_no: int, as_of: dt.date | None) -> dt.date:
     """The day a week's figures stand on: its Sunday, or as_of when that comes first."""
-    end = week_bounds(campaign, week_no)[1]
+    end = campaign.week_end(week_no)
     return min(end, as_of) if as_of else end
 
 
@@ -39,6 +33,12 @@ def _counts_at(column: str, n: int) -> str:
         f"{total(f'{column} IS NOT NULL')} AS found_{n}, {total(rectified_code(column))} AS rectified_{n}, "
         f"{total(closed_code(column))} AS closed_{n}"
     )
+
+
+def _with_rates(counts_sql: str, days: int) -> str:
+    """The counts of counts_sql with rate_1 … rate_<days> added (the one rate rule, rate_sql)."""
+    rates = ", ".join(f"{rate_sql(f'rectified_{n}', f'found_{n}')} AS rate_{n}" for n in range(1, days + 1))
+    return f"SELECT *, {rates} FROM ({counts_sql})"  # noqa: S608 -- fragments built here
 
 
 def _newly_overdue(now: str, before: str) -> str:
@@ -53,18 +53,14 @@ def _cuts_sql(where: str) -> str:
     FROM {coded(where, days=("$1", "$2", "$3"))}"""  # noqa: S608 -- fragments built here; values are bound
 
 
-def _rate(rectified: int, found: int) -> float:
-    return rectified / found if found else float("nan")
-
-
 def _week_row(counts: dict, n: int) -> dict[str, object]:
     """Figures of the week whose cut is day n, against day n + 1 (the previous week's end)."""
-    rate, before = _rate(counts[f"rectified_{n}"], counts[f"found_{n}"]), n + 1
+    before = n + 1
     return {
         "found": counts[f"found_{n}"],
         "rectified": counts[f"rectified_{n}"],
-        "rate": rate,
-        "rate_change_pp": (rate - _rate(counts[f"rectified_{before}"], counts[f"found_{before}"])) * 100,
+        "rate": counts[f"rate_{n}"],
+        "rate_change_pp": (counts[f"rate_{n}"] - counts[f"rate_{before}"]) * 100,
         "new_found": counts[f"found_{n}"] - counts[f"found_{before}"],
         "new_rectified": counts[f"rectified_{n}"] - counts[f"rectified_{before}"],
         "newly_overdue": counts[f"newly_overdue_{n}"],
@@ -89,10 +85,11 @@ def week_comparison(
     cuts = [_week_cut(campaign, n, as_of) for n in (week_no, week_no - 1, week_no - 2)]
     params = Params(*cuts)
     where, _ = filter_sql(filters, params)
-    counts = query_df(con, _cuts_sql(f"{found_by('$1')} AND {where}"), params).to_dict("records")[0]
+    counts_sql = _with_rates(_cuts_sql(f"{found_by('$1')} AND {where}"), days=3)
+    counts = query_df(con, counts_sql, params).to_dict("records")[0]
     rows = []
     for n, (label, number) in enumerate(zip(WEEK_LABELS, (week_no, week_no - 1), strict=True), start=1):
-        start, end = week_bounds(campaign, number)
+        start, end = campaign.week_start(number), campaign.week_end(number)
         head = {"week": label, "week_no": number, "week_start": start, "week_end": end, "as_of": cuts[n - 1]}
         rows.append({**head, **_week_row(counts, n)})
     frame = pd.DataFrame(rows, columns=list(COMPARISON_COLUMNS))
@@ -103,18 +100,24 @@ def week_comparison(
     return frame
 
 
+def this_and_last_week(comparison: pd.DataFrame) -> tuple[dict[str, object], dict[str, object]]:
+    """The two rows of week_comparison as dicts: (本周, 上周)."""
+    this_week, last_week = comparison.to_dict("records")
+    return this_week, last_week
+
+
 def _village_sql(where: str) -> str:
-    return f"""
+    counts = f"""
     SELECT key AS village, {_counts_at("code", 1)}, {_counts_at("code_2", 2)}
     FROM {coded(where, "village AS key", days=("$1", "$2"))} GROUP BY 1"""  # noqa: S608
+    return _with_rates(counts, days=2)
 
 
 def _ranked(frame: pd.DataFrame, n: int, min_tickets: int) -> pd.DataFrame:
     """village, found, rectified, rate, rank at day n; unranked villages keep an empty rank."""
-    week = frame[["village", f"found_{n}", f"rectified_{n}"]].set_axis(
-        ["village", "found", "rectified"], axis=1
+    week = frame[["village", f"found_{n}", f"rectified_{n}", f"rate_{n}"]].set_axis(
+        ["village", "found", "rectified", "rate"], axis=1
     )
-    week["rate"] = [_rate(r, f) for r, f in zip(week["rectified"], week["found"], strict=True)]
     ranked, unranked = rank_by_rate(week, key="village", min_tickets=min_tickets)
     out = pd.concat([ranked, unranked], ignore_index=True)
     out["rank"] = out["rank"].astype("Int64")
@@ -136,7 +139,7 @@ def village_week_ranking(
     Ranked villages come first by rank; villages under min_tickets (rank empty) follow in config
     order, then villages with tickets that are not in `villages`.
     """
-    params = Params(_week_cut(campaign, week_no, as_of), week_bounds(campaign, week_no - 1)[1])
+    params = Params(_week_cut(campaign, week_no, as_of), campaign.week_end(week_no - 1))
     where, _ = filter_sql(filters, params)
     frame = query_df(con, _village_sql(f"{found_by('$1')} AND {where}"), params).sort_values("village")
     frame = complete_keys(frame, "village", villages)

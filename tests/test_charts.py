@@ -76,7 +76,7 @@ def test_category_split_bars_split_general_and_major():
 
 
 def test_ageing_bars_count_each_band_in_order():
-    bands = pd.DataFrame({"ageing_band": ["30天以上", "1–7天", "8–30天"], "overdue": [3, 1, 1]})
+    bands = pd.DataFrame({"ageing_band": ["over_30d", "1_7d", "8_30d"], "overdue": [3, 1, 1]})
     fig = ageing_bars(bands, title="超期")
     assert list(fig.data[0].x) == list(AGEING_BANDS) == ["1–7天", "8–30天", "30天以上"]
     assert list(fig.data[0].y) == [1, 1, 3]
@@ -142,7 +142,7 @@ def test_rate_trend_puts_the_place_against_the_town():
     "build",
     [
         lambda c: phase_timeline(c.campaign, today=dt.date(2024, 1, 1), title="t"),
-        lambda c: ageing_bars(pd.DataFrame({"ageing_band": ["1–7天"], "overdue": [1]}), title="t"),
+        lambda c: ageing_bars(pd.DataFrame({"ageing_band": ["1_7d"], "overdue": [1]}), title="t"),
         lambda c: weekly_new_bars(
             pd.DataFrame({"week_no": [1], "new_found": [1], "new_rectified": [0]}), title="t"
         ),

@@ -9,7 +9,7 @@ from collections.abc import Iterable, Mapping
 
 import pandas as pd
 
-from firedash.glossary import LEDGER_KIND_LABELS, SEVERITY_LABELS
+from firedash.glossary import AGEING_BAND_LABELS, LEDGER_KIND_LABELS, SEVERITY_LABELS, STATE_LABELS
 from metrics.formatting import NO_VALUE as DASH
 from metrics.formatting import format_rate
 from ui.labels import label, text
@@ -28,6 +28,10 @@ DATE_COLUMNS = frozenset(
         "last_report_date",
     }
 )
+
+
+# Code columns of metric frames -> the labels shown for their codes.
+_CODE_LABELS = {"ageing_band": AGEING_BAND_LABELS, "state": STATE_LABELS}
 
 
 def is_missing(value: object) -> bool:
@@ -110,6 +114,8 @@ def _display_column(column: str, values: pd.Series) -> pd.Series:
         return values.map(fmt_rate)
     if column == "severity":
         return values.map(lambda v: SEVERITY_LABELS.get(v, v))
+    if column in _CODE_LABELS:
+        return values.map(lambda v: _CODE_LABELS[column].get(v, v))
     if column == "ledger_kinds":
         return values.map(lambda v: "、".join(LEDGER_KIND_LABELS.get(k, k) for k in str(v).split(",") if k))
     if column in BOOLEAN_COLUMNS:
