@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import streamlit as st
 
-from charts.rates import AGEING_BANDS, ageing_bars
+import metrics
+from charts.rates import ageing_bars
+from firedash.glossary import AGEING_BAND_LABELS
 from ui import data
 from ui.controls import View, current_view
 from ui.downloads import DUE_SOON_EXPORT_COLUMNS, OVERDUE_EXPORT_COLUMNS, overdue_workbook
@@ -20,7 +22,7 @@ DUE_COLUMNS = tuple(c for c in DUE_SOON_EXPORT_COLUMNS if c not in ("hazard_no",
 
 
 def overdue_section(view: View) -> None:
-    bands = data.overdue_by_band(view.as_of, view.filters)
+    bands = data.cached(metrics.overdue_by_band, as_of=view.as_of, filters=view.filters)
     if not band_total(bands, ()):
         st.success(text("no_overdue"))
         return
@@ -28,18 +30,28 @@ def overdue_section(view: View) -> None:
     with left:
         chart(ageing_bars(bands, title=text("ageing")), key="overdue_ageing")
     with right:
-        chosen = st.pills(label("ageing_band"), AGEING_BANDS, key=BAND_KEY, selection_mode="multi")
+        chosen = st.pills(
+            label("ageing_band"), metrics.AGEING_BAND_CODES, key=BAND_KEY, selection_mode="multi",
+            format_func=AGEING_BAND_LABELS.get,
+        )  # fmt: skip
         total = band_total(bands, chosen)
         st.subheader(f"{text('overdue_list')}（{total}处）", anchor=False)
-        overdue = data.overdue_tickets(view.as_of, view.filters, limit=TABLE_ROWS, bands=tuple(chosen))
+        overdue = data.cached(
+            metrics.overdue_tickets,
+            as_of=view.as_of,
+            filters=view.filters,
+            limit=TABLE_ROWS,
+            bands=tuple(chosen),
+        )
         table(overdue, OVERDUE_COLUMNS, key="overdue_table", total=total)
 
 
 def render() -> None:
     config, view = data.config(), current_view()
     page_title("overdue")
-    if not data.summary(view.as_of, view.filters)["found"]:
-        no_data_for(view)
+    now = data.cached(metrics.summary_figures, as_of=view.as_of, filters=view.filters)
+    if not now["found"]:
+        no_data_for(data.cached(metrics.found_in_campaign, campaign=config.campaign))
         return
     download(
         text("download_xlsx"),
@@ -48,12 +60,12 @@ def render() -> None:
         key="overdue_download",
     )
     overdue_section(view)
-    due_soon = int(data.summary(view.as_of, view.filters)["due_soon"])
+    due_soon = int(now["due_soon"])
     st.subheader(f"{text('due_soon_list')}（{due_soon}处）", anchor=False)
     if not due_soon:
         st.info(text("no_due_soon"))
     else:
-        due = data.due_soon_tickets(view.as_of, view.filters, limit=TABLE_ROWS)
+        due = data.cached(metrics.due_soon_tickets, as_of=view.as_of, filters=view.filters, limit=TABLE_ROWS)
         table(due, DUE_COLUMNS, key="due_soon_table", total=due_soon)
 
 

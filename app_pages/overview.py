@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+import metrics
 from charts.rates import ranking_bars
 from ui import data
 from ui.controls import current_view
@@ -18,17 +19,20 @@ LONGEST_OVERDUE_COLUMNS = ("village", "unit", "description", "days_overdue")
 def render() -> None:
     config, view = data.config(), current_view()
     page_title("overview")
-    now = data.summary(view.as_of, view.filters)
+    now = data.cached(metrics.summary_figures, as_of=view.as_of, filters=view.filters)
     if not now["found"]:
-        no_data_for(view)
+        no_data_for(data.cached(metrics.found_in_campaign, campaign=config.campaign))
         return
-    before = data.summary_week_before(view.as_of, view.filters)
+    before = data.cached(metrics.summary_figures, as_of=view.week_before, filters=view.filters)
     scope = scope_name(config.town, view.filters.villages, not view.filters.is_empty)
     sentence(overview_sentence(scope, view.as_of, now, before))
     tiles(now, before, OVERVIEW_TILES)
     left, right = st.columns([3, 2], gap="large")
     with left:
-        ranked, unranked = data.village_ranking(view.as_of, view.filters)
+        ranked, unranked = data.cached(
+            metrics.village_ranking, as_of=view.as_of, filters=view.filters, villages=config.villages,
+            min_tickets=config.dashboard.min_tickets_to_rank,
+        )  # fmt: skip
         fig = ranking_bars(
             ranked, unranked, key="village", title=text("village_ranking"), town_rate=now["rate"],
             min_tickets=config.dashboard.min_tickets_to_rank, bar_height=30,
@@ -36,7 +40,7 @@ def render() -> None:
         chart(fig, key="overview_village_bars")
     with right:
         st.subheader(text("longest_overdue"), anchor=False)
-        overdue = data.overdue_tickets(view.as_of, view.filters, limit=5)
+        overdue = data.cached(metrics.overdue_tickets, as_of=view.as_of, filters=view.filters, limit=5)
         if overdue.empty:
             st.success(text("no_overdue"))
         else:

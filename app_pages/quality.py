@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import streamlit as st
 
+import metrics
+from firedash.config import TownConfig
 from ui import data
 from ui.controls import View, current_view
 from ui.downloads import rejected_frame, rejected_workbook
@@ -19,7 +21,7 @@ IMPORT_COLUMNS = (
 
 def imports_section() -> None:
     st.subheader(text("imports"), anchor=False)
-    imports = data.imports_log()
+    imports = data.cached(metrics.imports_log)
     if imports.empty:
         st.info(text("no_data"))
     else:
@@ -28,7 +30,7 @@ def imports_section() -> None:
 
 def rejected_section(town: str, view: View) -> None:
     st.subheader(text("rejected"), anchor=False)
-    rejected = data.rejected_rows(view.filters.villages)
+    rejected = data.cached(metrics.rejected_rows, current_only=True, villages=view.filters.villages)
     if rejected.empty:
         st.success(text("no_rejected"))
         return
@@ -41,9 +43,11 @@ def rejected_section(town: str, view: View) -> None:
     plain_table(rejected_frame(rejected), key="quality_rejected")
 
 
-def missing_section(view: View) -> None:
+def missing_section(config: TownConfig, view: View) -> None:
     st.subheader(text("no_ledger"), anchor=False)
-    missing = data.villages_without_ledger(view.as_of)
+    missing = data.cached(
+        metrics.villages_without_ledger, villages=config.villages, as_of=view.as_of, campaign=config.campaign
+    )
     if missing.empty:
         st.success(text("all_sent"))
         return
@@ -58,7 +62,7 @@ def render() -> None:
     page_title("quality")
     imports_section()
     rejected_section(config.town, view)
-    missing_section(view)
+    missing_section(config, view)
 
 
 render()

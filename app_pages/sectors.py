@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 import streamlit as st
 
+import metrics
 from charts.rates import category_split_bars, ranking_bars
 from ui import data
 from ui.controls import View, current_view
@@ -13,8 +12,7 @@ from ui.labels import label, text
 from ui.layout import chart, no_data_for, page_title, table
 
 SEVERITY_KEY = "sector_severity"
-# 一般 counts general and serious (较大) together, as in the weekly bulletin's split.
-SEVERITY_CHOICES = {"all": (), "general": ("general", "serious"), "major": ("major",)}
+SEVERITY_CHOICES = ("all", *metrics.SEVERITY_GROUP_CODES)
 SECTOR_COLUMNS = (
     "sector",
     "found",
@@ -32,24 +30,16 @@ def _choice_label(choice: str) -> str:
     return {"all": text("all"), "general": text("general_group"), "major": text("major_group")}[choice]
 
 
-def narrowed(view: View, choice: str) -> View:
-    """The view limited to one severity group (intersected with the sidebar's severity filter)."""
-    wanted = SEVERITY_CHOICES[choice]
-    if not wanted:
-        return view
-    chosen = view.filters.severities
-    # No overlap selects nothing: a code no ticket has, bound like any other value.
-    severities = tuple(s for s in wanted if not chosen or s in chosen) or ("none",)
-    return replace(view, filters=replace(view.filters, severities=severities))
-
-
 def sector_section(view: View) -> None:
     config = data.config()
-    whole = data.summary(view.as_of, view.filters)
+    whole = data.cached(metrics.summary_figures, as_of=view.as_of, filters=view.filters)
     if not whole["found"]:
-        no_data_for(view)
+        no_data_for(data.cached(metrics.found_in_campaign, campaign=config.campaign))
         return
-    ranked, unranked = data.sector_ranking(view.as_of, view.filters)
+    ranked, unranked = data.cached(
+        metrics.sector_ranking, as_of=view.as_of, filters=view.filters, sectors=config.sectors,
+        min_tickets=config.dashboard.min_tickets_to_rank,
+    )  # fmt: skip
     fig = ranking_bars(
         ranked, unranked, key="sector", title=text("sector_ranking"), town_rate=whole["rate"],
         min_tickets=config.dashboard.min_tickets_to_rank, bar_height=38,
@@ -71,10 +61,10 @@ def render() -> None:
         format_func=_choice_label,
         default="all",
     )
-    sector_section(narrowed(view, choice or "all"))
-    if not data.summary(view.as_of, view.filters)["found"]:
+    sector_section(View(view.as_of, metrics.within_severity_group(view.filters, choice)))
+    if not data.cached(metrics.summary_figures, as_of=view.as_of, filters=view.filters)["found"]:
         return
-    split = data.category_severity(view.as_of, view.filters)
+    split = data.cached(metrics.rates_by_category_severity, as_of=view.as_of, filters=view.filters)
     chart(category_split_bars(split, title=text("category_split")), key="sector_categories")
 
 

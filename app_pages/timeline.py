@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import metrics
 from charts.timeline import cumulative_chart, phase_timeline
 from charts.trend import weekly_new_bars
 from ui import data
@@ -17,17 +18,18 @@ def render() -> None:
     page_title("timeline")
     campaign = config.campaign
     chart(phase_timeline(campaign, today=view.as_of, title=text("phase_timeline")), key="timeline_phases")
-    if not data.summary(view.as_of, view.filters)["found"]:
-        no_data_for(view)
+    if not data.cached(metrics.summary_figures, as_of=view.as_of, filters=view.filters)["found"]:
+        no_data_for(data.cached(metrics.found_in_campaign, campaign=config.campaign))
         return
-    daily = data.daily_cumulative(view.as_of, view.filters)
+    daily = data.cached(metrics.daily_cumulative, as_of=view.as_of, filters=view.filters, campaign=campaign)
     chart(
         cumulative_chart(daily, campaign, as_of=view.as_of, title=text("cumulative")),
         key="timeline_cumulative",
     )
-    weekly = data.weekly_trend(view.as_of, view.filters)
+    weekly = data.cached(metrics.weekly_trend, as_of=view.as_of, filters=view.filters, campaign=campaign)
     chart(weekly_new_bars(weekly, title=text("weekly_new")), key="timeline_weekly")
-    table(data.rates_by_phase(view.as_of, view.filters), PHASE_COLUMNS, key="timeline_phase_table")
+    phases = data.cached(metrics.rates_by_phase, as_of=view.as_of, filters=view.filters, campaign=campaign)
+    table(phases, PHASE_COLUMNS, key="timeline_phase_table")
 
 
 render()

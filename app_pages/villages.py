@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+import metrics
 from charts.heatmap import open_heatmap
 from charts.rates import category_split_bars, ranking_bars
 from charts.trend import rate_trend
@@ -45,8 +46,11 @@ def _on_pick() -> None:
 
 def ranking_section(config: TownConfig, view: View, town: View) -> None:
     """Every village's rate (a click on a bar drills down into it)."""
-    ranked, unranked = data.village_ranking(town.as_of, town.filters)
-    whole = data.summary(town.as_of, town.filters)
+    ranked, unranked = data.cached(
+        metrics.village_ranking, as_of=town.as_of, filters=town.filters, villages=config.villages,
+        min_tickets=config.dashboard.min_tickets_to_rank,
+    )  # fmt: skip
+    whole = data.cached(metrics.summary_figures, as_of=town.as_of, filters=town.filters)
     fig = ranking_bars(
         ranked, unranked, key="village", title=text("village_ranking"), town_rate=whole["rate"],
         min_tickets=config.dashboard.min_tickets_to_rank, selected=view.filters.villages,
@@ -56,7 +60,7 @@ def ranking_section(config: TownConfig, view: View, town: View) -> None:
 
 def heatmap_section(config: TownConfig, town: View) -> None:
     """Where the open tickets are: village × sector."""
-    open_cells = data.open_by_village_sector(town.as_of, town.filters)
+    open_cells = data.cached(metrics.open_by_village_sector, as_of=town.as_of, filters=town.filters)
     if open_cells["open"].sum() > 0:
         chart(
             open_heatmap(open_cells, title=text("open_heatmap"), villages=config.villages),
@@ -75,40 +79,42 @@ def village_picker(config: TownConfig, view: View) -> None:
     )
 
 
-def drill_down(view: View, town: View) -> None:
-    village = view.village
+def drill_down(config: TownConfig, view: View, town: View) -> None:
+    village, campaign = view.village, config.campaign
     st.subheader(village, anchor=False)
-    now = data.summary(view.as_of, view.filters)
+    now = data.cached(metrics.summary_figures, as_of=view.as_of, filters=view.filters)
     if not now["found"]:
         no_data(f"{village}在当前日期和筛选条件下没有隐患记录。")
         return
-    tiles(now, data.summary_week_before(view.as_of, view.filters), VILLAGE_TILES)
-    trend = data.weekly_trend(view.as_of, view.filters)
-    chart(
-        rate_trend(
-            trend, data.weekly_trend(town.as_of, town.filters), name=village, title=text("trend_vs_town")
-        ),
-        key="village_trend",
+    tiles(
+        now, data.cached(metrics.summary_figures, as_of=view.week_before, filters=view.filters), VILLAGE_TILES
     )
+    trend = data.cached(metrics.weekly_trend, as_of=view.as_of, filters=view.filters, campaign=campaign)
+    town_trend = data.cached(metrics.weekly_trend, as_of=town.as_of, filters=town.filters, campaign=campaign)
+    chart(rate_trend(trend, town_trend, name=village, title=text("trend_vs_town")), key="village_trend")
     overdue_tab, open_tab, sector_tab, category_tab = st.tabs(
         [label("overdue"), text("open_tickets"), text("by_sector"), text("by_category")]
     )
     with overdue_tab:
-        overdue = data.overdue_tickets(view.as_of, view.filters)
+        overdue = data.cached(metrics.overdue_tickets, as_of=view.as_of, filters=view.filters)
         if overdue.empty:
             st.success(text("no_overdue"))
         else:
             table(overdue, OVERDUE_COLUMNS, key="village_overdue")
     with open_tab:
-        table(data.ticket_list(view.as_of, view.filters, state="open"), TICKET_COLUMNS, key="village_open")
+        open_tickets = data.cached(metrics.ticket_list, as_of=view.as_of, filters=view.filters, state="open")
+        table(open_tickets, TICKET_COLUMNS, key="village_open")
     with sector_tab:
-        ranked, unranked = data.sector_ranking(view.as_of, view.filters)
+        ranked, unranked = data.cached(
+            metrics.sector_ranking, as_of=view.as_of, filters=view.filters, sectors=config.sectors,
+            min_tickets=config.dashboard.min_tickets_to_rank,
+        )  # fmt: skip
         table(ranked, ("rank", *SECTOR_COLUMNS), key="village_sectors")
         if not unranked.empty:
             st.caption(text("ranked_apart"))
             table(unranked, SECTOR_COLUMNS, key="village_sectors_apart")
     with category_tab:
-        split = data.category_severity(view.as_of, view.filters)
+        split = data.cached(metrics.rates_by_category_severity, as_of=view.as_of, filters=view.filters)
         chart(category_split_bars(split, title=text("category_split")), key="village_categories")
 
 
@@ -116,13 +122,13 @@ def render() -> None:
     config, view = data.config(), current_view()
     page_title("villages")
     town = view.for_village(None)
-    if not data.summary(town.as_of, town.filters)["found"]:
-        no_data_for(town)
+    if not data.cached(metrics.summary_figures, as_of=town.as_of, filters=town.filters)["found"]:
+        no_data_for(data.cached(metrics.found_in_campaign, campaign=config.campaign))
         return
     ranking_section(config, view, town)
     village_picker(config, view)
     if view.village:
-        drill_down(view, town)
+        drill_down(config, view, town)
     heatmap_section(config, town)
 
 

@@ -5,26 +5,18 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+import metrics
 from charts.rates import ranking_bars
 from firedash.config import DashboardSettings, TownConfig
-from metrics import week_bounds
 from ui import data
 from ui.controls import View, current_view
-from ui.downloads import weekly_workbook
+from ui.downloads import RANKING_COLUMNS, weekly_workbook
 from ui.format import display_frame, week_label
 from ui.labels import label, text
 from ui.layout import chart, download, no_data_for, page_title, plain_table, tiles
 from ui.tiles import WEEK_TILES
 
 WEEK_KEY = "week_no"
-COMPARISON_COLUMNS = (
-    "week", "week_start", "week_end", "found", "rectified", "rate", "rate_change_pp", "new_found",
-    "new_rectified", "newly_overdue", "newly_closed",
-)  # fmt: skip
-RANKING_COLUMNS = (
-    "rank", "village", "found", "rectified", "rate", "rate_last_week", "rate_change_pp", "rank_last_week",
-    "rank_move",
-)  # fmt: skip
 
 
 def pick_week(config: TownConfig, view: View) -> int:
@@ -37,7 +29,7 @@ def pick_week(config: TownConfig, view: View) -> int:
         text("choose_week"),
         list(range(current, 0, -1)),
         key=WEEK_KEY,
-        format_func=lambda n: week_label(n, *week_bounds(config.campaign, n)),
+        format_func=lambda n: week_label(n, config.campaign.week_start(n), config.campaign.week_end(n)),
     )
 
 
@@ -59,36 +51,35 @@ def lists_section(red: pd.DataFrame, black: pd.DataFrame, settings: DashboardSet
 
 def render() -> None:
     config, view = data.config(), current_view()
+    campaign, settings = config.campaign, config.dashboard
     page_title("weekly")
-    if not data.summary(view.as_of, view.filters)["found"]:
-        no_data_for(view)
+    if not data.cached(metrics.summary_figures, as_of=view.as_of, filters=view.filters)["found"]:
+        no_data_for(data.cached(metrics.found_in_campaign, campaign=campaign))
         return
     week_no = pick_week(config, view)
-    this_week, last_week = data.week_comparison(week_no, view.filters, view.as_of)
+    week = {"week_no": week_no, "filters": view.filters, "campaign": campaign, "as_of": view.as_of}
+    comparison = data.cached(metrics.week_comparison, **week)
+    this_week, last_week = metrics.this_and_last_week(comparison)
     tiles(this_week, last_week, WEEK_TILES, per_row=7)
-    ranking = data.village_week_ranking(week_no, view.filters, view.as_of)
-    ranked, unranked = data.split_ranked(ranking)
-    red, black = data.red_black(ranked)
-    minimum = config.dashboard.min_tickets_to_rank
+    minimum = settings.min_tickets_to_rank
+    ranking = data.cached(metrics.village_week_ranking, **week, villages=config.villages, min_tickets=minimum)
+    ranked, unranked = metrics.split_ranked(ranking)
+    red, black = metrics.red_black_lists(
+        ranked, red_rate=settings.red_list_rate, black_rate=settings.black_list_rate
+    )
     fig = ranking_bars(
         ranked, unranked, key="village", title=text("village_ranking"), town_rate=this_week["rate"],
         min_tickets=minimum, bar_height=34,
     )  # fmt: skip
     chart(fig, key="weekly_bars")
     plain_table(display_frame(ranking, RANKING_COLUMNS), key="weekly_ranking")
-    lists_section(red, black, config.dashboard)
-    sheets = {
-        "总体情况": display_frame(
-            data.week_comparison_frame(week_no, view.filters, view.as_of), COMPARISON_COLUMNS
-        ),
-        "各村排名": display_frame(ranking, RANKING_COLUMNS),
-        text("red_list"): display_frame(red, RANKING_COLUMNS),
-        text("black_list"): display_frame(black, RANKING_COLUMNS),
-    }
+    lists_section(red, black, settings)
     name = week_label(week_no)
     download(
         text("download_xlsx"),
-        weekly_workbook(config.town, view.as_of, name, sheets),
+        weekly_workbook(
+            config.town, view.as_of, name, comparison=comparison, ranking=ranking, red=red, black=black
+        ),
         file_name=f"周报数据_{name}.xlsx",
         key="weekly_download",
     )

@@ -40,10 +40,10 @@ class View:
         """The one village this view is narrowed to, if exactly one."""
         return self.filters.villages[0] if len(self.filters.villages) == 1 else None
 
-
-def default_as_of(config: TownConfig, today: dt.date | None = None) -> dt.date:
-    """Today clipped to the campaign (a later day shows the final state, an earlier one the first day)."""
-    return max(config.default_as_of(today), config.campaign.start)
+    @property
+    def week_before(self) -> dt.date:
+        """The as-of date one week earlier: the tiles' changes compare with it."""
+        return self.as_of - dt.timedelta(days=7)
 
 
 def filter_options(config: TownConfig) -> dict[str, tuple[str, ...]]:
@@ -62,9 +62,7 @@ def parse_as_of(raw: str | None, config: TownConfig) -> dt.date:
         day = dt.date.fromisoformat(raw) if raw else None
     except ValueError:
         day = None
-    if day is None:
-        return default_as_of(config)
-    return min(max(day, config.campaign.start), config.campaign.end)
+    return config.default_as_of() if day is None else config.campaign.clip(day)
 
 
 def parse_choices(raw: Sequence[str], options: Sequence[str]) -> list[str]:

@@ -8,10 +8,12 @@ from functools import partial
 
 import pandas as pd
 
+import metrics
 from metrics.filters import Filters
 from ui import data
 from ui.export import xlsx_bytes
 from ui.format import display_frame, raw_values_text
+from ui.labels import text
 
 OVERDUE_EXPORT_COLUMNS = (
     "hazard_no", "village", "unit", "sector", "category", "description", "severity", "county_supervised",
@@ -22,6 +24,14 @@ DUE_SOON_EXPORT_COLUMNS = (
     "found_date", "deadline", "days_left",
 )  # fmt: skip
 REJECTED_EXPORT_COLUMNS = ("file_name", "sheet", "row_number", "village", "reason", "raw_values")
+COMPARISON_COLUMNS = (
+    "week", "week_start", "week_end", "found", "rectified", "rate", "rate_change_pp", "new_found",
+    "new_rectified", "newly_overdue", "newly_closed",
+)  # fmt: skip
+RANKING_COLUMNS = (
+    "rank", "village", "found", "rectified", "rate", "rate_last_week", "rate_change_pp", "rank_last_week",
+    "rank_move",
+)  # fmt: skip
 
 
 def overdue_workbook(town: str, as_of: dt.date, filters: Filters) -> Callable[[], bytes]:
@@ -30,8 +40,8 @@ def overdue_workbook(town: str, as_of: dt.date, filters: Filters) -> Callable[[]
 
 
 def _overdue_bytes(town: str, as_of: dt.date, filters: Filters) -> bytes:
-    overdue = data.run_metric("overdue_tickets", as_of=as_of, filters=filters)
-    due = data.run_metric("due_soon_tickets", as_of=as_of, filters=filters, days=7)
+    overdue = data.run(metrics.overdue_tickets, as_of=as_of, filters=filters)
+    due = data.run(metrics.due_soon_tickets, as_of=as_of, filters=filters, days=7)
     sheets = {
         "超期未整改": display_frame(overdue, OVERDUE_EXPORT_COLUMNS),
         "7日内到期": display_frame(due, DUE_SOON_EXPORT_COLUMNS),
@@ -51,10 +61,25 @@ def rejected_workbook(town: str, as_of: dt.date, villages: tuple[str, ...]) -> C
 
 
 def _rejected_bytes(town: str, as_of: dt.date, villages: tuple[str, ...]) -> bytes:
-    rejected = data.run_metric("rejected_rows", current_only=True, villages=villages)
+    rejected = data.run(metrics.rejected_rows, current_only=True, villages=villages)
     return xlsx_bytes({"搁置的行": rejected_frame(rejected)}, title=f"{town}台账搁置行清单", as_of=as_of)
 
 
-def weekly_workbook(town: str, as_of: dt.date, week_name: str, sheets: dict[str, pd.DataFrame]) -> bytes:
-    """The week's figures (already labelled frames) as one workbook."""
+def weekly_workbook(
+    town: str,
+    as_of: dt.date,
+    week_name: str,
+    *,
+    comparison: pd.DataFrame,
+    ranking: pd.DataFrame,
+    red: pd.DataFrame,
+    black: pd.DataFrame,
+) -> bytes:
+    """The week's figures as one workbook: the comparison, the village ranking, the 红榜 and the 黑榜."""
+    sheets = {
+        "总体情况": display_frame(comparison, COMPARISON_COLUMNS),
+        "各村排名": display_frame(ranking, RANKING_COLUMNS),
+        text("red_list"): display_frame(red, RANKING_COLUMNS),
+        text("black_list"): display_frame(black, RANKING_COLUMNS),
+    }
     return xlsx_bytes(sheets, title=f"{town}火灾防控工作周报数据（{week_name}）", as_of=as_of)

@@ -12,8 +12,6 @@ import streamlit as st
 
 from firedash.config import TownConfig
 from firedash.glossary import SEVERITY_LABELS
-from metrics.filters import NO_FILTERS
-from ui import data
 from ui.controls import View
 from ui.format import count_delta, delta_colour, display_frame, fmt_count, fmt_date, fmt_rate, rate_delta
 from ui.labels import PAGE_TITLES, label, text
@@ -74,10 +72,9 @@ def _escape(value: str) -> str:
     return "".join("\\" + ch if ch in "\\`*_{}[]<>()#+-.!|~$" else ch for ch in value)
 
 
-def no_data_for(view: View) -> None:
-    """暂无数据 for a view that selects nothing: say whether the store is empty or the filters are too narrow."""
-    anything = data.summary(data.config().campaign.end, NO_FILTERS)["found"]
-    no_data(text("empty_filter_hint") if anything else text("empty_store_hint"))
+def no_data_for(found_in_campaign: int) -> None:
+    """暂无数据 for a view that selects nothing: the filters are too narrow, or (none found) the store is empty."""
+    no_data(text("empty_filter_hint") if found_in_campaign else text("empty_store_hint"))
 
 
 def no_data(hint: str | None = None) -> None:
