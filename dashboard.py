@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+import metrics
 from firedash.config import ConfigError
 from ui import data
 from ui.controls import sidebar
@@ -41,7 +42,7 @@ def main() -> None:
         return
     try:
         with data.one_connection():
-            header(config, view, import_stamp(data.latest_import()))
+            header(config, view, import_stamp(data.cached(metrics.latest_import)))
             current.run()
     except data.StoreUnavailable as exc:
         no_data(str(exc))
