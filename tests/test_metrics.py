@@ -845,3 +845,258 @@ def test_text_table_aligns_chinese_by_display_width():
     lines = table.splitlines()
     assert len({display_width(line) for line in lines}) == 1
     assert lines[2].endswith(" 50.0%") and lines[3].endswith("     —")
+
+
+# ---------------------------------------------------------------- definitions at their edges
+# A second small town whose villages sit exactly on each threshold of DOMAIN.md and town.toml.
+
+EDGE_D = dt.date(2024, 1, 15)  # ageing and due-soon edges are counted from this as-of date
+EDGE_WEEK = 11  # 第11周 runs 2024-01-08 … 01-14; 第10周 ends 01-07
+
+
+def _edge_tickets(village: str, found: int, rectified: int, *, on: str = "2024-01-02") -> list[tuple]:
+    """`found` tickets of a village found on `on`, the first `rectified` of them rectified the next day."""
+    done = (dt.date.fromisoformat(on) + dt.timedelta(days=1)).isoformat()
+    return [
+        (f"{village}{on}-{i:03d}", village, "商场", "电气线路", "应急办", "general", False, on, "",
+         done if i < rectified else "", "", "rectified" if i < rectified else "open")
+        for i in range(found)
+    ]  # fmt: skip
+
+
+def _deadline_tickets(village: str, prefix: str, offsets: tuple[int, ...]) -> list[tuple]:
+    """Open tickets with deadline EDGE_D + offset, named prefix + offset (O-1 … O31)."""
+    return [
+        (f"{prefix}{offset}", village, "厂房", "消防设施器材", "应急办", "general", False, "2023-11-01",
+         (EDGE_D + dt.timedelta(days=offset)).isoformat(), "", "", "open")
+        for offset in offsets
+    ]  # fmt: skip
+
+
+EDGE_TICKETS = [
+    *_edge_tickets("满格村", 10, 9),  # 90.0 %: on the 红榜 (rate >= 0.90)
+    *_edge_tickets("将红村", 10, 8),  # 80.0 %: neither list
+    *_edge_tickets("及格村", 5, 3),  # 60.0 %: NOT on the 黑榜 (rate < 0.60)
+    *_edge_tickets("低分村", 5, 2),  # 40.0 %: on the 黑榜
+    *_edge_tickets("三张村", 3, 3),  # exactly min_tickets_to_rank: ranked
+    *_edge_tickets("两张村", 2, 2),  # one below: listed apart, on no list, whatever its rate
+    *_edge_tickets("新村", 3, 3, on="2024-01-10"),  # nothing found last week: last week's rate is 0/0
+    # 1/2 = 50.0 % at last week's end, 63/125 = 50.4 % at this week's: a change of exactly 0.4 points
+    *_edge_tickets("微变村", 2, 1),
+    *_edge_tickets("微变村", 123, 62, on="2024-01-10"),
+    *_deadline_tickets("超期村", "O", (0, -1, -7, -8, -30, -31)),  # 0 … 31 days overdue at EDGE_D
+    *_deadline_tickets("到期村", "S", (-1, 0, 7, 8)),  # deadline D−1, D, D+7, D+8
+]
+EDGE_VILLAGES = ("满格村", "将红村", "及格村", "低分村", "三张村", "两张村", "新村", "微变村", "空村")
+
+
+@pytest.fixture(scope="module")
+def edge_con(tmp_path_factory):
+    path = tmp_path_factory.mktemp("edges") / "edges.duckdb"
+    writer = connect(path)
+    insert_tickets(writer, EDGE_TICKETS)
+    writer.close()
+    reader = connect(path, read_only=True)
+    yield reader
+    reader.close()
+
+
+def test_the_thresholds_pinned_here_are_the_configured_ones(config):
+    settings = config.dashboard
+    assert (settings.min_tickets_to_rank, settings.red_list_rate, settings.black_list_rate) == (3, 0.90, 0.60)
+
+
+def _today_lists(con, config) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    from metrics.ranking import red_black_lists, village_ranking
+
+    settings = config.dashboard
+    ranked, unranked = village_ranking(
+        con, as_of=config.campaign.week_end(EDGE_WEEK), villages=EDGE_VILLAGES,
+        min_tickets=settings.min_tickets_to_rank,
+    )  # fmt: skip
+    red, black = red_black_lists(ranked, red_rate=settings.red_list_rate, black_rate=settings.black_list_rate)
+    return ranked, unranked, red, black
+
+
+def _weekly_lists(con, config) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    from metrics.ranking import red_black_lists, split_ranked
+    from metrics.weekly import village_week_ranking
+
+    settings = config.dashboard
+    ranking = village_week_ranking(
+        con, week_no=EDGE_WEEK, campaign=config.campaign, villages=EDGE_VILLAGES,
+        min_tickets=settings.min_tickets_to_rank,
+    )  # fmt: skip
+    ranked, unranked = split_ranked(ranking)
+    red, black = red_black_lists(ranked, red_rate=settings.red_list_rate, black_rate=settings.black_list_rate)
+    return ranked, unranked, red, black
+
+
+@pytest.mark.parametrize("lists", [_today_lists, _weekly_lists], ids=["overview", "weekly"])
+@pytest.mark.parametrize(
+    ("village", "is_ranked", "on_red", "on_black"),
+    [
+        ("满格村", True, True, False),  # exactly 90.0 %
+        ("将红村", True, False, False),
+        ("及格村", True, False, False),  # exactly 60.0 %
+        ("低分村", True, False, True),
+        ("三张村", True, True, False),  # exactly min_tickets_to_rank tickets
+        ("两张村", False, False, False),  # one ticket fewer
+        ("空村", False, False, False),  # nothing found
+    ],
+)
+def test_ranking_and_red_black_lists_at_the_thresholds(
+    edge_con, config, lists, village, is_ranked, on_red, on_black
+):
+    ranked, unranked, red, black = lists(edge_con, config)
+    assert (village in set(ranked["village"]), village in set(unranked["village"])) == (
+        is_ranked,
+        not is_ranked,
+    )
+    assert village in set(red["village"]) if on_red else village not in set(red["village"])
+    assert village in set(black["village"]) if on_black else village not in set(black["village"])
+
+
+def test_nothing_found_is_an_undefined_rate_in_the_weekly_ranking(edge_con, config):
+    from metrics.weekly import village_week_ranking
+
+    frame = village_week_ranking(
+        edge_con, week_no=EDGE_WEEK, campaign=config.campaign, villages=EDGE_VILLAGES, min_tickets=3
+    ).set_index("village")
+    empty, new = frame.loc["空村"], frame.loc["新村"]
+    assert empty["found"] == 0 and all(
+        is_missing(empty[c]) for c in ("rate", "rate_last_week", "rate_change_pp")
+    )
+    assert new["rate"] == 1.0 and is_missing(new["rate_last_week"]) and is_missing(new["rate_change_pp"])
+    assert pd.isna(new["rank_last_week"]) and pd.isna(new["rank_move"])
+
+
+def test_a_change_of_four_tenths_of_a_point_stays_in_the_frames(edge_con, config):
+    from metrics.filters import Filters
+    from metrics.weekly import village_week_ranking, week_comparison
+
+    ranking = village_week_ranking(
+        edge_con, week_no=EDGE_WEEK, campaign=config.campaign, villages=EDGE_VILLAGES, min_tickets=3
+    ).set_index("village")
+    assert ranking.loc["微变村", "rate_change_pp"] == pytest.approx(0.4, abs=1e-9)
+    week = week_comparison(
+        edge_con, week_no=EDGE_WEEK, campaign=config.campaign, filters=Filters(villages=("微变村",))
+    ).iloc[0]
+    assert (week["found"], week["rectified"]) == (125, 63)
+    assert week["rate_change_pp"] == pytest.approx(0.4, abs=1e-9)
+    empty = week_comparison(
+        edge_con, week_no=EDGE_WEEK, campaign=config.campaign, filters=Filters(villages=("空村",))
+    ).iloc[0]
+    assert is_missing(empty["rate"]) and is_missing(empty["rate_change_pp"])
+
+
+@pytest.mark.parametrize(
+    ("days_overdue", "band"),
+    [(0, None), (1, "1_7d"), (7, "1_7d"), (8, "8_30d"), (30, "8_30d"), (31, "over_30d")],
+)
+def test_ageing_band_at_each_edge(edge_con, days_overdue, band):
+    from metrics.filters import Filters
+    from metrics.tickets import overdue_tickets
+
+    filters = Filters(villages=("超期村",))
+    frame = overdue_tickets(edge_con, as_of=EDGE_D, filters=filters).set_index("ticket_id")
+    ticket = f"O{-days_overdue}"
+    if band is None:  # deadline == as_of: not overdue yet
+        assert ticket not in frame.index
+        return
+    assert (frame.loc[ticket, "days_overdue"], frame.loc[ticket, "ageing_band"]) == (days_overdue, band)
+    picked = overdue_tickets(edge_con, as_of=EDGE_D, filters=filters, bands=(band,))
+    assert ticket in set(picked["ticket_id"])
+
+
+def test_overdue_by_band_at_the_edges(edge_con):
+    from metrics.filters import Filters
+    from metrics.tickets import overdue_by_band
+
+    bands = overdue_by_band(edge_con, as_of=EDGE_D, filters=Filters(villages=("超期村",)))
+    assert dict(zip(bands["ageing_band"], bands["overdue"], strict=True)) == {
+        "1_7d": 2,
+        "8_30d": 2,
+        "over_30d": 1,
+    }
+
+
+@pytest.mark.parametrize(("offset", "due_soon"), [(-1, False), (0, True), (7, True), (8, False)])
+def test_due_soon_at_each_edge(edge_con, offset, due_soon):
+    from metrics.filters import Filters
+    from metrics.summary import summary
+    from metrics.tickets import due_soon_tickets
+
+    filters = Filters(villages=("到期村",))
+    listed = set(due_soon_tickets(edge_con, as_of=EDGE_D, filters=filters)["ticket_id"])
+    assert (f"S{offset}" in listed) == due_soon
+    assert one(summary(edge_con, as_of=EDGE_D, filters=filters))["due_soon"] == 2  # D and D + 7
+
+
+@pytest.mark.parametrize(
+    ("group", "sidebar", "ids"),
+    [
+        (
+            "all",
+            (),
+            {
+                "T01",
+                "T02",
+                "T03",
+                "T04",
+                "T05",
+                "T06",
+                "T07",
+                "T08",
+                "T09",
+                "T10",
+                "T12",
+                "T13",
+                "T14",
+                "T15",
+            },
+        ),
+        ("general", (), {"T01", "T03", "T04", "T05", "T07", "T08", "T09", "T10", "T12", "T13", "T14", "T15"}),
+        ("major", (), {"T02", "T06"}),
+        ("general", ("serious", "major"), {"T04"}),  # 较大 counts with 一般
+        ("major", ("general",), set()),  # no overlap selects nothing
+    ],
+)
+def test_a_severity_group_narrows_the_filters(con, group, sidebar, ids):
+    from metrics.filters import Filters, within_severity_group
+    from metrics.tickets import ticket_list
+
+    filters = within_severity_group(Filters(severities=sidebar), group)
+    assert set(ticket_list(con, as_of=D, filters=filters)["ticket_id"]) == ids
+
+
+@pytest.mark.parametrize(
+    ("rectified", "found", "rate"), [(0, 0, None), (0, 5, 0.0), (3, 5, 0.6), (9, 10, 0.9), (5, 5, 1.0)]
+)
+def test_rate_sql_is_undefined_over_nothing_found(rectified, found, rate):
+    import duckdb
+
+    from metrics._sql import rate_sql
+
+    with duckdb.connect() as db:
+        got = db.execute(f"SELECT {rate_sql('$1', '$2')}", [rectified, found]).fetchall()[0][0]
+    assert got == rate and (rate is None or got == rectified / found)
+
+
+@pytest.mark.parametrize("start", ["2023-11-01", "2023-11-05", "2023-11-06"])  # a Wednesday, Sunday, Monday
+def test_week_arithmetic_in_sql_equals_python_on_every_day(config, start):
+    import duckdb
+
+    from firedash.config import Campaign
+
+    campaign = Campaign("c", dt.date.fromisoformat(start), config.campaign.end, (), ())
+    first = campaign.start - dt.timedelta(days=40)
+    days = [first + dt.timedelta(days=n) for n in range((campaign.end - first).days + 41)]
+    sql = f"SELECT d, {campaign.week_number_sql('d', '$2')} FROM unnest(CAST($1 AS DATE[])) AS t(d)"  # noqa: S608 -- a fragment from code
+    with duckdb.connect() as db:
+        in_sql = dict(db.execute(sql, [days, campaign.week_start()]).fetchall())
+    assert in_sql == {d: campaign.week_number(d) for d in days}
+    assert campaign.week_number(campaign.start) == 1 and campaign.week_start().weekday() == 0
+    for d in days:
+        n = campaign.week_number(d)
+        assert campaign.week_start(n) <= d <= campaign.week_end(n) and campaign.week_end(n).weekday() == 6
