@@ -45,6 +45,7 @@ def test_weeks_count_from_the_week_holding_the_start(config):
     assert campaign.week_number(dt.date(2023, 11, 6)) == 2
     assert config.default_as_of(dt.date(2026, 11, 29)) == dt.date(2024, 3, 31)
     assert config.default_as_of(dt.date(2024, 1, 15)) == dt.date(2024, 1, 15)
+    assert config.default_as_of(dt.date(2023, 10, 1)) == dt.date(2023, 11, 1)  # before the start: day one
 
 
 def test_another_town_with_defaults_and_env_override(tmp_path, monkeypatch):
