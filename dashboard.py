@@ -5,10 +5,10 @@ from __future__ import annotations
 import streamlit as st
 
 from firedash.config import ConfigError
+from firedash.glossary import PAGE_TITLES, text
 from ui import data
 from ui.controls import sidebar
 from ui.format import import_stamp
-from ui.labels import PAGE_TITLES, text
 from ui.layout import header, no_data, page_title
 from ui.navigation import PAGES
 

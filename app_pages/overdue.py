@@ -5,11 +5,11 @@ from __future__ import annotations
 import streamlit as st
 
 from charts.rates import AGEING_BANDS, ageing_bars
+from firedash.glossary import label, text
 from ui import data
 from ui.controls import View, current_view
 from ui.downloads import DUE_SOON_EXPORT_COLUMNS, OVERDUE_EXPORT_COLUMNS, overdue_workbook
 from ui.format import band_total
-from ui.labels import label, text
 from ui.layout import TABLE_ROWS, as_of_stamp, chart, download, no_data_for, page_title, table
 
 BAND_KEY = "overdue_bands"
@@ -30,7 +30,7 @@ def overdue_section(view: View) -> None:
     with right:
         chosen = st.pills(label("ageing_band"), AGEING_BANDS, key=BAND_KEY, selection_mode="multi")
         total = band_total(bands, chosen)
-        st.subheader(f"{text('overdue_list')}（{total}处）", anchor=False)
+        st.subheader(text("overdue_list", n=total), anchor=False)
         overdue = data.overdue_tickets(view.as_of, view.filters, limit=TABLE_ROWS, bands=tuple(chosen))
         table(overdue, OVERDUE_COLUMNS, key="overdue_table", total=total)
 
@@ -44,12 +44,12 @@ def render() -> None:
     download(
         text("download_xlsx"),
         overdue_workbook(config.town, view.as_of, view.filters),
-        file_name=f"超期隐患清单_{as_of_stamp(view.as_of)}.xlsx",
+        file_name=text("file_overdue", stamp=as_of_stamp(view.as_of)),
         key="overdue_download",
     )
     overdue_section(view)
     due_soon = int(data.summary(view.as_of, view.filters)["due_soon"])
-    st.subheader(f"{text('due_soon_list')}（{due_soon}处）", anchor=False)
+    st.subheader(text("due_soon_list", n=due_soon), anchor=False)
     if not due_soon:
         st.info(text("no_due_soon"))
     else:

@@ -7,12 +7,12 @@ import streamlit as st
 
 from charts.rates import ranking_bars
 from firedash.config import DashboardSettings, TownConfig
+from firedash.glossary import label, text
 from metrics import week_bounds
 from ui import data
 from ui.controls import View, current_view
 from ui.downloads import weekly_workbook
 from ui.format import display_frame, week_label
-from ui.labels import label, text
 from ui.layout import chart, download, no_data_for, page_title, plain_table, tiles
 from ui.tiles import WEEK_TILES
 
@@ -49,7 +49,7 @@ def lists_section(red: pd.DataFrame, black: pd.DataFrame, settings: DashboardSet
     )
     for column, (name, rule, frame, key) in zip(st.columns(2, gap="large"), heads, strict=True):
         with column:
-            st.subheader(f"{name}（{label('rate')}{rule}）", anchor=False)
+            st.subheader(text("list_heading", name=name, rate=label("rate"), rule=rule), anchor=False)
             if frame.empty:
                 st.caption(text("nobody_listed"))
             else:
@@ -78,10 +78,10 @@ def render() -> None:
     plain_table(display_frame(ranking, RANKING_COLUMNS), key="weekly_ranking")
     lists_section(red, black, config.dashboard)
     sheets = {
-        "总体情况": display_frame(
+        text("sheet_week_summary"): display_frame(
             data.week_comparison_frame(week_no, view.filters, view.as_of), COMPARISON_COLUMNS
         ),
-        "各村排名": display_frame(ranking, RANKING_COLUMNS),
+        text("sheet_week_ranking"): display_frame(ranking, RANKING_COLUMNS),
         text("red_list"): display_frame(red, RANKING_COLUMNS),
         text("black_list"): display_frame(black, RANKING_COLUMNS),
     }
@@ -89,7 +89,7 @@ def render() -> None:
     download(
         text("download_xlsx"),
         weekly_workbook(config.town, view.as_of, name, sheets),
-        file_name=f"周报数据_{name}.xlsx",
+        file_name=text("file_weekly", week=name),
         key="weekly_download",
     )
 

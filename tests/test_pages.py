@@ -11,13 +11,12 @@ from streamlit.testing.v1 import AppTest
 
 import metrics
 from firedash.config import TownConfig
-from firedash.glossary import LABELS, LEDGER_KIND_LABELS, SEVERITY_LABELS, STATUS_LABELS
+from firedash.glossary import LABELS, PAGE_TITLES, TEXT, label
 from firedash.store import connect
 from metrics import NO_FILTERS, Filters
 from ui import data
 from ui.controls import View, parse_as_of, parse_choices, url_params
 from ui.format import count_delta, fmt_rank_move, fmt_rate, overview_sentence, rate_delta, scope_name
-from ui.labels import PAGE_TITLES, TEXT, UI_LABELS
 from ui.navigation import PAGES
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -71,8 +70,7 @@ def open_app(db: Path, page: str | None = None, **params: str | list[str]) -> Ap
 
 def tile(app: AppTest, name: str) -> str:
     """The shown value of the metric tile labelled like the metric `name`."""
-    label = LABELS.get(name) or UI_LABELS[name]
-    return next(m.value for m in app.metric if m.label == label)
+    return next(m.value for m in app.metric if m.label == label(name))
 
 
 def summary_at(db: Path, as_of: dt.date, filters: Filters = NO_FILTERS) -> dict:
@@ -298,19 +296,6 @@ def test_overview_sentence_in_plain_chinese():
         "较上周提高1.2个百分点；尚有60处未整改，其中超期12处；重大火灾隐患5处，已整改3处。"
     )
     assert scope_name("大同镇", (), False) == "全镇" and scope_name("大同镇", ("东河村",), True) == "东河村"
-
-
-def test_no_chinese_label_is_spelled_twice():
-    shared = [
-        *LABELS.values(),
-        *SEVERITY_LABELS.values(),
-        *STATUS_LABELS.values(),
-        *LEDGER_KIND_LABELS.values(),
-    ]
-    ours = [*UI_LABELS.values(), *PAGE_TITLES.values(), *TEXT.values()]
-    everything = [*set(shared), *ours]  # the shared glossary may repeat itself; it is not ours to change
-    repeated = {v for v in everything if everything.count(v) > 1}
-    assert repeated <= {PAGE_TITLES["villages"]}  # that title is the glossary's label itself, not a copy
 
 
 def test_overdue_page_lists_every_overdue_ticket_and_those_due_soon(sample_store, on_store):

@@ -8,6 +8,7 @@ from functools import partial
 
 import pandas as pd
 
+from firedash.glossary import text
 from metrics.filters import Filters
 from ui import data
 from ui.export import xlsx_bytes
@@ -33,10 +34,10 @@ def _overdue_bytes(town: str, as_of: dt.date, filters: Filters) -> bytes:
     overdue = data.run_metric("overdue_tickets", as_of=as_of, filters=filters)
     due = data.run_metric("due_soon_tickets", as_of=as_of, filters=filters, days=7)
     sheets = {
-        "超期未整改": display_frame(overdue, OVERDUE_EXPORT_COLUMNS),
-        "7日内到期": display_frame(due, DUE_SOON_EXPORT_COLUMNS),
+        text("sheet_overdue"): display_frame(overdue, OVERDUE_EXPORT_COLUMNS),
+        text("sheet_due_soon"): display_frame(due, DUE_SOON_EXPORT_COLUMNS),
     }
-    return xlsx_bytes(sheets, title=f"{town}超期未整改火灾隐患清单", as_of=as_of)
+    return xlsx_bytes(sheets, title=text("title_overdue", town=town), as_of=as_of)
 
 
 def rejected_frame(rejected: pd.DataFrame) -> pd.DataFrame:
@@ -52,9 +53,10 @@ def rejected_workbook(town: str, as_of: dt.date, villages: tuple[str, ...]) -> C
 
 def _rejected_bytes(town: str, as_of: dt.date, villages: tuple[str, ...]) -> bytes:
     rejected = data.run_metric("rejected_rows", current_only=True, villages=villages)
-    return xlsx_bytes({"搁置的行": rejected_frame(rejected)}, title=f"{town}台账搁置行清单", as_of=as_of)
+    sheets = {text("sheet_rejected"): rejected_frame(rejected)}
+    return xlsx_bytes(sheets, title=text("title_rejected", town=town), as_of=as_of)
 
 
 def weekly_workbook(town: str, as_of: dt.date, week_name: str, sheets: dict[str, pd.DataFrame]) -> bytes:
     """The week's figures (already labelled frames) as one workbook."""
-    return xlsx_bytes(sheets, title=f"{town}火灾防控工作周报数据（{week_name}）", as_of=as_of)
+    return xlsx_bytes(sheets, title=text("title_weekly", town=town, week=week_name), as_of=as_of)
