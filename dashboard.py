@@ -6,10 +6,10 @@ import streamlit as st
 
 import metrics
 from firedash.config import ConfigError
+from firedash.glossary import PAGE_TITLES, text
 from ui import data
 from ui.controls import sidebar
 from ui.format import import_stamp
-from ui.labels import PAGE_TITLES, text
 from ui.layout import header, no_data, page_title
 from ui.navigation import PAGES
 

@@ -6,12 +6,11 @@ import streamlit as st
 
 import metrics
 from charts.rates import ageing_bars
-from firedash.glossary import AGEING_BAND_LABELS
+from firedash.glossary import AGEING_BAND_LABELS, label, text
 from ui import data
 from ui.controls import View, current_view
 from ui.downloads import DUE_SOON_EXPORT_COLUMNS, OVERDUE_EXPORT_COLUMNS, overdue_workbook
 from ui.format import band_total
-from ui.labels import label, text
 from ui.layout import TABLE_ROWS, as_of_stamp, chart, download, no_data_for, page_title, table
 
 BAND_KEY = "overdue_bands"
@@ -35,7 +34,7 @@ def overdue_section(view: View) -> None:
             format_func=AGEING_BAND_LABELS.get,
         )  # fmt: skip
         total = band_total(bands, chosen)
-        st.subheader(f"{text('overdue_list')}（{total}处）", anchor=False)
+        st.subheader(text("overdue_list", n=total), anchor=False)
         overdue = data.cached(
             metrics.overdue_tickets,
             as_of=view.as_of,
@@ -56,12 +55,12 @@ def render() -> None:
     download(
         text("download_xlsx"),
         overdue_workbook(config.town, view.as_of, view.filters),
-        file_name=f"超期隐患清单_{as_of_stamp(view.as_of)}.xlsx",
+        file_name=text("file_overdue", stamp=as_of_stamp(view.as_of)),
         key="overdue_download",
     )
     overdue_section(view)
     due_soon = int(now["due_soon"])
-    st.subheader(f"{text('due_soon_list')}（{due_soon}处）", anchor=False)
+    st.subheader(text("due_soon_list", n=due_soon), anchor=False)
     if not due_soon:
         st.info(text("no_due_soon"))
     else:

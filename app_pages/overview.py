@@ -6,10 +6,10 @@ import streamlit as st
 
 import metrics
 from charts.rates import ranking_bars
+from firedash.glossary import label, text
 from ui import data
 from ui.controls import current_view
 from ui.format import overview_sentence, scope_name
-from ui.labels import label, text
 from ui.layout import chart, no_data_for, page_title, sentence, table, tiles
 from ui.tiles import OVERVIEW_TILES
 
@@ -45,7 +45,7 @@ def render() -> None:
             st.success(text("no_overdue"))
         else:
             table(overdue, LONGEST_OVERDUE_COLUMNS, key="overview_overdue")
-            st.caption(f"{label('overdue')}：{int(now['overdue'])}")
+            st.caption(text("cell", name=label("overdue"), value=int(now["overdue"])))
 
 
 render()

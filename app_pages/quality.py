@@ -6,11 +6,11 @@ import streamlit as st
 
 import metrics
 from firedash.config import TownConfig
+from firedash.glossary import text
 from ui import data
 from ui.controls import View, current_view
 from ui.downloads import rejected_frame, rejected_workbook
 from ui.format import fmt_date, is_missing
-from ui.labels import text
 from ui.layout import as_of_stamp, download, page_title, plain_table, table
 
 IMPORT_COLUMNS = (
@@ -37,7 +37,7 @@ def rejected_section(town: str, view: View) -> None:
     download(
         text("download_xlsx"),
         rejected_workbook(town, view.as_of, view.filters.villages),
-        file_name=f"搁置行清单_{as_of_stamp(view.as_of)}.xlsx",
+        file_name=text("file_rejected", stamp=as_of_stamp(view.as_of)),
         key="rejected_download",
     )
     plain_table(rejected_frame(rejected), key="quality_rejected")
@@ -53,7 +53,7 @@ def missing_section(config: TownConfig, view: View) -> None:
         return
     week = missing.iloc[0]
     if not is_missing(week["week_start"]):
-        st.caption(f"{fmt_date(week['week_start'])}—{fmt_date(week['week_end'])}")
+        st.caption(text("week_span", start=fmt_date(week["week_start"]), end=fmt_date(week["week_end"])))
     table(missing, ("village", "last_report_date"), key="quality_missing")
 
 

@@ -6,9 +6,9 @@ import streamlit as st
 
 import metrics
 from charts.rates import category_split_bars, ranking_bars
+from firedash.glossary import SEVERITY_GROUP_LABELS, label, text
 from ui import data
 from ui.controls import View, current_view
-from ui.labels import label, text
 from ui.layout import chart, no_data_for, page_title, table
 
 SEVERITY_KEY = "sector_severity"
@@ -27,7 +27,7 @@ SECTOR_COLUMNS = (
 
 
 def _choice_label(choice: str) -> str:
-    return {"all": text("all"), "general": text("general_group"), "major": text("major_group")}[choice]
+    return text("all") if choice == "all" else SEVERITY_GROUP_LABELS[choice]
 
 
 def sector_section(view: View) -> None:
@@ -47,7 +47,8 @@ def sector_section(view: View) -> None:
     chart(fig, key="sector_bars")
     table(ranked, ("rank", *SECTOR_COLUMNS), key="sector_table")
     if not unranked.empty:
-        st.caption(f"{text('ranked_apart')}：{text('not_ranked', n=config.dashboard.min_tickets_to_rank)}")
+        rule = text("not_ranked", n=config.dashboard.min_tickets_to_rank)
+        st.caption(text("cell", name=text("ranked_apart"), value=rule))
         table(unranked, SECTOR_COLUMNS, key="sector_table_apart")
 
 

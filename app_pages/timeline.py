@@ -5,9 +5,9 @@ from __future__ import annotations
 import metrics
 from charts.timeline import cumulative_chart, phase_timeline
 from charts.trend import weekly_new_bars
+from firedash.glossary import text
 from ui import data
 from ui.controls import current_view
-from ui.labels import text
 from ui.layout import chart, no_data_for, page_title, table
 
 PHASE_COLUMNS = ("phase", "found", "rectified", "rate", "open", "overdue")

@@ -9,9 +9,9 @@ from charts.heatmap import open_heatmap
 from charts.rates import category_split_bars, ranking_bars
 from charts.trend import rate_trend
 from firedash.config import TownConfig
+from firedash.glossary import label, text
 from ui import data
 from ui.controls import View, choose_village, current_view
-from ui.labels import label, text
 from ui.layout import chart, no_data, no_data_for, page_title, table, tiles
 from ui.tiles import VILLAGE_TILES
 
@@ -84,7 +84,7 @@ def drill_down(config: TownConfig, view: View, town: View) -> None:
     st.subheader(village, anchor=False)
     now = data.cached(metrics.summary_figures, as_of=view.as_of, filters=view.filters)
     if not now["found"]:
-        no_data(f"{village}在当前日期和筛选条件下没有隐患记录。")
+        no_data(text("village_no_data", village=village))
         return
     tiles(
         now, data.cached(metrics.summary_figures, as_of=view.week_before, filters=view.filters), VILLAGE_TILES

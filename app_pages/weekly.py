@@ -8,11 +8,11 @@ import streamlit as st
 import metrics
 from charts.rates import ranking_bars
 from firedash.config import DashboardSettings, TownConfig
+from firedash.glossary import label, text
 from ui import data
 from ui.controls import View, current_view
 from ui.downloads import RANKING_COLUMNS, weekly_workbook
 from ui.format import display_frame, week_label
-from ui.labels import label, text
 from ui.layout import chart, download, no_data_for, page_title, plain_table, tiles
 from ui.tiles import WEEK_TILES
 
@@ -41,7 +41,7 @@ def lists_section(red: pd.DataFrame, black: pd.DataFrame, settings: DashboardSet
     )
     for column, (name, rule, frame, key) in zip(st.columns(2, gap="large"), heads, strict=True):
         with column:
-            st.subheader(f"{name}（{label('rate')}{rule}）", anchor=False)
+            st.subheader(text("list_heading", name=name, rate=label("rate"), rule=rule), anchor=False)
             if frame.empty:
                 st.caption(text("nobody_listed"))
             else:
@@ -80,7 +80,7 @@ def render() -> None:
         weekly_workbook(
             config.town, view.as_of, name, comparison=comparison, ranking=ranking, red=red, black=black
         ),
-        file_name=f"周报数据_{name}.xlsx",
+        file_name=text("file_weekly", week=name),
         key="weekly_download",
     )
 

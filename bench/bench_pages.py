@@ -144,7 +144,7 @@ def time_pages(db: Path, config_file: Path, repeat: int) -> dict[str, float]:
 
 
 def markdown_table(small: dict[str, float], large: dict[str, float], sizes: tuple[int, int]) -> str:
-    from ui.labels import PAGE_TITLES
+    from firedash.glossary import PAGE_TITLES
 
     head = f"| page | {sizes[0]:,} tickets (s) | {sizes[1]:,} tickets (s) | ratio |"
     lines = [head, "| --- | ---: | ---: | ---: |"]

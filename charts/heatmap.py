@@ -8,6 +8,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from charts.theme import OPEN_SCALE, style
+from firedash.glossary import text
 
 
 def open_heatmap(frame: pd.DataFrame, *, title: str, villages: Sequence[str] = ()) -> go.Figure:
@@ -29,8 +30,8 @@ def open_heatmap(frame: pd.DataFrame, *, title: str, villages: Sequence[str] = (
             colorscale=OPEN_SCALE,
             xgap=2,
             ygap=2,
-            colorbar={"title": {"text": "处"}, "thickness": 14},
-            hovertemplate="%{y} · %{x}：%{z}处<extra></extra>",
+            colorbar={"title": {"text": text("unit_hazard")}, "thickness": 14},
+            hovertemplate=text("hover_cell"),
         )
     )
     fig.update_yaxes(autorange="reversed", type="category")

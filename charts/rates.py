@@ -8,10 +8,9 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from charts.theme import BLUE, DARK_GREY, DARK_VERMILLION, GREY, ORANGE, SKY, VERMILLION, style
-from firedash.glossary import AGEING_BAND_LABELS
-from metrics import AGEING_BAND_CODES
-from ui.format import fmt_rate, is_missing
-from ui.labels import text
+from firedash.glossary import AGEING_BAND_LABELS, SEVERITY_GROUP_LABELS, text
+from metrics import AGEING_BAND_CODES, SEVERITY_GROUPS
+from ui.format import fmt_count, fmt_rate, is_missing
 
 AGEING_BANDS = tuple(AGEING_BAND_LABELS[code] for code in AGEING_BAND_CODES)
 _AGEING_COLOURS = (ORANGE, VERMILLION, DARK_VERMILLION)
@@ -52,7 +51,7 @@ def ranking_bars(
                     "width": 3,
                 },
             },
-            hovertemplate="%{y}<br>%{text}<extra></extra>",
+            hovertemplate=text("hover_bar"),
         )
     )
     if town_rate is not None and not is_missing(town_rate):
@@ -79,14 +78,20 @@ def _ranking_rows(
             rows[key], rows.get("rank", pd.Series([None] * len(rows))), rows["_ranked"], strict=True
         )
     ]
+    rule = text("not_ranked", n=min_tickets)
     rows["text"] = [
-        f"{fmt_rate(rate)}（{int(rect)}/{int(found)}处）" if ok else f"{fmt_rate(rate)}（{int(found)}处，{text('not_ranked', n=min_tickets)}）"
+        _bar_text(rate, rect, found) if ok else text("bar_unranked", rate=fmt_rate(rate), found=int(found), rule=rule)
         for rate, rect, found, ok in zip(rows["rate"], rows["rectified"], rows["found"], rows["_ranked"], strict=True)
     ]  # fmt: skip
     rows["colour"] = [
         _rate_colour(rate, ok, town_rate) for rate, ok in zip(rows["rate"], rows["_ranked"], strict=True)
     ]
     return rows
+
+
+def _bar_text(rate: object, rectified: object, found: object) -> str:
+    """90.0%（9/10处）: the rate and the counts it comes from."""
+    return text("bar_ranked", rate=fmt_rate(rate), rectified=int(rectified), found=int(found))
 
 
 def _rate_colour(rate: object, ranked: bool, town_rate: float | None) -> str:
@@ -98,26 +103,30 @@ def _rate_colour(rate: object, ranked: bool, town_rate: float | None) -> str:
 
 
 def category_split_bars(frame: pd.DataFrame, *, title: str) -> go.Figure:
-    """Grouped horizontal bars of the rate per hazard category, 一般 and 重大 side by side."""
+    """Grouped horizontal bars of the rate per hazard category, 一般 and 重大 side by side.
+
+    Rows are matched on metrics.SEVERITY_GROUPS (the values rates_by_category_severity gives); the words
+    come from the glossary.
+    """
     fig = go.Figure()
     order = frame.groupby("category", sort=False)["found"].sum().sort_values(ascending=False).index.tolist()
-    for group, colour in ((text("general_group"), SKY), (text("major_group"), BLUE)):
+    for group, colour in zip(SEVERITY_GROUPS, (SKY, BLUE), strict=True):
         part = frame[frame["severity_group"] == group].set_index("category").reindex(order)
         part = part.dropna(subset=["found"])
         fig.add_trace(
             go.Bar(
                 orientation="h",
-                name=f"{group}隐患",
+                name=text("severity_group_trace", group=SEVERITY_GROUP_LABELS.get(group, group)),
                 y=part.index,
                 x=part["rate"].fillna(0.0),
                 text=[
-                    f"{fmt_rate(r)}（{int(c)}/{int(f)}处）"
+                    _bar_text(r, c, f)
                     for r, c, f in zip(part["rate"], part["rectified"], part["found"], strict=True)
                 ],
                 textposition="outside",
                 cliponaxis=False,
                 marker={"color": colour},
-                hovertemplate="%{y}<br>%{fullData.name}：%{text}<extra></extra>",
+                hovertemplate=text("hover_group_bar"),
             )
         )
     fig.update_xaxes(range=[0, 1.32], tickformat=".0%", tickvals=_PERCENT_TICKS)
@@ -134,11 +143,11 @@ def ageing_bars(bands: pd.DataFrame, *, title: str) -> go.Figure:
         go.Bar(
             x=list(AGEING_BANDS),
             y=counts.to_numpy(),
-            text=[f"{int(n)}处" for n in counts],
+            text=[fmt_count(n) for n in counts],
             textposition="outside",
             cliponaxis=False,
             marker={"color": list(_AGEING_COLOURS)},
-            hovertemplate="%{x}：%{text}<extra></extra>",
+            hovertemplate=text("hover_band"),
         )
     )
     fig.update_yaxes(rangemode="tozero", range=[0, max(1, int(counts.max())) * 1.25])

@@ -9,14 +9,14 @@ import plotly.graph_objects as go
 
 from charts.theme import BLUE, DARK_GREY, DARK_VERMILLION, GREY, INK, ORANGE, SKY, style
 from firedash.config import Campaign, Period
-from ui.labels import label, text
+from firedash.glossary import label, text
 
 _PHASE_COLOURS = (SKY, BLUE, "#7FA7C9", "#B3CDE3")
 _PHASE_BANDS = ("rgba(0,114,178,0.07)", "rgba(0,0,0,0)")
 _KEY_BAND = "rgba(230,159,0,0.25)"
 _KEY_TEXT = "#7A5200"
 _SHORT_SPAN_DAYS = 12
-_DATE_TICKS = {"type": "date", "tickformat": "%-m月%-d日", "dtick": "M1"}
+_DATE_TICKS = {"type": "date", "tickformat": text("axis_month_day"), "dtick": "M1"}
 
 
 def _day_start(day: dt.date) -> dt.datetime:
@@ -30,7 +30,7 @@ def _day_end(day: dt.date) -> dt.datetime:
 
 def phase_timeline(campaign: Campaign, *, today: dt.date, title: str) -> go.Figure:
     """Two rows on a date axis: the phases (coloured spans) and the key periods, with today marked."""
-    phase_row, key_row = label("phase"), "重点时段"
+    phase_row, key_row = label("phase"), text("key_periods")
     spans = [_span(p, row=phase_row, colour=_PHASE_COLOURS[i % 4]) for i, p in enumerate(campaign.phases)]
     spans += [_span(p, row=key_row, colour=ORANGE) for p in campaign.key_periods]
     fig = go.Figure(data=spans)
@@ -69,7 +69,9 @@ def _span(period: Period, *, row: str, colour: str) -> go.Bar:
         textfont={"color": INK if colour in (ORANGE, SKY) or short else "white", "size": 18},
         constraintext="none",
         cliponaxis=False,
-        hovertemplate=f"{period.name}：{period.start.isoformat()} — {period.end.isoformat()}<extra></extra>",
+        hovertemplate=text(
+            "hover_period", name=period.name, start=period.start.isoformat(), end=period.end.isoformat()
+        ),
     )
 
 
@@ -82,7 +84,8 @@ def _today_marks(today: dt.date, *, inside: bool) -> tuple[dict, dict]:
     }  # fmt: skip
     note = {
         "x": at, "xref": "x", "yref": "paper", "showarrow": False, "bgcolor": "rgba(255,255,255,0.85)",
-        "text": f"{text('as_of')} {today.month}月{today.day}日", "font": {"color": DARK_VERMILLION},
+        "text": f"{text('as_of')} {text('month_day', month=today.month, day=today.day)}",
+        "font": {"color": DARK_VERMILLION},
         **({"y": 0.5, "yanchor": "middle", "xanchor": "right"} if inside else {"y": 1.0, "yanchor": "bottom"}),
     }  # fmt: skip
     return line, note
@@ -116,7 +119,7 @@ def cumulative_chart(daily: pd.DataFrame, campaign: Campaign, *, as_of: dt.date,
         go.Scatter(
             x=daily["date"], y=daily[column], name=label(column), mode="lines",
             line={"color": colour, "width": 4},
-            hovertemplate="%{x|%Y-%m-%d}：%{y}处<extra>%{fullData.name}</extra>",
+            hovertemplate=text("hover_day_count"),
         )
         for column, colour in (("cum_found", GREY), ("cum_rectified", BLUE))
     ]  # fmt: skip
@@ -125,7 +128,7 @@ def cumulative_chart(daily: pd.DataFrame, campaign: Campaign, *, as_of: dt.date,
         shapes=[shape for shape, _ in marks],
         annotations=[note for _, note in marks],
         xaxis={**_DATE_TICKS, "range": [_day_start(campaign.start), _day_end(campaign.end)]},
-        yaxis={"rangemode": "tozero", "title": {"text": "处"}},
+        yaxis={"rangemode": "tozero", "title": {"text": text("unit_hazard")}},
     )
     style(fig, title=title, height=540)
     fig.update_layout(margin={"t": 120}, legend={"x": 0.0, "xanchor": "left", "y": 1.02, "yanchor": "bottom"})

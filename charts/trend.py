@@ -6,8 +6,8 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from charts.theme import BLUE, DARK_GREY, GREY, style
+from firedash.glossary import label, text
 from ui.format import week_label
-from ui.labels import label
 
 
 def _week_names(frame: pd.DataFrame) -> list[str]:
@@ -23,16 +23,16 @@ def weekly_new_bars(weekly: pd.DataFrame, *, title: str) -> go.Figure:
             go.Bar(
                 x=weeks,
                 y=weekly[column],
-                name=label(column).replace("本周", ""),
+                name=label(column).replace(text("this_week_prefix"), ""),
                 marker={"color": colour},
                 text=[str(int(v)) if v else "" for v in weekly[column]],
                 textposition="outside",
                 cliponaxis=False,
-                hovertemplate="%{x}：%{y}处<extra>%{fullData.name}</extra>",
+                hovertemplate=text("hover_week_count"),
             )
         )
     fig.update_xaxes(type="category")
-    fig.update_yaxes(rangemode="tozero", title={"text": "处"})
+    fig.update_yaxes(rangemode="tozero", title={"text": text("unit_hazard")})
     style(fig, title=title, height=460)
     fig.update_layout(barmode="group", bargap=0.2)
     return fig
@@ -54,7 +54,7 @@ def rate_trend(place: pd.DataFrame, town: pd.DataFrame, *, name: str, title: str
                 line={"color": colour, "width": 4, "dash": dash},
                 marker={"size": 9},
                 connectgaps=False,
-                hovertemplate="%{x}：%{y:.1%}<extra>%{fullData.name}</extra>",
+                hovertemplate=text("hover_week_rate"),
             )
         )
     fig.update_xaxes(type="category")

@@ -1,9 +1,13 @@
-"""The Chinese labels shown on screen for the code's English names: each label is spelled here once."""
+"""Every word a user reads, on screen and in exports, spelled here once: labels, titles, words and messages.
+
+Code keeps values as values (a number, a code) and asks this module for the words at the edge.
+tests/test_glossary.py fails when Chinese text is written in a string literal anywhere else.
+"""
 
 from __future__ import annotations
 
-# Columns of tickets and metric frames.
-LABELS: dict[str, str] = {
+# Column labels: the columns of tickets, of rows kept aside and of the import log.
+COLUMN_LABELS: dict[str, str] = {
     "ticket_id": "隐患标识",
     "hazard_no": "隐患编号",
     "village": "村（社区）",
@@ -27,6 +31,27 @@ LABELS: dict[str, str] = {
     "closed_date": "销号时间",
     "reviewer": "复查人",
     "funds": "整改资金（元）",
+    "report_date": "填报日期",
+    "file_name": "文件",
+    "sheet": "工作表",
+    "row_number": "行号",
+    "reason": "原因",
+    "raw_values": "原始内容",
+    "imported_at": "导入时间",
+    "ledger_kinds": "台账类型",
+    "sheets": "工作表数",
+    "rows_read": "读取行数",
+    "rows_new": "新增（条）",
+    "rows_updated": "更新（条）",
+    "rows_unchanged": "未变（条）",
+    "rows_rejected": "搁置（条）",
+    "source_file": "来源文件",
+    "last_report_date": "最近填报日期",
+    "superseded": "已被新一期替换",
+}
+
+# Metric labels: the figures of metric frames and tiles, and the columns that group them.
+METRIC_LABELS: dict[str, str] = {
     "found": "排查隐患（处）",
     "rectified": "已整改（处）",
     "rate": "整改率",
@@ -35,18 +60,48 @@ LABELS: dict[str, str] = {
     "closed": "已销号（处）",
     "on_time_rate": "按期整改率",
     "rectified_late": "逾期整改（处）",
+    "rectified_on_time": "按期整改（处）",
     "days_overdue": "超期天数",
     "days_left": "剩余天数",
+    "major_found": "重大火灾隐患（处）",
+    "major_rectified": "重大隐患已整改（处）",
+    "major_open": "重大隐患未整改（处）",
+    "supervised_open": "挂牌督办未销号（处）",
+    "due_soon": "7日内到期（处）",
+    "ageing_band": "超期时长",
+    "state": "当前状态",
     "phase": "阶段",
     "week": "周次",
-    "report_date": "填报日期",
-    "file_name": "文件",
-    "sheet": "工作表",
-    "row_number": "行号",
-    "reason": "原因",
-    "raw_values": "原始内容",
+    "rank": "排名",
+    "rank_last_week": "上周排名",
+    "rank_move": "名次变化",
+    "rate_last_week": "上周整改率",
+    "rate_change_pp": "整改率变化（百分点）",
+    "week_start": "周一",
+    "week_end": "周日",
+    "new_found": "本周新排查（处）",
+    "new_rectified": "本周新整改（处）",
+    "new_closed": "本周新销号（处）",
+    "newly_overdue": "本周新增超期（处）",
+    "cum_found": "累计排查（处）",
+    "cum_rectified": "累计整改（处）",
+    "cum_closed": "累计销号（处）",
+    "date": "日期",
+    "severity_group": "隐患分级",
+    "list": "榜单",
+    "town": "全镇",
 }
 
+# Metric columns that carry a labelled name under another column name.
+ALIASES: dict[str, str] = {"week_no": "week", "newly_closed": "new_closed"}
+
+LABELS: dict[str, str] = {
+    **COLUMN_LABELS,
+    **METRIC_LABELS,
+    **{alias: METRIC_LABELS[name] for alias, name in ALIASES.items()},
+}
+
+# The words of stored codes.
 SEVERITY_LABELS: dict[str, str] = {"general": "一般隐患", "serious": "较大隐患", "major": "重大火灾隐患"}
 STATUS_LABELS: dict[str, str] = {"open": "未整改", "in_progress": "整改中", "rectified": "已整改"}
 LEDGER_KIND_LABELS: dict[str, str] = {
@@ -54,6 +109,134 @@ LEDGER_KIND_LABELS: dict[str, str] = {
     "rectification": "整改（销号）台账",
     "combined": "排查整改台账",
 }
+# The 一般/重大 split: 一般 counts general and serious (较大) together, 重大 is major.
+SEVERITY_GROUP_LABELS: dict[str, str] = {"general": "一般", "major": "重大"}
+YES_NO: dict[bool, str] = {True: "是", False: "否"}
+
+# Page titles, by the page's name in ui.navigation.PAGES.
+PAGE_TITLES: dict[str, str] = {
+    "overview": "总览",
+    "villages": COLUMN_LABELS["village"],
+    "sectors": "行业领域",
+    "overdue": "超期隐患",
+    "timeline": "时间轴",
+    "weekly": "周报",
+    "quality": "数据质量",
+}
+
+# Words of tiles, charts, tables and exports; {placeholders} are filled in by text().
+WORDS: dict[str, str] = {
+    "app_title": "冬春火灾防控看板",
+    "as_of": "数据截至",
+    "filters": "筛选",
+    "all": "全部",
+    "vs_last_week": "较上周",
+    "latest_import": "最近导入",
+    "never_imported": "尚未导入",
+    "phase_line": "当前阶段：{phase}（剩余{days}天）",
+    "phase_none": "不在工作阶段内",
+    "header_separator": "　|　",
+    "list_separator": "、",
+    "group_separator": "；",
+    "cell": "{name}：{value}",
+    "steady": "持平",
+    "unit_hazard": "处",
+    "percent_points": "个百分点",
+    "date": "{year}年{month}月{day}日",
+    "month_day": "{month}月{day}日",
+    "axis_month_day": "%-m月%-d日",
+    "week_label": "第{n}周",
+    "week_range": "第{n}周（{start}—{end}）",
+    "scope_filtered": "筛选范围内",
+    "scope_town": "全{short}",
+    "town_rate": "全镇整改率",
+    "ranked_apart": "未排名",
+    "red_list": "红榜",
+    "black_list": "黑榜",
+    "list_heading": "{name}（{rate}{rule}）",
+    "download_xlsx": "下载 Excel",
+    "choose_village": "选择村（社区）查看详情",
+    "choose_week": "选择周次",
+    "overdue_list": "超期未整改隐患清单（{n}处）",
+    "due_soon_list": "7日内到期隐患（{n}处）",
+    "ageing": "超期时长分布",
+    "longest_overdue": "超期最久的五处隐患",
+    "village_ranking": "各村（社区）整改率排名",
+    "sector_ranking": "各行业领域整改率",
+    "category_split": "各隐患类别整改情况（一般/重大）",
+    "severity_group_trace": "{group}隐患",
+    "open_heatmap": "未整改隐患分布（村 × 场所类型）",
+    "open_tickets": "未整改隐患",
+    "trend_vs_town": "整改率周趋势（与全镇对比）",
+    "phase_timeline": "工作阶段与重点时段",
+    "key_periods": "重点时段",
+    "cumulative": "累计排查与整改",
+    "weekly_new": "每周新排查与新整改",
+    "imports": "导入记录",
+    "rejected": "搁置的行（需村/单位核对后重新报送）",
+    "no_ledger": "最近一周未报送台账的村（社区）",
+    "by_sector": "按场所类型",
+    "by_category": "按隐患类别",
+    "week_span": "{start}—{end}",
+    "bar_ranked": "{rate}（{rectified}/{found}处）",
+    "bar_unranked": "{rate}（{found}处，{rule}）",
+    "hover_bar": "%{y}<br>%{text}<extra></extra>",
+    "hover_group_bar": "%{y}<br>%{fullData.name}：%{text}<extra></extra>",
+    "hover_band": "%{x}：%{text}<extra></extra>",
+    "hover_cell": "%{y} · %{x}：%{z}处<extra></extra>",
+    "hover_day_count": "%{x|%Y-%m-%d}：%{y}处<extra>%{fullData.name}</extra>",
+    "hover_week_count": "%{x}：%{y}处<extra>%{fullData.name}</extra>",
+    "hover_week_rate": "%{x}：%{y:.1%}<extra>%{fullData.name}</extra>",
+    "hover_period": "{name}：{start} — {end}<extra></extra>",
+    "this_week_prefix": "本周",
+    "excel_font": "宋体",
+    "sheet_overdue": "超期未整改",
+    "sheet_due_soon": "7日内到期",
+    "sheet_rejected": "搁置的行",
+    "sheet_week_summary": "总体情况",
+    "sheet_week_ranking": "各村排名",
+    "title_overdue": "{town}超期未整改火灾隐患清单",
+    "title_rejected": "{town}台账搁置行清单",
+    "title_weekly": "{town}火灾防控工作周报数据（{week}）",
+    "file_overdue": "超期隐患清单_{stamp}.xlsx",
+    "file_rejected": "搁置行清单_{stamp}.xlsx",
+    "file_weekly": "周报数据_{week}.xlsx",
+}
+
+# Messages: empty states, hints, and the overview's plain sentence.
+MESSAGES: dict[str, str] = {
+    "no_data": "暂无数据",
+    "no_data_hint": "暂无数据：{hint}",
+    "no_store_hint": "尚未导入任何台账。请先运行：python -m etl load --db 数据库路径 台账文件或目录",
+    "empty_store_hint": "数据库中还没有隐患记录，请先导入台账。",
+    "empty_filter_hint": "当前日期和筛选条件下没有隐患记录，请调整左侧的日期或筛选条件。",
+    "village_no_data": "{village}在当前日期和筛选条件下没有隐患记录。",
+    "store_busy": "数据库正在导入台账，请稍后刷新页面。",
+    "not_ranked": "不足{n}处，不参与排名",
+    "rank_rule": "隐患不少于{n}处的村（社区）才参与排名和红黑榜。",
+    "nobody_listed": "本周无村（社区）上榜。",
+    "all_sent": "各村（社区）最近一周均已报送台账。",
+    "no_rejected": "没有被搁置的行。",
+    "no_overdue": "没有超期未整改的隐患。",
+    "no_due_soon": "7日内没有到期的隐患。",
+    "rows_shown": "共 {total} 条，显示前 {shown} 条；完整清单请下载 Excel。",
+    "overview_sentence": (
+        "截至{date}，{scope}共排查火灾隐患{found}处{new_found}，已整改{rectified}处，整改率{rate}{change}；"
+        "尚有{open}处未整改，其中超期{overdue}处{major}。"
+    ),
+    "sentence_new_found": "（较上周新增{n}处）",
+    "sentence_steady": "，与上周持平",
+    "sentence_up": "，较上周提高{points}个百分点",
+    "sentence_down": "，较上周下降{points}个百分点",
+    "sentence_major": "；重大火灾隐患{found}处，已整改{rectified}处",
+}
+
+TEXT: dict[str, str] = {**WORDS, **MESSAGES}
+
+
+def text(key: str, **values: object) -> str:
+    """An interface word or sentence, with its {placeholders} filled in."""
+    return TEXT[key].format(**values) if values else TEXT[key]
 
 
 def label(name: str) -> str:

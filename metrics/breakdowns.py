@@ -26,7 +26,10 @@ RATE_COLUMNS = ("found", "rectified", "rate", "open", "overdue", "closed", "majo
 COUNT_COLUMNS = tuple(c for c in RATE_COLUMNS if c != "rate")
 # Other count columns complete_keys fills with 0 (the weekly review counts at several days).
 _COUNT_PREFIXES = ("found_", "rectified_", "closed_")
-SEVERITY_GROUPS = ("一般", "重大")  # 一般 = general + serious (较大), 重大 = major
+SEVERITY_GROUPS = (
+    "general",
+    "major",
+)  # general = general + serious (较大), major = 重大; labels in the glossary
 
 
 def _grouped_sql(key_sql: str, where: str) -> str:
@@ -122,7 +125,7 @@ def rates_by_phase(
 def rates_by_category_severity(
     con: duckdb.DuckDBPyConnection, *, as_of: dt.date, filters: Filters = NO_FILTERS
 ) -> pd.DataFrame:
-    """category, severity_group ('一般' = general + serious, '重大' = major), found, rectified, rate, open."""
+    """category, severity_group ('general' = general + serious, 'major'; labels in glossary.SEVERITY_GROUP_LABELS), found, rectified, rate, open."""
     where, params = base_where(as_of, filters)
     group = f"CASE WHEN severity = 'major' THEN {params(SEVERITY_GROUPS[1])} ELSE {params(SEVERITY_GROUPS[0])} END"
     sql = f"""

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from ui.labels import PAGE_TITLES
+from firedash.glossary import PAGE_TITLES
 from ui.navigation import PAGES
 
 pytestmark = pytest.mark.browser

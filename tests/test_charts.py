@@ -12,6 +12,9 @@ from charts.rates import AGEING_BANDS, ageing_bars, category_split_bars, ranking
 from charts.theme import BLUE, GREY, VERMILLION
 from charts.timeline import cumulative_chart, phase_timeline
 from charts.trend import rate_trend, weekly_new_bars
+from metrics import SEVERITY_GROUPS
+
+GENERAL, MAJOR = SEVERITY_GROUPS  # what metrics.rates_by_category_severity puts in severity_group
 
 
 def _rates(rows: list[tuple[str, int, int]]) -> pd.DataFrame:
@@ -59,7 +62,7 @@ def test_category_split_bars_split_general_and_major():
     frame = pd.DataFrame(
         {
             "category": ["电气线路", "电气线路", "消防设施器材"],
-            "severity_group": ["一般", "重大", "一般"],
+            "severity_group": [GENERAL, MAJOR, GENERAL],
             "found": [10, 2, 30],
             "rectified": [5, 1, 30],
             "rate": [0.5, 0.5, 1.0],

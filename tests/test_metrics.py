@@ -324,10 +324,10 @@ def test_rates_by_category_severity_splits_general_and_major(con):
     from metrics.breakdowns import rates_by_category_severity
 
     frame = rates_by_category_severity(con, as_of=D).set_index(["category", "severity_group"])
-    assert frame.loc[("电气线路", "一般"), "found"] == 7
-    assert frame.loc[("电气线路", "重大"), "found"] == 1  # T06
-    assert frame.loc[("消防设施器材", "一般"), "found"] == 2  # T04 is 较大: counted with 一般
-    assert frame.loc[("燃气管道/用气", "重大"), "rate"] == 1.0
+    assert frame.loc[("电气线路", "general"), "found"] == 7
+    assert frame.loc[("电气线路", "major"), "found"] == 1  # T06
+    assert frame.loc[("消防设施器材", "general"), "found"] == 2  # T04 is 较大: counted with 一般
+    assert frame.loc[("燃气管道/用气", "major"), "rate"] == 1.0
     assert frame["found"].sum() == 14 and frame["open"].sum() == 9
 
 

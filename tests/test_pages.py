@@ -6,18 +6,26 @@ import datetime as dt
 from pathlib import Path
 
 import duckdb
+import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
 import metrics
 from firedash.config import TownConfig
-from firedash.glossary import LABELS, LEDGER_KIND_LABELS, SEVERITY_LABELS, STATUS_LABELS
+from firedash.glossary import LABELS, PAGE_TITLES, TEXT, label
 from firedash.store import connect
 from metrics import NO_FILTERS, Filters
 from ui import data
 from ui.controls import View, parse_as_of, parse_choices, url_params
-from ui.format import count_delta, fmt_rank_move, fmt_rate, overview_sentence, rate_delta, scope_name
-from ui.labels import PAGE_TITLES, TEXT, UI_LABELS
+from ui.format import (
+    count_delta,
+    display_frame,
+    fmt_rank_move,
+    fmt_rate,
+    overview_sentence,
+    rate_delta,
+    scope_name,
+)
 from ui.navigation import PAGES
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -71,8 +79,7 @@ def open_app(db: Path, page: str | None = None, **params: str | list[str]) -> Ap
 
 def tile(app: AppTest, name: str) -> str:
     """The shown value of the metric tile labelled like the metric `name`."""
-    label = LABELS.get(name) or UI_LABELS[name]
-    return next(m.value for m in app.metric if m.label == label)
+    return next(m.value for m in app.metric if m.label == label(name))
 
 
 def summary_at(db: Path, as_of: dt.date, filters: Filters = NO_FILTERS) -> dict:
@@ -300,19 +307,6 @@ def test_overview_sentence_in_plain_chinese():
     assert scope_name("大同镇", (), False) == "全镇" and scope_name("大同镇", ("东河村",), True) == "东河村"
 
 
-def test_no_chinese_label_is_spelled_twice():
-    shared = [
-        *LABELS.values(),
-        *SEVERITY_LABELS.values(),
-        *STATUS_LABELS.values(),
-        *LEDGER_KIND_LABELS.values(),
-    ]
-    ours = [*UI_LABELS.values(), *PAGE_TITLES.values(), *TEXT.values()]
-    everything = [*set(shared), *ours]  # the shared glossary may repeat itself; it is not ours to change
-    repeated = {v for v in everything if everything.count(v) > 1}
-    assert repeated <= {PAGE_TITLES["villages"]}  # that title is the glossary's label itself, not a copy
-
-
 def test_overdue_page_lists_every_overdue_ticket_and_those_due_soon(sample_store, on_store):
     app = open_app(on_store(sample_store), "app_pages/overdue.py", as_of=AS_OF.isoformat())
     expected = summary_at(sample_store, AS_OF)
@@ -337,3 +331,238 @@ def test_a_village_without_tickets_says_no_data(sample_store, on_store, monkeypa
     assert app.selectbox(key="drill_village").value == "新建村"
     assert not app.metric
     assert any(TEXT["no_data"] in i.value and "新建村" in i.value for i in app.info)
+
+
+# Page content against a small town computed by hand (real .xlsx ledgers, loaded by the real loader).
+
+MINI_AS_OF = dt.date(2024, 1, 15)  # a Monday; the week before ends on 01-08 for the tiles
+# 隐患编号, 排查日期, 村（社区）, 场所类型, 隐患类别, 隐患等级, 整改期限, 整改情况, 整改完成时间
+MINI_TICKETS = {
+    "东河村": [
+        ("DH-01", "2023-11-10", "商场", "电气线路", "一般", "2023-11-30", "已整改", "2023-11-20"),
+        ("DH-02", "2023-11-15", "商场", "电气线路", "较大", "2023-12-31", "已整改", "2023-12-20"),
+        ("DH-03", "2023-12-06", "商场", "消防设施器材", "较大", "2024-01-10", "未整改", None),
+        ("DH-04", "2023-12-12", "商场", "电气线路", "重大", "2024-02-28", "未整改", None),
+        ("DH-05", "2023-12-15", "宾馆", "电气线路", "一般", "2024-01-31", "已整改", "2024-01-05"),
+        ("DH-06", "2024-01-02", "宾馆", "消防设施器材", "重大", "2024-01-20", "已整改", "2024-01-12"),
+    ],
+    "西岭村": [
+        ("XL-01", "2023-11-20", "厂房", "电气线路", "一般", "2023-12-10", "未整改", None),
+        ("XL-02", "2023-12-05", "厂房", "电气线路", "较大", "2023-12-20", "已整改", "2023-12-18"),
+        ("XL-03", "2024-01-03", "商场", "消防设施器材", "一般", "2024-02-10", "未整改", None),
+        ("XL-04", "2024-01-04", "不存在村", "商场", "电气线路", "一般", "2024-02-10", "未整改", None),
+        ("XL-05", None, "商场", "电气线路", "一般", "2024-02-10", "未整改", None),
+    ],
+    # 15 found by 12-01, 14 rectified by 12-20; NP-16 found 01-10, NP-15 rectified 01-11: the rate goes
+    # from 14/15 = 93.33% (01-08) to 15/16 = 93.75% (01-15), a change of +0.42 points.
+    "南坪村": [
+        (f"NP-{n:02d}", "2023-12-01", "餐饮企业", "其他", "一般", "长期", "已整改", "2023-12-20")
+        for n in range(1, 15)
+    ]
+    + [
+        ("NP-15", "2023-12-01", "餐饮企业", "其他", "一般", "长期", "已整改", "2024-01-11"),
+        ("NP-16", "2024-01-10", "餐饮企业", "其他", "一般", "长期", "未整改", None),
+    ],
+}
+
+
+def _ledger_row(number: int, village: str, ticket: tuple) -> list[object]:
+    if len(ticket) == 9:  # a row naming its own village (a wrong one)
+        hazard_no, found, village, *rest = ticket
+    else:
+        hazard_no, found, *rest = ticket
+    sector, category, severity, deadline, status, rectified = rest
+    return [number, hazard_no, found, village, f"{hazard_no}单位", sector, category, f"{hazard_no}隐患",
+            severity, deadline, "应急办", status, rectified]  # fmt: skip
+
+
+@pytest.fixture(scope="session")
+def mini_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Three villages' ledgers of 填报日期 2024-01-14, written as .xlsx and loaded into a fresh store."""
+    from etl.load import load_files
+    from firedash.config import load_config
+    from tests.ledgers import write_xlsx
+
+    base = tmp_path_factory.mktemp("mini")
+    files = [
+        write_xlsx(
+            base / f"{village}台账.xlsx",
+            [_ledger_row(i, village, t) for i, t in enumerate(tickets, start=1)],
+            report_line="填报日期：2024年1月14日",
+        )
+        for village, tickets in MINI_TICKETS.items()
+    ]
+    store = base / "mini.duckdb"
+    load_files(files, db=store, config=load_config(ROOT / "data" / "town.toml"))
+    return store
+
+
+def shown_rows(frame, key: str) -> dict[str, dict]:
+    """A displayed table's rows by the value of its column `key` (a label)."""
+    return {row[key]: row for row in frame.to_dict("records")}
+
+
+def chart_data(app: AppTest, key: str) -> list[dict]:
+    """The traces of the plotly chart drawn with widget key `key` (its figure as sent to the browser)."""
+    import json
+
+    for element in app.get("plotly_chart"):
+        spec = json.loads(element.proto.spec)
+        if element.proto.id.endswith(key) or key in element.proto.id:
+            return spec["data"]
+    raise AssertionError(f"no chart {key}")
+
+
+def test_sectors_page_figures_by_hand(mini_store, on_store):
+    app = open_app(on_store(mini_store), "app_pages/sectors.py", as_of=MINI_AS_OF.isoformat())
+    assert not app.exception, [e.value for e in app.exception]
+    ranked, apart = (frame.value for frame in app.dataframe)
+    rows = shown_rows(ranked, label("sector"))
+    assert list(rows) == ["餐饮企业", "商场"]  # at least 3 tickets, best rate first
+    assert [rows[s][label("rank")] for s in rows] == ["1", "2"]
+    shop = rows["商场"]  # DH-01..04, XL-03; rectified DH-01, DH-02; DH-03 overdue since 01-10
+    assert (shop[label("found")], shop[label("rectified")], shop[label("rate")]) == (5, 2, "40.0%")
+    assert (shop[label("open")], shop[label("overdue")], shop[label("major_found")]) == (3, 1, 1)
+    assert rows["餐饮企业"][label("rate")] == "93.8%"
+    apart_rows = shown_rows(apart, label("sector"))
+    assert {s: (r[label("found")], r[label("rectified")]) for s, r in apart_rows.items()} == {
+        "宾馆": (2, 2),
+        "厂房": (2, 1),
+    }
+
+
+@pytest.mark.parametrize(
+    ("choice", "expected"),
+    [
+        # 一般 counts 较大 (DH-02, DH-03, XL-02) with 一般: 商场 keeps 4 tickets and its rank.
+        ("general", {"餐饮企业": (16, 15, "93.8%"), "商场": (4, 2, "50.0%")}),
+        ("major", {}),  # DH-04 (商场) and DH-06 (宾馆): one each, too few to rank
+    ],
+)
+def test_sectors_page_severity_groups(mini_store, on_store, choice, expected):
+    app = open_app(on_store(mini_store), "app_pages/sectors.py", as_of=MINI_AS_OF.isoformat())
+    app.get("button_group")[0].set_value(choice).run()
+    assert not app.exception, [e.value for e in app.exception]
+    ranked = shown_rows(app.dataframe[0].value, label("sector"))
+    assert {
+        s: (r[label("found")], r[label("rectified")], r[label("rate")]) for s, r in ranked.items()
+    } == expected
+    if choice == "general":
+        apart = shown_rows(app.dataframe[1].value, label("sector"))
+        assert {s: r[label("found")] for s, r in apart.items()} == {"宾馆": 1, "厂房": 2}
+
+
+def test_sectors_page_category_split_counts_serious_with_general(mini_store, on_store):
+    app = open_app(on_store(mini_store), "app_pages/sectors.py", as_of=MINI_AS_OF.isoformat())
+    general, major = chart_data(app, "sector_categories")
+    # 电气线路 一般: DH-01, DH-02 (较大), DH-05, XL-01, XL-02 (较大); rectified all but XL-01.
+    assert dict(zip(general["y"], general["text"], strict=True)) == {
+        "其他": "93.8%（15/16处）",
+        "电气线路": "80.0%（4/5处）",
+        "消防设施器材": "0.0%（0/2处）",
+    }
+    assert dict(zip(major["y"], major["text"], strict=True)) == {
+        "电气线路": "0.0%（0/1处）",
+        "消防设施器材": "100.0%（1/1处）",
+    }
+
+
+def test_timeline_page_phases_from_config_and_counts_by_phase(mini_store, on_store, config):
+    app = open_app(on_store(mini_store), "app_pages/timeline.py", as_of=MINI_AS_OF.isoformat())
+    assert not app.exception, [e.value for e in app.exception]
+    spans = [trace["text"][0] for trace in chart_data(app, "timeline_phases")]
+    assert spans == [p.name for p in config.campaign.phases] + [p.name for p in config.campaign.key_periods]
+    phases = shown_rows(app.dataframe[0].value, label("phase"))
+    figures = {
+        name: tuple(row[label(c)] for c in ("found", "rectified", "rate", "open", "overdue"))
+        for name, row in phases.items()
+    }
+    assert figures == {
+        # found to 12-05: DH-01, DH-02, XL-01, XL-02 (on 12-05), NP-01..15; open and overdue: XL-01.
+        "部署发动": (19, 18, "94.7%", 1, 1),
+        # from 12-06: DH-03 (on 12-06), DH-04, DH-05, DH-06, XL-03, NP-16; overdue: DH-03.
+        "组织实施": (6, 2, "33.3%", 4, 1),
+        "总结提升": (0, 0, "—", 0, 0),
+    }
+
+
+def test_quality_page_imports_and_rows_kept_aside(mini_store, on_store):
+    app = open_app(on_store(mini_store), "app_pages/quality.py", as_of=MINI_AS_OF.isoformat())
+    assert not app.exception, [e.value for e in app.exception]
+    imports, rejected, missing = (frame.value for frame in app.dataframe)
+    by_file = shown_rows(imports, label("file_name"))
+    counts = {
+        name: tuple(row[label(c)] for c in ("rows_read", "rows_new", "rows_rejected"))
+        for name, row in by_file.items()
+    }
+    assert counts == {
+        "东河村台账.xlsx": (6, 6, 0),
+        "西岭村台账.xlsx": (5, 3, 2),
+        "南坪村台账.xlsx": (16, 16, 0),
+    }
+    assert {row[label("report_date")] for row in by_file.values()} == {"2024-01-14"}
+    kept = rejected.to_dict("records")
+    # Title, 填报日期 and header take rows 1-3: XL-04 and XL-05 are rows 7 and 8 of the sheet.
+    assert [(r[label("file_name")], r[label("sheet")], r[label("row_number")]) for r in kept] == [
+        ("西岭村台账.xlsx", "Sheet1", 7),
+        ("西岭村台账.xlsx", "Sheet1", 8),
+    ]
+    assert "不存在村" in kept[0][label("reason")] and "XL-04" in kept[0][label("raw_values")]
+    assert label("found_date") in kept[1][label("reason")]
+    # Every configured village but the three that sent a ledger in the week of 01-14.
+    assert len(missing) == 13
+    assert {"东河村", "西岭村", "南坪村"}.isdisjoint(set(missing[label("village")]))
+
+
+def test_weekly_page_shows_a_dash_for_a_village_with_nothing_found(mini_store, on_store, config):
+    app = open_app(on_store(mini_store), "app_pages/weekly.py", as_of=MINI_AS_OF.isoformat())
+    week = config.campaign.week_number(dt.date(2024, 1, 14))  # 01-08 … 01-14
+    app.selectbox(key="week_no").set_value(week).run()
+    assert not app.exception, [e.value for e in app.exception]
+    ranking = shown_rows(app.dataframe[0].value, label("village"))
+    north = ranking["北山村"]  # 0 found, 0 rectified: no rate, not 0.0%
+    assert (north[label("found")], north[label("rate")], north[label("rate_last_week")]) == (0, "—", "—")
+    assert north[label("rate_change_pp")] == "—"
+    # 南坪村: 14/15 at the end of last week, 15/16 at the end of this one.
+    south = ranking["南坪村"]
+    assert (south[label("rate_last_week")], south[label("rate")]) == ("93.3%", "93.8%")
+    assert south[label("rate_change_pp")] == "+0.4"
+
+
+def test_a_change_of_0_4_points_is_not_shown_as_steady(mini_store, on_store):
+    app = open_app(
+        on_store(mini_store), "app_pages/villages.py", as_of=MINI_AS_OF.isoformat(), village="南坪村"
+    )
+    assert not app.exception, [e.value for e in app.exception]
+    rate = next(m for m in app.metric if m.label == label("rate"))
+    assert (rate.value, rate.delta) == ("93.8%", "较上周 +0.4个百分点")
+    found = next(m for m in app.metric if m.label == label("found"))
+    assert found.delta == "较上周 +1处"
+
+
+@pytest.mark.parametrize(
+    ("now", "before", "shown"),
+    [
+        (0.9375, 0.9333, "+0.4个百分点"),  # 0.42 points: shown, not 持平
+        (0.5004, 0.5, "持平"),  # 0.04 points rounds to 0.0
+        (0.5, 0.5004, "持平"),  # and so does -0.04 (never "-0.0")
+        (0.5006, 0.5, "+0.1个百分点"),  # 0.06 rounds to 0.1
+        (0.496, 0.5, "-0.4个百分点"),
+        (0.5, None, None),
+    ],
+)
+def test_rate_delta_is_steady_only_when_it_rounds_to_zero(now, before, shown):
+    assert rate_delta(now, before) == shown
+
+
+@pytest.mark.parametrize(
+    ("now", "before", "shown"), [(5, 4, "+1处"), (4, 5, "-1处"), (5, 5, "持平"), (5, None, None)]
+)
+def test_count_delta(now, before, shown):
+    assert count_delta(now, before) == shown
+
+
+@pytest.mark.parametrize(("points", "shown"), [(0.42, "+0.4"), (-0.04, "+0.0"), (-0.4, "-0.4"), (None, "—")])
+def test_rate_change_column(points, shown):
+    frame = display_frame(pd.DataFrame({"rate_change_pp": [points]}), ["rate_change_pp"])
+    assert frame.iloc[0, 0] == shown

@@ -9,9 +9,8 @@ from dataclasses import dataclass, replace
 import streamlit as st
 
 from firedash.config import TownConfig
-from firedash.glossary import SEVERITY_LABELS, label
+from firedash.glossary import SEVERITY_LABELS, label, text
 from metrics.filters import SEVERITY_CODES, Filters
-from ui.labels import text
 
 AS_OF_KEY = "as_of"
 # Filter field -> (widget key, URL parameter); the URL parameter may repeat (?village=A&village=B).

@@ -21,8 +21,8 @@ import duckdb
 import streamlit as st
 
 from firedash.config import TownConfig, config_path, db_path, load_config
+from firedash.glossary import text
 from firedash.store import connect, store_signature
-from ui.labels import text
 
 TTL_SECONDS = 600
 T = TypeVar("T")

@@ -9,11 +9,11 @@ from functools import partial
 import pandas as pd
 
 import metrics
+from firedash.glossary import text
 from metrics.filters import Filters
 from ui import data
 from ui.export import xlsx_bytes
 from ui.format import display_frame, raw_values_text
-from ui.labels import text
 
 OVERDUE_EXPORT_COLUMNS = (
     "hazard_no", "village", "unit", "sector", "category", "description", "severity", "county_supervised",
@@ -43,10 +43,10 @@ def _overdue_bytes(town: str, as_of: dt.date, filters: Filters) -> bytes:
     overdue = data.run(metrics.overdue_tickets, as_of=as_of, filters=filters)
     due = data.run(metrics.due_soon_tickets, as_of=as_of, filters=filters, days=7)
     sheets = {
-        "超期未整改": display_frame(overdue, OVERDUE_EXPORT_COLUMNS),
-        "7日内到期": display_frame(due, DUE_SOON_EXPORT_COLUMNS),
+        text("sheet_overdue"): display_frame(overdue, OVERDUE_EXPORT_COLUMNS),
+        text("sheet_due_soon"): display_frame(due, DUE_SOON_EXPORT_COLUMNS),
     }
-    return xlsx_bytes(sheets, title=f"{town}超期未整改火灾隐患清单", as_of=as_of)
+    return xlsx_bytes(sheets, title=text("title_overdue", town=town), as_of=as_of)
 
 
 def rejected_frame(rejected: pd.DataFrame) -> pd.DataFrame:
@@ -62,7 +62,8 @@ def rejected_workbook(town: str, as_of: dt.date, villages: tuple[str, ...]) -> C
 
 def _rejected_bytes(town: str, as_of: dt.date, villages: tuple[str, ...]) -> bytes:
     rejected = data.run(metrics.rejected_rows, current_only=True, villages=villages)
-    return xlsx_bytes({"搁置的行": rejected_frame(rejected)}, title=f"{town}台账搁置行清单", as_of=as_of)
+    sheets = {text("sheet_rejected"): rejected_frame(rejected)}
+    return xlsx_bytes(sheets, title=text("title_rejected", town=town), as_of=as_of)
 
 
 def weekly_workbook(
@@ -77,9 +78,9 @@ def weekly_workbook(
 ) -> bytes:
     """The week's figures as one workbook: the comparison, the village ranking, the 红榜 and the 黑榜."""
     sheets = {
-        "总体情况": display_frame(comparison, COMPARISON_COLUMNS),
-        "各村排名": display_frame(ranking, RANKING_COLUMNS),
+        text("sheet_week_summary"): display_frame(comparison, COMPARISON_COLUMNS),
+        text("sheet_week_ranking"): display_frame(ranking, RANKING_COLUMNS),
         text("red_list"): display_frame(red, RANKING_COLUMNS),
         text("black_list"): display_frame(black, RANKING_COLUMNS),
     }
-    return xlsx_bytes(sheets, title=f"{town}火灾防控工作周报数据（{week_name}）", as_of=as_of)
+    return xlsx_bytes(sheets, title=text("title_weekly", town=town, week=week_name), as_of=as_of)

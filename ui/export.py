@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 import xlsxwriter
 
+from firedash.glossary import YES_NO, text
 from ui.format import fmt_date, is_missing
 
 FORMULA_STARTS = ("=", "+", "-", "@")
@@ -31,13 +32,13 @@ def xlsx_bytes(sheets: Mapping[str, pd.DataFrame], *, title: str, as_of: dt.date
     formats = _formats(book)
     for name, frame in sheets.items():
         _write_sheet(book.add_worksheet(_sheet_name(name)), frame, title=title, as_of=as_of, formats=formats)
-    book.set_properties({"title": title, "comments": f"数据截至{fmt_date(as_of)}"})
+    book.set_properties({"title": title, "comments": text("as_of") + fmt_date(as_of)})
     book.close()
     return buffer.getvalue()
 
 
 def _formats(book: xlsxwriter.Workbook) -> dict[str, object]:
-    font = {"font_name": "宋体", "font_size": 11}
+    font = {"font_name": text("excel_font"), "font_size": 11}
     return {
         "title": book.add_format({**font, "bold": True, "font_size": 14}),
         "note": book.add_format(font),
@@ -59,7 +60,7 @@ def _write_sheet(
     sheet, frame: pd.DataFrame, *, title: str, as_of: dt.date, formats: dict[str, object]
 ) -> None:
     sheet.write_string(0, 0, title, formats["title"])
-    sheet.write_string(1, 0, f"数据截至：{fmt_date(as_of)}", formats["note"])
+    sheet.write_string(1, 0, text("cell", name=text("as_of"), value=fmt_date(as_of)), formats["note"])
     for col, header in enumerate(frame.columns):
         sheet.write_string(3, col, str(header), formats["header"])
         sheet.set_column(col, col, _column_width(frame, header))
@@ -76,7 +77,7 @@ def write_cell(sheet, row: int, col: int, value: object, formats: Mapping[str, o
     if is_missing(value):
         sheet.write_blank(row, col, None, formats["text"])
     elif isinstance(value, bool | np.bool_):
-        sheet.write_string(row, col, "是" if value else "否", formats["text"])
+        sheet.write_string(row, col, YES_NO[bool(value)], formats["text"])
     elif isinstance(value, numbers.Real) and math.isfinite(value):
         sheet.write_number(row, col, float(value), formats["text"])
     elif isinstance(value, dt.date | pd.Timestamp):

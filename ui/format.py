@@ -9,10 +9,17 @@ from collections.abc import Iterable, Mapping
 
 import pandas as pd
 
-from firedash.glossary import AGEING_BAND_LABELS, LEDGER_KIND_LABELS, SEVERITY_LABELS, STATE_LABELS
+from firedash.glossary import (
+    AGEING_BAND_LABELS,
+    LEDGER_KIND_LABELS,
+    SEVERITY_LABELS,
+    STATE_LABELS,
+    YES_NO,
+    label,
+    text,
+)
 from metrics.formatting import NO_VALUE as DASH
 from metrics.formatting import format_rate
-from ui.labels import label, text
 
 RATE_COLUMNS = frozenset({"rate", "on_time_rate", "rate_last_week"})
 BOOLEAN_COLUMNS = frozenset({"county_supervised", "superseded"})
@@ -57,24 +64,45 @@ def fmt_count(value: object, unit: str | None = None) -> str:
     return f"{int(value)}{text('unit_hazard') if unit is None else unit}"
 
 
+def count_change(now: object, before: object) -> int | None:
+    """How much a count changed (now − before); None when either side is missing."""
+    return None if is_missing(now) or is_missing(before) else int(now) - int(before)
+
+
+def rate_points(now: object, before: object) -> float | None:
+    """How much a rate changed, in percentage points (unrounded); None when either rate is undefined."""
+    return None if is_missing(now) or is_missing(before) else (float(now) - float(before)) * 100
+
+
+def is_steady(change: float, decimals: int = 0) -> bool:
+    """持平 means the change rounds to zero at the decimals shown: +0.04 points is 持平, +0.4 is not."""
+    return round(change, decimals) == 0
+
+
+def signed_number(change: float, decimals: int = 0) -> str:
+    """A change with its sign at the decimals shown: "+1.6", "-0.4", "+0.0" (never "-0.0")."""
+    return f"{round(change, decimals) + 0.0:+.{decimals}f}"
+
+
+def fmt_change(change: object, *, unit: str, decimals: int = 0) -> str | None:
+    """The one formatter of a change: "+1.6个百分点" / "持平" / "-0.4个百分点"; None when missing."""
+    if is_missing(change):
+        return None
+    return (
+        text("steady")
+        if is_steady(float(change), decimals)
+        else signed_number(float(change), decimals) + unit
+    )
+
+
 def count_delta(now: object, before: object, unit: str | None = None) -> str | None:
     """The change of a count as "+3处" / "-2处" / "持平"; None when either side is missing."""
-    if is_missing(now) or is_missing(before):
-        return None
-    change = int(now) - int(before)
-    if change == 0:
-        return "持平"
-    return f"{change:+d}{text('unit_hazard') if unit is None else unit}"
+    return fmt_change(count_change(now, before), unit=text("unit_hazard") if unit is None else unit)
 
 
 def rate_delta(now: object, before: object) -> str | None:
     """The change of a rate in percentage points, e.g. "+1.2个百分点"; None when either is undefined."""
-    if is_missing(now) or is_missing(before):
-        return None
-    points = (float(now) - float(before)) * 100
-    if abs(points) < 0.05:
-        return "持平"
-    return f"{points:+.1f}{text('percent_points')}"
+    return fmt_change(rate_points(now, before), unit=text("percent_points"), decimals=1)
 
 
 def delta_colour(now: object, before: object, *, higher_is_better: bool) -> str:
@@ -90,7 +118,7 @@ def fmt_date(day: object) -> str:
     if is_missing(day):
         return DASH
     day = pd.Timestamp(day).date()
-    return f"{day.year}年{day.month}月{day.day}日"
+    return text("date", year=day.year, month=day.month, day=day.day)
 
 
 def week_label(week_no: int, start: dt.date | None = None, end: dt.date | None = None) -> str:
@@ -117,9 +145,9 @@ def _display_column(column: str, values: pd.Series) -> pd.Series:
     if column in _CODE_LABELS:
         return values.map(lambda v: _CODE_LABELS[column].get(v, v))
     if column == "ledger_kinds":
-        return values.map(lambda v: "、".join(LEDGER_KIND_LABELS.get(k, k) for k in str(v).split(",") if k))
+        return values.map(ledger_kinds_text)
     if column in BOOLEAN_COLUMNS:
-        return values.map(lambda v: "是" if v is True or v == 1 else "否")
+        return values.map(lambda v: YES_NO[v is True or v == 1])
     if column in DATE_COLUMNS:
         return values.map(lambda v: DASH if is_missing(v) else pd.Timestamp(v).date().isoformat())
     if column == "rank_move":
@@ -127,8 +155,14 @@ def _display_column(column: str, values: pd.Series) -> pd.Series:
     if column in ("rank", "rank_last_week"):
         return values.map(lambda v: DASH if is_missing(v) else str(int(v)))
     if column == "rate_change_pp":
-        return values.map(lambda v: DASH if is_missing(v) else f"{float(v):+.1f}")
+        return values.map(lambda v: DASH if is_missing(v) else signed_number(float(v), 1))
     return values
+
+
+def ledger_kinds_text(kinds: object) -> str:
+    """Stored ledger kinds ("inspection,rectification") as their words, 排查台账、整改（销号）台账."""
+    words = (LEDGER_KIND_LABELS.get(k, k) for k in str(kinds).split(",") if k)
+    return text("list_separator").join(words)
 
 
 def fmt_rank_move(move: object) -> str:
@@ -136,7 +170,7 @@ def fmt_rank_move(move: object) -> str:
     if is_missing(move):
         return DASH
     steps = int(move)
-    return "持平" if steps == 0 else f"↑{steps}" if steps > 0 else f"↓{-steps}"
+    return text("steady") if steps == 0 else f"↑{steps}" if steps > 0 else f"↓{-steps}"
 
 
 def raw_values_text(raw: object) -> str:
@@ -149,7 +183,8 @@ def raw_values_text(raw: object) -> str:
         return str(raw)
     if not isinstance(cells, dict):
         return str(raw)
-    return "；".join(f"{k}：{v}" for k, v in cells.items() if not is_missing(v) and str(v).strip())
+    shown = (text("cell", name=k, value=v) for k, v in cells.items() if not is_missing(v) and str(v).strip())
+    return text("group_separator").join(shown)
 
 
 def overview_sentence(
@@ -158,20 +193,29 @@ def overview_sentence(
     """One plain sentence: 截至…，全镇共排查…处（较上周新增…处），已整改…处，整改率…，较上周…；…。"""
     found = int(now["found"])
     new_found = found - int(before.get("found") or 0)
-    head = f"截至{fmt_date(as_of)}，{scope}共排查火灾隐患{found}处"
-    if new_found > 0:
-        head += f"（{text('vs_last_week')}新增{new_found}处）"
-    rate_part = f"已整改{int(now['rectified'])}处，整改率{fmt_rate(now['rate'])}"
-    change = rate_delta(now["rate"], before.get("rate"))
-    if change == "持平":
-        rate_part += "，与上周持平"
-    elif change is not None:
-        verb = "提高" if change.startswith("+") else "下降"
-        rate_part += f"，{text('vs_last_week')}{verb}{change[1:]}"
-    tail = [f"尚有{int(now['open'])}处未整改，其中超期{int(now['overdue'])}处"]
-    if int(now.get("major_found") or 0):
-        tail.append(f"重大火灾隐患{int(now['major_found'])}处，已整改{int(now['major_rectified'])}处")
-    return f"{head}，{rate_part}；" + "；".join(tail) + "。"
+    major = int(now.get("major_found") or 0)
+    return text(
+        "overview_sentence",
+        date=fmt_date(as_of),
+        scope=scope,
+        found=found,
+        new_found=text("sentence_new_found", n=new_found) if new_found > 0 else "",
+        rectified=int(now["rectified"]),
+        rate=fmt_rate(now["rate"]),
+        change=_rate_change_words(rate_points(now["rate"], before.get("rate"))),
+        open=int(now["open"]),
+        overdue=int(now["overdue"]),
+        major=text("sentence_major", found=major, rectified=int(now["major_rectified"])) if major else "",
+    )
+
+
+def _rate_change_words(points: float | None) -> str:
+    """，较上周提高1.2个百分点 / ，与上周持平 / nothing when last week had no rate."""
+    if points is None:
+        return ""
+    if is_steady(points, 1):
+        return text("sentence_steady")
+    return text("sentence_up" if points > 0 else "sentence_down", points=f"{abs(points):.1f}")
 
 
 def import_stamp(latest: object) -> str | None:
@@ -191,7 +235,7 @@ def scope_name(town: str, villages: tuple[str, ...], narrowed: bool) -> str:
     """Who a sentence speaks about: the one village, the filtered tickets, or the whole town."""
     if len(villages) == 1:
         return villages[0]
-    return "筛选范围内" if narrowed else f"全{town[-1]}" if town else town
+    return text("scope_filtered") if narrowed else text("scope_town", short=town[-1]) if town else town
 
 
 def band_total(bands: pd.DataFrame, chosen: Iterable[str]) -> int:

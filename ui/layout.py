@@ -11,10 +11,19 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from firedash.config import TownConfig
-from firedash.glossary import SEVERITY_LABELS
+from firedash.glossary import PAGE_TITLES, SEVERITY_LABELS, label, text
 from ui.controls import View
-from ui.format import count_delta, delta_colour, display_frame, fmt_count, fmt_date, fmt_rate, rate_delta
-from ui.labels import PAGE_TITLES, label, text
+from ui.format import (
+    count_change,
+    delta_colour,
+    display_frame,
+    fmt_change,
+    fmt_count,
+    fmt_date,
+    fmt_rate,
+    is_steady,
+    rate_points,
+)
 
 PLOTLY_CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": ["lasso2d", "select2d"], "locale": "zh-CN"}
 TABLE_ROWS = 500
@@ -34,32 +43,33 @@ def header(config: TownConfig, view: View, latest_import: str | None) -> None:
     campaign = config.campaign
     phase = campaign.phase_on(view.as_of)
     phase_text = (
-        f"{text('phase_now')}：{phase.name}（{text('days_left', days=(phase.end - view.as_of).days)}）"
+        text("phase_line", phase=phase.name, days=(phase.end - view.as_of).days)
         if phase
         else text("phase_none")
     )
     parts = [
         f"{config.town} · {campaign.name}",
-        f"{text('as_of')}{fmt_date(view.as_of)}",
-        f"{text('latest_import')}：{latest_import or text('never_imported')}",
+        text("as_of") + fmt_date(view.as_of),
+        text("cell", name=text("latest_import"), value=latest_import or text("never_imported")),
         phase_text,
     ]
-    st.markdown("**" + "　|　".join(_escape(p) for p in parts) + "**")
+    st.markdown("**" + text("header_separator").join(_escape(p) for p in parts) + "**")
     scope = filters_text(view)
     if scope:
-        st.caption(f"{text('filters')}：{_escape(scope)}")
+        st.caption(text("cell", name=text("filters"), value=_escape(scope)))
 
 
 def filters_text(view: View) -> str:
     """The active filters in words ("" when none)."""
     f = view.filters
+    words = text("list_separator")
     groups = [
-        "、".join(f.villages),
-        "、".join(f.sectors),
-        "、".join(f.offices),
-        "、".join(SEVERITY_LABELS.get(s, s) for s in f.severities),
+        words.join(f.villages),
+        words.join(f.sectors),
+        words.join(f.offices),
+        words.join(SEVERITY_LABELS.get(s, s) for s in f.severities),
     ]
-    return "；".join(g for g in groups if g)
+    return text("group_separator").join(g for g in groups if g)
 
 
 def sentence(value: str) -> None:
@@ -79,7 +89,7 @@ def no_data_for(found_in_campaign: int) -> None:
 
 def no_data(hint: str | None = None) -> None:
     """The clear empty state: 暂无数据, and what to do about it."""
-    st.info(text("no_data") + (f"：{hint}" if hint else ""), icon="ℹ️")
+    st.info(text("no_data_hint", hint=hint) if hint else text("no_data"), icon="ℹ️")
 
 
 def tiles(
@@ -95,21 +105,32 @@ def tiles(
 def _tile(now: Mapping[str, object], before: Mapping[str, object], spec: Tile) -> None:
     value, previous = now.get(spec.name), before.get(spec.name)
     if spec.is_rate:
-        shown, delta = fmt_rate(value), rate_delta(value, previous)
+        shown, change, decimals, unit = (
+            fmt_rate(value),
+            rate_points(value, previous),
+            1,
+            text("percent_points"),
+        )
     else:
-        shown, delta = fmt_count(value), count_delta(value, previous)
-    steady = delta in (None, "持平")
+        shown, change, decimals, unit = (
+            fmt_count(value),
+            count_change(value, previous),
+            0,
+            text("unit_hazard"),
+        )
+    steady = change is None or is_steady(change, decimals)
     if steady or spec.higher_is_better is None:
         colour = "gray"
     else:
         colour = delta_colour(value, previous, higher_is_better=spec.higher_is_better)
+    delta = fmt_change(change, unit=unit, decimals=decimals)
     st.metric(
         label(spec.name),
         shown,
         delta=f"{text('vs_last_week')} {delta}" if delta else None,
         delta_color=colour,
         # The delta text starts with 较上周, so Streamlit cannot read the direction from its sign.
-        delta_arrow="off" if steady else ("down" if delta.startswith("-") else "up"),
+        delta_arrow="off" if steady else ("down" if change < 0 else "up"),
         border=True,
     )
 
@@ -160,7 +181,7 @@ def as_of_stamp(day: dt.date) -> str:
 
 
 def page_title(name: str) -> None:
-    """The page's title (from ui.labels.PAGE_TITLES)."""
+    """The page's title (from firedash.glossary.PAGE_TITLES)."""
     st.header(PAGE_TITLES[name], anchor=False)
 
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class PageSpec:
-    name: str  # key of ui.labels.PAGE_TITLES
+    name: str  # key of firedash.glossary.PAGE_TITLES
     script: str  # path relative to dashboard.py
     url_path: str
     icon: str
