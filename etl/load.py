@@ -15,8 +15,10 @@ import pandas as pd
 from etl import merge
 from etl.errors import LedgerError
 from etl.identity import source_key
-from etl.normalise import RawRows, Rejected, SheetResult, normalise_sheet, title_report_date
+from etl.headers import find_header, report_date_in
+from etl.normalise import RawRows, Rejected, SheetResult, normalise_under
 from etl.readers import read_ledger
+
 from firedash.config import TownConfig
 from firedash.store import connect
 
@@ -132,14 +134,15 @@ def _already_imported(con: duckdb.DuckDBPyConnection, digest: str) -> bool:
 def _parse(path: Path, *, config: TownConfig, report_date: dt.date | None, today: dt.date) -> ParsedFile:
     """Read every sheet and normalise it with its report date (--report-date, 填报日期, or today)."""
     sheets = read_ledger(path)
-    title_dates = [title_report_date(sheet) for sheet in sheets]
+    headers = [find_header(sheet) for sheet in sheets]
+    title_dates = [report_date_in(sheet, header) for sheet, header in zip(sheets, headers, strict=True)]
     stated_date = report_date or max((d for d in title_dates if d), default=None)
     file_date = stated_date or today
     stated = stated_date is not None  # the ledger (or --report-date) gives it: not the day of loading
     results, frames, rejected = [], [], []
-    for sheet, title_date in zip(sheets, title_dates, strict=True):
+    for sheet, header, title_date in zip(sheets, headers, title_dates, strict=True):
         sheet_date = report_date or title_date or file_date
-        result = normalise_sheet(sheet, config=config, report_date=sheet_date, file_name=path.name)
+        result = normalise_under(sheet, header, config=config, report_date=sheet_date, file_name=path.name)
         results.append(result)
         if result.kind is None:
             continue

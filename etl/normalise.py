@@ -88,7 +88,15 @@ def normalise_sheet(
     sheet: RawSheet, *, config: TownConfig, report_date: dt.date, file_name: str
 ) -> SheetResult:
     """Canonical rows of a sheet (frame), the rows set aside (rejected) and what the sheet covers."""
-    header = find_header(sheet)
+    return normalise_under(
+        sheet, find_header(sheet), config=config, report_date=report_date, file_name=file_name
+    )
+
+
+def normalise_under(
+    sheet: RawSheet, header: Header | None, *, config: TownConfig, report_date: dt.date, file_name: str
+) -> SheetResult:
+    """normalise_sheet() with the header already found (find_header), so it is searched for once a sheet."""
     title_date = report_date_in(sheet, header)
     kind = sheet_kind(header.columns) if header else None
     if header is None or kind is None:
