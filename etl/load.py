@@ -14,11 +14,10 @@ import pandas as pd
 
 from etl import merge
 from etl.errors import LedgerError
-from etl.identity import source_key
 from etl.headers import find_header, report_date_in
 from etl.normalise import RawRows, Rejected, SheetResult, normalise_under
 from etl.readers import read_ledger
-
+from etl.source import source_key
 from firedash.config import TownConfig
 from firedash.store import connect
 
