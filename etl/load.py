@@ -155,26 +155,71 @@ def _parse(path: Path, *, config: TownConfig, report_date: dt.date | None, today
 
 
 def _write(con: duckdb.DuckDBPyConnection, path: Path, digest: str, parsed: ParsedFile) -> FileOutcome:
-    import_id = con.execute("SELECT coalesce(max(import_id), 0) + 1 FROM imports").fetchall()[0][0]
-    keys = merge.stage(con, parsed.frame)
-    frame = parsed.frame.reset_index(drop=True).assign(rid=keys["rid"].array, ticket_id=keys["ticket_id"].array,
-                                                       no_key=keys["no_key"].array)  # fmt: skip
-    frame, duplicates = _drop_duplicates(frame, "ticket_id", "inspection", "combined")
-    frame, unpointed = _drop_unpointed(frame)
-    rejected = (
-        parsed.rejected + _set_aside(duplicates, parsed.raw_rows) + _set_aside(unpointed, parsed.raw_rows)
-    )
-    merge.unstage(con, sorted(set(keys["rid"]) - set(frame["rid"])))
+    """The file's rows into the store, step by step, inside the caller's transaction."""
+    import_id = _next_import_id(con)
+    frame = _stage(con, parsed.frame)
+    frame, aside = _set_aside_unusable(con, frame, parsed.raw_rows)
     merged = merge.merge_inspections(con, import_id, path.name)
+    matched, unmatched, rectified = _apply_rectifications(con, import_id, path.name, frame, parsed.raw_rows)
+    merged |= rectified
+    rejected = parsed.rejected + aside + unmatched
+    outcome = _count(path, parsed, frame, matched, merged, rejected)
+    _record_import(con, import_id, path, digest, parsed, outcome)
+    _record_rejected(con, import_id, path.name, rejected)
+    return outcome
+
+
+def _next_import_id(con: duckdb.DuckDBPyConnection) -> int:
+    return con.execute("SELECT coalesce(max(import_id), 0) + 1 FROM imports").fetchall()[0][0]
+
+
+def _stage(con: duckdb.DuckDBPyConnection, frame: pd.DataFrame) -> pd.DataFrame:
+    """The rows staged in DuckDB, each with its row id (rid), ticket_id and 隐患编号 key (no_key)."""
+    keys = merge.stage(con, frame)
+    return frame.reset_index(drop=True).assign(
+        rid=keys["rid"].array, ticket_id=keys["ticket_id"].array, no_key=keys["no_key"].array
+    )
+
+
+def _set_aside_unusable(
+    con: duckdb.DuckDBPyConnection, frame: pd.DataFrame, raw_rows: dict[str, RawRows]
+) -> tuple[pd.DataFrame, list[Rejected]]:
+    """A ticket named twice in the file and 整改 rows that point nowhere go aside, and out of the stage."""
+    kept, duplicates = _drop_duplicates(frame, "ticket_id", "inspection", "combined")
+    kept, unpointed = _drop_unpointed(kept)
+    merge.unstage(con, sorted(set(frame["rid"]) - set(kept["rid"])))
+    return kept, _set_aside(duplicates, raw_rows) + _set_aside(unpointed, raw_rows)
+
+
+def _apply_rectifications(
+    con: duckdb.DuckDBPyConnection,
+    import_id: int,
+    file_name: str,
+    frame: pd.DataFrame,
+    raw_rows: dict[str, RawRows],
+) -> tuple[pd.DataFrame, list[Rejected], merge.Merged]:
+    """Each 整改 row applied to the one ticket it points at (matched); the others go aside."""
     matched = frame.iloc[:0].assign(matched_id=frame["ticket_id"].iloc[:0])
-    if (frame["row_kind"] == "rectification").any():
-        matched, unmatched = _check_matches(frame, merge.match_rectifications(con))
-        rejected += _set_aside(unmatched, parsed.raw_rows)
-        merged |= merge.merge_rectifications(con, import_id, path.name, matched)
+    if not (frame["row_kind"] == "rectification").any():
+        return matched, [], merge.Merged()
+    matched, unmatched = _check_matches(frame, merge.match_rectifications(con))
+    applied = merge.merge_rectifications(con, import_id, file_name, matched)
+    return matched, _set_aside(unmatched, raw_rows), applied
+
+
+def _count(
+    path: Path,
+    parsed: ParsedFile,
+    frame: pd.DataFrame,
+    matched: pd.DataFrame,
+    merged: merge.Merged,
+    rejected: list[Rejected],
+) -> FileOutcome:
+    """Tickets the file names: new, updated, unchanged (of those, stale: a newer report already held)."""
     updated = merged.changed - merged.new
     described = frame.loc[frame["row_kind"] != "rectification", "ticket_id"]
     mentioned = pd.concat([described, matched["matched_id"]], ignore_index=True).nunique()
-    outcome = FileOutcome(
+    return FileOutcome(
         path,
         "loaded",
         report_date=parsed.report_date,
@@ -185,9 +230,6 @@ def _write(con: duckdb.DuckDBPyConnection, path: Path, digest: str, parsed: Pars
         rows_stale=len(merged.stale - merged.changed),
         rejected=rejected,
     )
-    _record_import(con, import_id, path, digest, parsed, outcome)
-    _record_rejected(con, import_id, path.name, rejected)
-    return outcome
 
 
 def _drop_duplicates(frame: pd.DataFrame, key: str, *kinds: str) -> tuple[pd.DataFrame, pd.DataFrame]:
