@@ -8,21 +8,18 @@ import re
 from dataclasses import dataclass
 
 from etl.text import clean_text
+from etl.vocabulary import FULL_DATE, MONTH_DAY, TIME_SUFFIX, WEEKDAY_SUFFIX
 from firedash.config import Campaign
-
-IMPOSSIBLE = "不存在"
-UNREADABLE = "无法识别"
+from firedash.glossary import IMPOSSIBLE, UNREADABLE
 
 _EXCEL_EPOCH = dt.date(1899, 12, 30)  # serial 1 = 1900-01-01 (Excel's 1900 leap-year bug included)
 _SERIAL_RANGE = (20000, 80000)  # 1954 … 2119: any other number is not a serial date
-_TIME_SUFFIX = re.compile(
-    r"(?:[T\s]+|(?<=日))\d{1,2}[:时]\d{1,2}(?:[:分]\d{1,2}(?:\.\d+)?秒?)?(?:Z|[+-]\d{2}:?\d{2})?$"
-)
-_WEEKDAY_SUFFIX = re.compile(r"\((?:星期|周|礼拜)[一二三四五六日天]\)$")
+_TIME_SUFFIX = re.compile(TIME_SUFFIX)
+_WEEKDAY_SUFFIX = re.compile(WEEKDAY_SUFFIX)
 _SPACES = re.compile(r"\s+")
-_FULL = re.compile(r"^(\d{4}|\d{2})[-./年](\d{1,2})[-./月](\d{1,2})[日号]?$")
+_FULL = re.compile(FULL_DATE)
 _COMPACT = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
-_MONTH_DAY = re.compile(r"^(\d{1,2})[-./月](\d{1,2})[日号]?$")
+_MONTH_DAY = re.compile(MONTH_DAY)
 _SERIAL_TEXT = re.compile(r"^\d{5}(?:\.\d+)?$")
 
 

@@ -19,10 +19,26 @@ from etl.normalise import RawRows, Rejected, SheetResult, normalise_under
 from etl.readers import read_ledger
 from etl.source import source_key
 from firedash.config import TownConfig
+from firedash.glossary import (
+    NO_HEADER,
+    REASON_DUPLICATE,
+    REASON_MANY_TICKETS,
+    REASON_NO_TICKET,
+    REASON_NO_TICKET_NUMBERED,
+    REASON_NUMBER_IN_VILLAGES,
+    REASON_SAME_TICKET_TWICE,
+    REASON_UNPOINTED,
+    REFUSED_UNOPENABLE,
+    REFUSED_UNPARSEABLE,
+    REFUSED_WRITE,
+    STEP_DONE,
+    STEP_READ,
+    STEP_WRITE,
+    UNCHANGED_SAME_FILE,
+)
 from firedash.store import connect
 
-NO_HEADER = "未找到可识别的表头（需要包含 村（社区）、排查日期、隐患描述 或 隐患编号、整改情况 等列）"
-Progress = Callable[[Path, str], None]  # (file, step): 读取, 写入, 完成
+Progress = Callable[[Path, str], None]  # (file, step): STEP_READ, STEP_WRITE, STEP_DONE
 
 
 @dataclass
@@ -75,7 +91,7 @@ def load_files(
                 load_file(con, path, config=config, report_date=report_date, today=today, progress=progress)
             )
             if progress:
-                progress(path, "完成")
+                progress(path, STEP_DONE)
     finally:
         con.close()
     return outcomes
@@ -97,24 +113,26 @@ def load_file(
     try:
         digest = _sha256(path)
     except OSError:
-        return FileOutcome(path, "refused", "文件不存在或无法打开")
+        return FileOutcome(path, "refused", REFUSED_UNOPENABLE)
     if _already_imported(con, digest):
-        return FileOutcome(path, "unchanged", "与已导入的文件内容相同，未作改动")
+        return FileOutcome(path, "unchanged", UNCHANGED_SAME_FILE)
     try:
-        step("读取")
+        step(STEP_READ)
         parsed = _parse(path, config=config, report_date=report_date, today=today or dt.date.today())
     except LedgerError as exc:
         return FileOutcome(path, "refused", str(exc))
     except Exception as exc:  # an unforeseen shape must still get an answer, not a traceback
-        return FileOutcome(path, "refused", f"无法解析该文件（{type(exc).__name__}: {exc}）")
-    step("写入")
+        return FileOutcome(
+            path, "refused", REFUSED_UNPARSEABLE.format(error_type=type(exc).__name__, error=exc)
+        )
+    step(STEP_WRITE)
     con.begin()
     try:
         outcome = _write(con, path, digest, parsed)
         con.commit()
     except Exception as exc:
         con.rollback()
-        return FileOutcome(path, "refused", f"写入数据库失败，数据库未作改动（{exc}）")
+        return FileOutcome(path, "refused", REFUSED_WRITE.format(error=exc))
     return outcome
 
 
@@ -242,8 +260,7 @@ def _drop_duplicates(frame: pd.DataFrame, key: str, *kinds: str) -> tuple[pd.Dat
     is_later = duplicated & frame.duplicated(key, keep="first")
     later = frame[is_later]
     reasons = [
-        f"与工作表 {first.at[k, 'sheet']} 第 {first.at[k, 'row_number']} 行是同一隐患（重复）"
-        for k in later[key]
+        REASON_DUPLICATE.format(sheet=first.at[k, "sheet"], row=first.at[k, "row_number"]) for k in later[key]
     ]
     return frame[~is_later], later.assign(reason=reasons)
 
@@ -251,7 +268,7 @@ def _drop_duplicates(frame: pd.DataFrame, key: str, *kinds: str) -> tuple[pd.Dat
 def _drop_unpointed(frame: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     """A 整改 row with neither 隐患编号 nor 村（社区） cannot point at a ticket."""
     bad = (frame["row_kind"] == "rectification") & (frame["no_key"] == "") & frame["village"].isna()
-    return frame[~bad], frame[bad].assign(reason="整改记录既无隐患编号也无村（社区），无法对应到隐患")
+    return frame[~bad], frame[bad].assign(reason=REASON_UNPOINTED)
 
 
 def _check_matches(frame: pd.DataFrame, matches: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -260,19 +277,13 @@ def _check_matches(frame: pd.DataFrame, matches: pd.DataFrame) -> tuple[pd.DataF
     reasons: dict[int, str] = {}
     for rid in matches.loc[matches["n_matches"] == 0, "rid"]:
         no = rows.at[rid, "hazard_no"]
-        reasons[rid] = (
-            f"找不到对应的隐患（隐患编号 {no}）" if no else "找不到对应的隐患（按村、单位、隐患描述查找）"
-        )
+        reasons[rid] = REASON_NO_TICKET_NUMBERED.format(number=no) if no else REASON_NO_TICKET
     for rid in matches.loc[matches["n_matches"] > 1, "rid"]:
         no = rows.at[rid, "hazard_no"]
-        reasons[rid] = (
-            f"隐患编号 {no} 在多个村（社区）都有，请填写村（社区）"
-            if no
-            else "对应到多条隐患，请填写隐患编号或排查日期"
-        )
+        reasons[rid] = REASON_NUMBER_IN_VILLAGES.format(number=no) if no else REASON_MANY_TICKETS
     single = matches[matches["n_matches"] == 1]
     for rid in single.loc[single["matched_id"].duplicated(keep="first"), "rid"]:
-        reasons[rid] = "与本文件中另一条整改记录指向同一隐患（重复）"
+        reasons[rid] = REASON_SAME_TICKET_TWICE
     aside = rows.loc[sorted(reasons)].reset_index().assign(reason=[reasons[rid] for rid in sorted(reasons)])
     return single[~single["rid"].isin(reasons)], aside
 
