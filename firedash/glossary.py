@@ -70,6 +70,7 @@ def label(name: str) -> str:
 # What is wrong with a cell: "<label><problem>：<text as written>" (排查日期无法识别：上周三).
 UNREADABLE = "无法识别"
 IMPOSSIBLE = "不存在"
+OUT_OF_RANGE = "不在合理范围内"  # 1899-12-30 (Excel's day 0), 9999-12-31: placeholders, not dates
 CELL_PROBLEM = "{field}{problem}：{text}"
 REASON_MISSING = "缺少{field}"
 REASON_NOT_LISTED = "{field}不在名单中：{text}"
