@@ -31,7 +31,7 @@ run: store
 	$(BIN)/streamlit run dashboard.py
 
 sample: $(STAMP)
-	$(BIN)/python -m etl.sample
+	$(BIN)/python -m sample_town
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

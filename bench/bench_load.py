@@ -27,9 +27,9 @@ import pandas as pd  # noqa: E402
 import python_calamine  # noqa: E402
 import xlsxwriter  # noqa: E402
 
-from etl.sample import vocab  # noqa: E402
-from etl.sample.cells import date_cell  # noqa: E402
 from firedash.config import load_config  # noqa: E402
+from sample_town import vocab  # noqa: E402
+from sample_town.cells import date_cell  # noqa: E402
 
 OUT = ROOT / "bench" / "out"
 HEADER = (

@@ -11,6 +11,7 @@ import duckdb
 from tqdm import tqdm
 
 from etl.load import FileOutcome, load_files
+from firedash import glossary as text
 from firedash.config import ConfigError, db_path, load_config
 
 SHOWN_REASONS = 5
@@ -26,13 +27,15 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     files = expand(args.files)
     if not files:
-        print("没有找到要导入的文件", file=sys.stderr)
+        print(text.CLI_NO_FILES, file=sys.stderr)
         return 1
-    with tqdm(total=len(files), unit="个文件", disable=not sys.stderr.isatty(), leave=False) as bar:
+    with tqdm(
+        total=len(files), unit=text.CLI_FILES_UNIT, disable=not sys.stderr.isatty(), leave=False
+    ) as bar:
 
         def progress(file: Path, step: str) -> None:
             bar.set_description(f"{file.name} {step}")
-            if step == "完成":
+            if step == text.STEP_DONE:
                 bar.update()
 
         try:
@@ -40,7 +43,7 @@ def main(argv: list[str] | None = None) -> int:
                 files, db=db_path(args.db), config=config, report_date=args.report_date, progress=progress
             )
         except (duckdb.Error, OSError) as exc:  # the store itself cannot be opened: nothing was loaded
-            print(f"无法打开数据库 {db_path(args.db)}：{exc}", file=sys.stderr)
+            print(text.CLI_NO_STORE.format(db=db_path(args.db), error=exc), file=sys.stderr)
             return 2
     for outcome in outcomes:
         print(describe(outcome))
@@ -48,23 +51,21 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m etl", description="把排查、整改台账导入数据库")
+    parser = argparse.ArgumentParser(prog="python -m etl", description=text.CLI_DESCRIPTION)
     commands = parser.add_subparsers(dest="command", required=True)
-    load = commands.add_parser("load", help="导入台账文件（.xlsx/.xls/.csv，或包含它们的文件夹）")
-    load.add_argument("--db", help="数据库文件（默认 data/campaign.duckdb 或环境变量 FIREDASH_DB）")
-    load.add_argument("--config", help="镇和专项行动配置（默认 data/town.toml 或环境变量 FIREDASH_CONFIG）")
-    load.add_argument(
-        "--report-date", type=_date, help="填报日期 YYYY-MM-DD（默认取台账标题中的填报日期，否则今天）"
-    )
-    load.add_argument("files", nargs="+", metavar="FILE", help="台账文件或文件夹")
+    load = commands.add_parser("load", help=text.CLI_LOAD_HELP)
+    load.add_argument("--db", help=text.CLI_DB_HELP)
+    load.add_argument("--config", help=text.CLI_CONFIG_HELP)
+    load.add_argument("--report-date", type=_date, help=text.CLI_REPORT_DATE_HELP)
+    load.add_argument("files", nargs="+", metavar="FILE", help=text.CLI_FILES_HELP)
     return parser
 
 
-def _date(text: str) -> dt.date:
+def _date(value: str) -> dt.date:
     try:
-        return dt.date.fromisoformat(text)
+        return dt.date.fromisoformat(value)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"日期格式应为 YYYY-MM-DD：{text}") from None
+        raise argparse.ArgumentTypeError(text.CLI_BAD_DATE.format(text=value)) from None
 
 
 def expand(items: list[str]) -> list[Path]:
@@ -83,21 +84,30 @@ def describe(outcome: FileOutcome) -> str:
     """The Chinese lines printed for one file."""
     name = outcome.path.name
     if outcome.outcome == "refused":
-        return f"✗ {name}：未导入——{outcome.reason}（数据库未作改动）"
+        return text.CLI_REFUSED.format(name=name, reason=outcome.reason)
     if outcome.outcome == "unchanged":
-        return f"= {name}：{outcome.reason}"
+        return text.CLI_UNCHANGED.format(name=name, reason=outcome.reason)
     lines = [
-        f"✓ {name}：读取 {outcome.rows_read} 行，新增隐患 {outcome.rows_new} 处，更新 {outcome.rows_updated} 处，"
-        f"未变 {outcome.rows_unchanged} 处，暂存待修正 {outcome.rows_rejected} 行（填报日期 {outcome.report_date}）"
+        text.CLI_LOADED.format(
+            name=name,
+            read=outcome.rows_read,
+            new=outcome.rows_new,
+            updated=outcome.rows_updated,
+            unchanged=outcome.rows_unchanged,
+            rejected=outcome.rows_rejected,
+            report_date=outcome.report_date,
+        )
     ]
     if outcome.rows_stale:
-        lines.append(
-            f"    · 其中 {outcome.rows_stale} 处隐患库中已有填报日期更晚的报告，本文件未覆盖其内容和状态"
-        )
+        lines.append(text.CLI_STALE.format(stale=outcome.rows_stale))
     for rejected in outcome.rejected[:SHOWN_REASONS]:
-        lines.append(f"    · 工作表「{rejected.sheet}」第 {rejected.row_number} 行：{rejected.reason}")
+        lines.append(
+            text.CLI_REJECTED_ROW.format(
+                sheet=rejected.sheet, row=rejected.row_number, reason=rejected.reason
+            )
+        )
     if outcome.rows_rejected > SHOWN_REASONS:
-        lines.append(f"    · 另有 {outcome.rows_rejected - SHOWN_REASONS} 行待修正，详见看板“数据质量”页")
+        lines.append(text.CLI_MORE_REJECTED.format(more=outcome.rows_rejected - SHOWN_REASONS))
     return "\n".join(lines)
 
 

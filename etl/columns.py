@@ -12,8 +12,8 @@ from etl.text import clean_text
 
 NAT = np.datetime64("NaT", "D")
 ARROW_FROM = 256  # below this many distinct values, Python per value is quicker than a trip to Arrow
-# Python's str.split() whitespace, for RE2 (its \s is ASCII only).
-_WHITESPACE = r"[\s\p{Z}\x{1c}-\x{1f}\x{85}]+"
+# Python's str.split() whitespace (str.isspace), for RE2: its \s is [\t\n\f\r ], without \v.
+_WHITESPACE = r"[\s\x{0b}\p{Z}\x{1c}-\x{1f}\x{85}]+"
 _NULL_STRING = pa.scalar(None, pa.string())
 
 
@@ -77,30 +77,33 @@ class Column:
         return array[self._codes]
 
     def texts(self) -> np.ndarray:
-        """Each cell as clean text (NFKC, whitespace collapsed, stripped), None when empty."""
+        """Each cell as clean_text() (NFKC, whitespace collapsed, stripped), None when empty."""
         arrow = self._text_dictionary()
         if arrow is None:
             return self.spread([*(clean_text(value) or None for value in self.uniques), None])
         table = np.empty(len(arrow) + 1, dtype=object)
-        table[:-1] = _clean(arrow).to_numpy(zero_copy_only=False)
+        table[:-1] = _collapsed(arrow).to_numpy(zero_copy_only=False)
+        for index in _folded(arrow):
+            table[index] = clean_text(arrow[int(index)].as_py()) or None
         return table[self._codes]
 
     def matching(self, pattern: str, test: Callable[[str], bool]) -> np.ndarray:
         """Text cells for which test() holds; many distinct texts are first narrowed by pattern in Arrow.
 
-        pattern (a regex that test() implies) runs on the NFKC text with all whitespace removed.
+        pattern (a regex that test() implies) runs on the squeezed text (NFKC, all whitespace removed);
+        texts NFKC changes are always put to test().
         """
         if not _is_text(self._dictionary.type):
             return np.zeros(len(self._codes), bool)  # numbers or dates only
         arrow = self._text_dictionary()
         if arrow is None:
             return self.spread([*(type(u) is str and test(u) for u in self.uniques), False], bool)
-        squeezed = pc.replace_substring_regex(pc.utf8_normalize(arrow, "NFKC"), _WHITESPACE, "")
+        squeezed = pc.replace_substring_regex(arrow, _WHITESPACE, "")
         candidates = (
             pc.match_substring_regex(squeezed, pattern).fill_null(False).to_numpy(zero_copy_only=False)
         )
         table = np.zeros(len(arrow) + 1, dtype=bool)
-        for index in np.flatnonzero(candidates):
+        for index in sorted({*np.flatnonzero(candidates), *_folded(arrow)}):
             table[index] = test(arrow[int(index)].as_py())
         return table[self._codes]
 
@@ -115,11 +118,20 @@ def _is_text(kind: pa.DataType) -> bool:
     return pa.types.is_string(kind) or pa.types.is_large_string(kind)
 
 
-def _clean(arrow: pa.Array) -> pa.Array:
-    """clean_text() in Arrow: NFKC, whitespace runs to one space, stripped; '' becomes null."""
-    cleaned = pc.utf8_trim_whitespace(
-        pc.replace_substring_regex(pc.utf8_normalize(arrow, "NFKC"), _WHITESPACE, " ")
-    )
+def _folded(arrow: pa.Array) -> np.ndarray:
+    """Indices of the texts NFKC changes (full-width letters, ideographic spaces …): etl.text cleans these.
+
+    Arrow only collapses whitespace, so the one normaliser stays etl.text: a text NFKC leaves alone is
+    cleaned alike by both. Arrow's Unicode tables may be newer than Python's; any text Python folds,
+    Arrow folds too (a character keeps its decomposition once assigned), so none slips through.
+    """
+    changed = pc.not_equal(pc.utf8_normalize(arrow, "NFKC"), arrow).fill_null(False)
+    return np.flatnonzero(changed.to_numpy(zero_copy_only=False))
+
+
+def _collapsed(arrow: pa.Array) -> pa.Array:
+    """clean_text() of texts already in NFKC: whitespace runs to one space, stripped; '' becomes null."""
+    cleaned = pc.utf8_trim(pc.replace_substring_regex(arrow, _WHITESPACE, " "), " ")
     return pc.if_else(pc.equal(cleaned, ""), _NULL_STRING, cleaned)
 
 

@@ -8,21 +8,23 @@ import re
 from dataclasses import dataclass
 
 from etl.text import clean_text
+from etl.vocabulary import FULL_DATE, MONTH_DAY, TIME_SUFFIX, WEEKDAY_SUFFIX
 from firedash.config import Campaign
-
-IMPOSSIBLE = "不存在"
-UNREADABLE = "无法识别"
+from firedash.glossary import IMPOSSIBLE, OUT_OF_RANGE, UNREADABLE
 
 _EXCEL_EPOCH = dt.date(1899, 12, 30)  # serial 1 = 1900-01-01 (Excel's 1900 leap-year bug included)
 _SERIAL_RANGE = (20000, 80000)  # 1954 … 2119: any other number is not a serial date
-_TIME_SUFFIX = re.compile(
-    r"(?:[T\s]+|(?<=日))\d{1,2}[:时]\d{1,2}(?:[:分]\d{1,2}(?:\.\d+)?秒?)?(?:Z|[+-]\d{2}:?\d{2})?$"
+# A ledger date outside the serials' years is a placeholder (1899-12-30 is serial 0, 9999-12-31 "none").
+_PLAUSIBLE = (
+    _EXCEL_EPOCH + dt.timedelta(days=_SERIAL_RANGE[0]),
+    _EXCEL_EPOCH + dt.timedelta(days=_SERIAL_RANGE[1] - 1),
 )
-_WEEKDAY_SUFFIX = re.compile(r"\((?:星期|周|礼拜)[一二三四五六日天]\)$")
+_TIME_SUFFIX = re.compile(TIME_SUFFIX)
+_WEEKDAY_SUFFIX = re.compile(WEEKDAY_SUFFIX)
 _SPACES = re.compile(r"\s+")
-_FULL = re.compile(r"^(\d{4}|\d{2})[-./年](\d{1,2})[-./月](\d{1,2})[日号]?$")
+_FULL = re.compile(FULL_DATE)
 _COMPACT = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
-_MONTH_DAY = re.compile(r"^(\d{1,2})[-./月](\d{1,2})[日号]?$")
+_MONTH_DAY = re.compile(MONTH_DAY)
 _SERIAL_TEXT = re.compile(r"^\d{5}(?:\.\d+)?$")
 
 
@@ -64,9 +66,9 @@ def parse_date(value: object, years: CampaignYears) -> DateResult:
     if value is None:
         return DateResult()
     if isinstance(value, dt.datetime):
-        return DateResult(value.date())
+        return _plausible(value.date(), clean_text(value))
     if isinstance(value, dt.date):
-        return DateResult(value)
+        return _plausible(value, clean_text(value))
     if isinstance(value, bool):
         return DateResult(problem=UNREADABLE, text=clean_text(value))
     if isinstance(value, int | float):
@@ -103,7 +105,8 @@ def parse_date_text(text: str, years: CampaignYears) -> DateResult:
         return DateResult()
     compact = _SPACES.sub("", _WEEKDAY_SUFFIX.sub("", _TIME_SUFFIX.sub("", text.strip())))
     if _SERIAL_TEXT.match(compact):
-        return _from_number(float(compact), years)
+        serial = serial_date(compact)
+        return DateResult(serial) if serial else DateResult(problem=UNREADABLE, text=text)
     if match := _FULL.match(compact) or _COMPACT.match(compact):
         year = int(match[1])
         return _checked(year + 2000 if year < 100 else year, int(match[2]), int(match[3]), text)
@@ -117,6 +120,14 @@ def parse_date_text(text: str, years: CampaignYears) -> DateResult:
 
 def _checked(year: int, month: int, day: int, text: str) -> DateResult:
     try:
-        return DateResult(dt.date(year, month, day))
+        day = dt.date(year, month, day)
     except ValueError:
         return DateResult(problem=IMPOSSIBLE, text=text)
+    return _plausible(day, text)
+
+
+def _plausible(day: dt.date, text: str) -> DateResult:
+    """The date, or OUT_OF_RANGE when it lies outside the years a serial number can give (1954 … 2119)."""
+    if _PLAUSIBLE[0] <= day <= _PLAUSIBLE[1]:
+        return DateResult(day)
+    return DateResult(problem=OUT_OF_RANGE, text=text)

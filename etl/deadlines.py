@@ -7,59 +7,30 @@ import datetime as dt
 import re
 from dataclasses import dataclass, replace
 
-from etl.dates import UNREADABLE, CampaignYears, DateResult, parse_date
+from etl.dates import CampaignYears, DateResult, parse_date
 from etl.text import clean_text, squeeze
+from etl.vocabulary import (
+    CN_DIGITS,
+    CN_HUNDRED,
+    CN_TEN,
+    DEADLINE_PREFIX,
+    DEADLINE_SUFFIX,
+    DONE_ON_THE_SPOT,
+    IMMEDIATE,
+    IMMEDIATE_START,
+    MONTH_END,
+    NO_DEADLINE,
+    NO_DEADLINE_START,
+    RELATIVE_DEADLINE,
+    RELATIVE_UNITS,
+)
 from firedash.config import Period
+from firedash.glossary import UNREADABLE
 
-NO_DEADLINE = frozenset(
-    {
-        "长期",
-        "长期整改",
-        "持续整改",
-        "长期坚持",
-        "持续",
-        "无",
-        "/",
-        "-",
-        "--",
-        "—",
-        "——",
-        "无期限",
-        "不限",
-        "无限期",
-    }
-)
-# Rectified on the spot: a status as much as a deadline.
-DONE_ON_THE_SPOT = ("立查立改", "当场整改", "即查即改", "现场整改")
-IMMEDIATE = frozenset(
-    {"立即整改", "立行立改", "立即", "马上整改", "立改", "即改", "立即停用", "立即整改到位"}
-)
-
-_PREFIX = re.compile(r"^(?:限期|限|于|在)")
-_SUFFIX = re.compile(r"(?:之前|以前|前|止|为止|内完成|完成整改|整改完成|整改到位|完成)$")
-_MONTH_END = re.compile(r"^(?:(\d{4})年)?(\d{1,2}|[一二三四五六七八九十]{1,3})月(?:底|末|份|中下旬|下旬)$")
-_RELATIVE = re.compile(r"^(\d{1,3}|[一二两三四五六七八九十百]{1,4})(个)?(工作日|日|天|周|星期|月)内?$")
-_CN_DIGITS = {
-    "零": 0,
-    "一": 1,
-    "二": 2,
-    "两": 2,
-    "三": 3,
-    "四": 4,
-    "五": 5,
-    "六": 6,
-    "七": 7,
-    "八": 8,
-    "九": 9,
-}
-_UNIT_KIND = {
-    "工作日": "workdays",
-    "日": "days",
-    "天": "days",
-    "周": "weeks",
-    "星期": "weeks",
-    "月": "months",
-}
+_PREFIX = re.compile(DEADLINE_PREFIX)
+_SUFFIX = re.compile(DEADLINE_SUFFIX)
+_MONTH_END = re.compile(MONTH_END)
+_RELATIVE = re.compile(RELATIVE_DEADLINE)
 
 
 @dataclass(frozen=True)
@@ -81,11 +52,11 @@ def parse_deadline(value: object, years: CampaignYears, key_periods: tuple[Perio
     if isinstance(value, dt.date) or (isinstance(value, int | float) and not isinstance(value, bool)):
         return _from_date(parse_date(value, years))
     text = squeeze(value)
-    if text in NO_DEADLINE or not text or text.startswith("长期"):
+    if text in NO_DEADLINE or not text or text.startswith(NO_DEADLINE_START):
         return DeadlineSpec("none")
     if any(word in text for word in DONE_ON_THE_SPOT):
         return DeadlineSpec("done")
-    if text in IMMEDIATE or text.startswith("立即"):
+    if text in IMMEDIATE or text.startswith(IMMEDIATE_START):
         return DeadlineSpec("found")
     core = _SUFFIX.sub("", _PREFIX.sub("", text))
     spec = (
@@ -124,7 +95,7 @@ def _relative(core: str) -> DeadlineSpec | None:
     if not match:
         return None
     amount = _number(match[1])
-    return DeadlineSpec(_UNIT_KIND[match[3]], amount=amount) if amount > 0 else None
+    return DeadlineSpec(RELATIVE_UNITS[match[3]], amount=amount) if amount > 0 else None
 
 
 def _dated(core: str, years: CampaignYears) -> DeadlineSpec:
@@ -137,12 +108,12 @@ def _number(text: str) -> int:
         return int(text)
     total, current = 0, 0
     for char in text:
-        if char == "百":
+        if char == CN_HUNDRED:
             total, current = total + max(current, 1) * 100, 0
-        elif char == "十":
+        elif char == CN_TEN:
             total, current = total + max(current, 1) * 10, 0
         else:
-            current = _CN_DIGITS.get(char, 0)
+            current = CN_DIGITS.get(char, 0)
     return total + current
 
 

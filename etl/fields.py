@@ -9,10 +9,9 @@ from functools import partial
 
 import numpy as np
 
-from etl.aliases import CATEGORY_SYNONYMS, SECTOR_SYNONYMS
 from etl.columns import NAT, Column, empty_dates, nones
 from etl.dates import CampaignYears, parse_date
-from etl.deadlines import DONE_ON_THE_SPOT, DeadlineSpec, deadline_on, parse_deadline
+from etl.deadlines import DeadlineSpec, deadline_on, parse_deadline
 from etl.state import StateCells, derive_state
 from etl.text import clean_text, squeeze
 from etl.values import (
@@ -26,16 +25,24 @@ from etl.values import (
     parse_supervised,
 )
 from etl.villages import VillageMatcher
+from etl.vocabulary import CATEGORY_SYNONYMS, DONE_ON_THE_SPOT, SECTOR_SYNONYMS, SUPERVISED_IN_NOTE
 from firedash.config import TownConfig
-from firedash.glossary import label
+from firedash.glossary import (
+    CELL_PROBLEM,
+    CLOSED_FLAG_LABEL,
+    REASON_EARLIER_THAN,
+    REASON_LATER_THAN,
+    REASON_MISSING,
+    REASON_NOT_LISTED,
+    label,
+)
 
 TEXT_FIELDS = (
     "hazard_no", "unit", "address", "description", "measures", "office", "responsible", "phone", "method",
     "note", "reviewer",
 )  # fmt: skip
-CLOSED_FLAG_LABEL = "是否销号"
 DONE_PATTERN = "|".join(DONE_ON_THE_SPOT)
-MISSING_VILLAGE = f"缺少{label('village')}"
+MISSING_VILLAGE = REASON_MISSING.format(field=label("village"))
 
 
 @dataclass
@@ -102,7 +109,12 @@ def _text(column: Column | None, size: int) -> np.ndarray:
 
 def _reason(name: str, result: object) -> str | None:
     """'<label><problem>：<text as written>' for a parsed cell with a problem, else None."""
-    return f"{name}{result.problem}：{result.text}" if result.problem else None
+    return cell_problem(name, result.problem, result.text) if result.problem else None
+
+
+def cell_problem(field: str, problem: str, text: str) -> str:
+    """'<label><problem>：<text as written>': 排查日期无法识别：上周三."""
+    return CELL_PROBLEM.format(field=field, problem=problem, text=text)
 
 
 def _coded_column(column: Column, parse: Callable[[object], Coded], name: str) -> tuple[np.ndarray, ...]:
@@ -143,7 +155,7 @@ def _villages(column: Column | None, size: int, ctx: SheetContext) -> tuple[np.n
         village = ctx.villages.match(text)
         if village:
             return village, None, village, True
-        return None, f"{label('village')}不在名单中：{text}", text, False
+        return None, REASON_NOT_LISTED.format(field=label("village"), text=text), text, False
 
     table = column.parsed(resolve)
     return (
@@ -155,14 +167,15 @@ def _villages(column: Column | None, size: int, ctx: SheetContext) -> tuple[np.n
 def _found_dates(column: Column | None, size: int, ctx: SheetContext) -> tuple[np.ndarray, np.ndarray]:
     """Found dates (datetime64) and problems: unreadable, impossible, missing, later than the report date."""
     name = label("found_date")
-    missing = None if ctx.kind == "rectification" else f"缺少{name}"
+    missing = None if ctx.kind == "rectification" else REASON_MISSING.format(field=name)
     if column is None:
         return empty_dates(size), np.full(size, missing, dtype=object)
     stamps, reasons, _ = _date_column(column, ctx, "found_date")
     reasons[np.isnat(stamps) & np.equal(reasons, None)] = missing
     late = stamps > np.datetime64(ctx.report_date, "D")
     for row in np.flatnonzero(late):
-        reasons[row] = f"{name}晚于{label('report_date')}：{stamps[row].astype(object).isoformat()}"
+        day = stamps[row].astype(object).isoformat()
+        reasons[row] = REASON_LATER_THAN.format(field=name, other=label("report_date"), text=day)
     return stamps, reasons
 
 
@@ -177,7 +190,7 @@ def _coded(values: dict[str, np.ndarray], columns: dict[str, Column], size: int,
     if supervised is not None:
         values["county_supervised"] = supervised.map(parse_supervised, bool)
     elif (note := columns.get("note")) is not None:  # no 挂牌督办 column: 备注 often says 县政府挂牌督办
-        values["county_supervised"] = note.map(lambda text: "挂牌督办" in squeeze(text), bool)
+        values["county_supervised"] = note.map(lambda text: SUPERVISED_IN_NOTE in squeeze(text), bool)
     else:
         values["county_supervised"] = np.zeros(size, bool)
     # Without a 场所类型 / 隐患类别 column, the unit's name and the description say it often enough
@@ -217,7 +230,7 @@ def _deadlines(
             cache[key] = deadline_on(*key)
         deadline[row] = cache[key]
     name = label("deadline")
-    problems = column.spread([f"{name}{s.problem}：{s.text}" if s.problem else None for s in specs])
+    problems = column.spread([cell_problem(name, s.problem, s.text) if s.problem else None for s in specs])
     return deadline, column.spread([s.kind == "done" for s in specs], bool), problems
 
 
@@ -287,4 +300,5 @@ def _coded_or_empty(
 
 def _before_found(dates: np.ndarray, found: np.ndarray, name: str) -> np.ndarray:
     early = dates < found  # NaT compares False
-    return np.where(early, f"{label(name)}早于{label('found_date')}", None).astype(object)
+    reason = REASON_EARLIER_THAN.format(field=label(name), other=label("found_date"))
+    return np.where(early, reason, None).astype(object)

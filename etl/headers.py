@@ -10,16 +10,14 @@ from etl.aliases import KEY_FIELDS, field_for
 from etl.dates import serial_date
 from etl.readers import RawSheet
 from etl.text import clean_text, plain_text
+from etl.vocabulary import REPORT_DATE_ALONE, REPORT_DATE_LABEL, TITLE_DATE, TITLE_DATE_PARTS
 
 SCAN_ROWS = 20
 MIN_FIELDS = 3
 
-_DATE = r"(\d{4}\s*[年./-]\s*\d{1,2}\s*[月./-]\s*\d{1,2}\s*日?)"
-_REPORT_DATE = re.compile(
-    r"(?:(?:填报|报送|填表|统计|制表|上报)?(?:日期|时间)|截[至止](?:日期|时间)?)\s*[:：]?\s*" + _DATE
-)
-_REPORT_LABEL = re.compile(r"(?:填报|报送|填表|统计|制表|上报)?日期\s*[:：]?$")
-_DATE_PARTS = re.compile(r"(\d{4})\s*[年./-]\s*(\d{1,2})\s*[月./-]\s*(\d{1,2})")
+_REPORT_DATE = re.compile(REPORT_DATE_LABEL + TITLE_DATE)
+_REPORT_LABEL = re.compile(REPORT_DATE_ALONE)
+_DATE_PARTS = re.compile(TITLE_DATE_PARTS)
 
 
 @dataclass(frozen=True)

@@ -14,14 +14,31 @@ import pandas as pd
 
 from etl import merge
 from etl.errors import LedgerError
-from etl.identity import source_key
-from etl.normalise import RawRows, Rejected, SheetResult, normalise_sheet, title_report_date
+from etl.headers import find_header, report_date_in
+from etl.normalise import RawRows, Rejected, SheetResult, normalise_under
 from etl.readers import read_ledger
+from etl.source import source_key
 from firedash.config import TownConfig
+from firedash.glossary import (
+    NO_HEADER,
+    REASON_DUPLICATE,
+    REASON_MANY_TICKETS,
+    REASON_NO_TICKET,
+    REASON_NO_TICKET_NUMBERED,
+    REASON_NUMBER_IN_VILLAGES,
+    REASON_SAME_TICKET_TWICE,
+    REASON_UNPOINTED,
+    REFUSED_UNOPENABLE,
+    REFUSED_UNPARSEABLE,
+    REFUSED_WRITE,
+    STEP_DONE,
+    STEP_READ,
+    STEP_WRITE,
+    UNCHANGED_SAME_FILE,
+)
 from firedash.store import connect
 
-NO_HEADER = "未找到可识别的表头（需要包含 村（社区）、排查日期、隐患描述 或 隐患编号、整改情况 等列）"
-Progress = Callable[[Path, str], None]  # (file, step): 读取, 写入, 完成
+Progress = Callable[[Path, str], None]  # (file, step): STEP_READ, STEP_WRITE, STEP_DONE
 
 
 @dataclass
@@ -74,7 +91,7 @@ def load_files(
                 load_file(con, path, config=config, report_date=report_date, today=today, progress=progress)
             )
             if progress:
-                progress(path, "完成")
+                progress(path, STEP_DONE)
     finally:
         con.close()
     return outcomes
@@ -96,24 +113,26 @@ def load_file(
     try:
         digest = _sha256(path)
     except OSError:
-        return FileOutcome(path, "refused", "文件不存在或无法打开")
+        return FileOutcome(path, "refused", REFUSED_UNOPENABLE)
     if _already_imported(con, digest):
-        return FileOutcome(path, "unchanged", "与已导入的文件内容相同，未作改动")
+        return FileOutcome(path, "unchanged", UNCHANGED_SAME_FILE)
     try:
-        step("读取")
+        step(STEP_READ)
         parsed = _parse(path, config=config, report_date=report_date, today=today or dt.date.today())
     except LedgerError as exc:
         return FileOutcome(path, "refused", str(exc))
     except Exception as exc:  # an unforeseen shape must still get an answer, not a traceback
-        return FileOutcome(path, "refused", f"无法解析该文件（{type(exc).__name__}: {exc}）")
-    step("写入")
+        return FileOutcome(
+            path, "refused", REFUSED_UNPARSEABLE.format(error_type=type(exc).__name__, error=exc)
+        )
+    step(STEP_WRITE)
     con.begin()
     try:
         outcome = _write(con, path, digest, parsed)
         con.commit()
     except Exception as exc:
         con.rollback()
-        return FileOutcome(path, "refused", f"写入数据库失败，数据库未作改动（{exc}）")
+        return FileOutcome(path, "refused", REFUSED_WRITE.format(error=exc))
     return outcome
 
 
@@ -132,14 +151,15 @@ def _already_imported(con: duckdb.DuckDBPyConnection, digest: str) -> bool:
 def _parse(path: Path, *, config: TownConfig, report_date: dt.date | None, today: dt.date) -> ParsedFile:
     """Read every sheet and normalise it with its report date (--report-date, 填报日期, or today)."""
     sheets = read_ledger(path)
-    title_dates = [title_report_date(sheet) for sheet in sheets]
+    headers = [find_header(sheet) for sheet in sheets]
+    title_dates = [report_date_in(sheet, header) for sheet, header in zip(sheets, headers, strict=True)]
     stated_date = report_date or max((d for d in title_dates if d), default=None)
     file_date = stated_date or today
     stated = stated_date is not None  # the ledger (or --report-date) gives it: not the day of loading
     results, frames, rejected = [], [], []
-    for sheet, title_date in zip(sheets, title_dates, strict=True):
+    for sheet, header, title_date in zip(sheets, headers, title_dates, strict=True):
         sheet_date = report_date or title_date or file_date
-        result = normalise_sheet(sheet, config=config, report_date=sheet_date, file_name=path.name)
+        result = normalise_under(sheet, header, config=config, report_date=sheet_date, file_name=path.name)
         results.append(result)
         if result.kind is None:
             continue
@@ -153,26 +173,71 @@ def _parse(path: Path, *, config: TownConfig, report_date: dt.date | None, today
 
 
 def _write(con: duckdb.DuckDBPyConnection, path: Path, digest: str, parsed: ParsedFile) -> FileOutcome:
-    import_id = con.execute("SELECT coalesce(max(import_id), 0) + 1 FROM imports").fetchall()[0][0]
-    keys = merge.stage(con, parsed.frame)
-    frame = parsed.frame.reset_index(drop=True).assign(rid=keys["rid"].array, ticket_id=keys["ticket_id"].array,
-                                                       no_key=keys["no_key"].array)  # fmt: skip
-    frame, duplicates = _drop_duplicates(frame, "ticket_id", "inspection", "combined")
-    frame, unpointed = _drop_unpointed(frame)
-    rejected = (
-        parsed.rejected + _set_aside(duplicates, parsed.raw_rows) + _set_aside(unpointed, parsed.raw_rows)
-    )
-    merge.unstage(con, sorted(set(keys["rid"]) - set(frame["rid"])))
+    """The file's rows into the store, step by step, inside the caller's transaction."""
+    import_id = _next_import_id(con)
+    frame = _stage(con, parsed.frame)
+    frame, aside = _set_aside_unusable(con, frame, parsed.raw_rows)
     merged = merge.merge_inspections(con, import_id, path.name)
+    matched, unmatched, rectified = _apply_rectifications(con, import_id, path.name, frame, parsed.raw_rows)
+    merged |= rectified
+    rejected = parsed.rejected + aside + unmatched
+    outcome = _count(path, parsed, frame, matched, merged, rejected)
+    _record_import(con, import_id, path, digest, parsed, outcome)
+    _record_rejected(con, import_id, path.name, rejected)
+    return outcome
+
+
+def _next_import_id(con: duckdb.DuckDBPyConnection) -> int:
+    return con.execute("SELECT coalesce(max(import_id), 0) + 1 FROM imports").fetchall()[0][0]
+
+
+def _stage(con: duckdb.DuckDBPyConnection, frame: pd.DataFrame) -> pd.DataFrame:
+    """The rows staged in DuckDB, each with its row id (rid), ticket_id and 隐患编号 key (no_key)."""
+    keys = merge.stage(con, frame)
+    return frame.reset_index(drop=True).assign(
+        rid=keys["rid"].array, ticket_id=keys["ticket_id"].array, no_key=keys["no_key"].array
+    )
+
+
+def _set_aside_unusable(
+    con: duckdb.DuckDBPyConnection, frame: pd.DataFrame, raw_rows: dict[str, RawRows]
+) -> tuple[pd.DataFrame, list[Rejected]]:
+    """A ticket named twice in the file and 整改 rows that point nowhere go aside, and out of the stage."""
+    kept, duplicates = _drop_duplicates(frame, "ticket_id", "inspection", "combined")
+    kept, unpointed = _drop_unpointed(kept)
+    merge.unstage(con, sorted(set(frame["rid"]) - set(kept["rid"])))
+    return kept, _set_aside(duplicates, raw_rows) + _set_aside(unpointed, raw_rows)
+
+
+def _apply_rectifications(
+    con: duckdb.DuckDBPyConnection,
+    import_id: int,
+    file_name: str,
+    frame: pd.DataFrame,
+    raw_rows: dict[str, RawRows],
+) -> tuple[pd.DataFrame, list[Rejected], merge.Merged]:
+    """Each 整改 row applied to the one ticket it points at (matched); the others go aside."""
     matched = frame.iloc[:0].assign(matched_id=frame["ticket_id"].iloc[:0])
-    if (frame["row_kind"] == "rectification").any():
-        matched, unmatched = _check_matches(frame, merge.match_rectifications(con))
-        rejected += _set_aside(unmatched, parsed.raw_rows)
-        merged |= merge.merge_rectifications(con, import_id, path.name, matched)
+    if not (frame["row_kind"] == "rectification").any():
+        return matched, [], merge.Merged()
+    matched, unmatched = _check_matches(frame, merge.match_rectifications(con))
+    applied = merge.merge_rectifications(con, import_id, file_name, matched)
+    return matched, _set_aside(unmatched, raw_rows), applied
+
+
+def _count(
+    path: Path,
+    parsed: ParsedFile,
+    frame: pd.DataFrame,
+    matched: pd.DataFrame,
+    merged: merge.Merged,
+    rejected: list[Rejected],
+) -> FileOutcome:
+    """Tickets the file names: new, updated, unchanged (of those, stale: a newer report already held)."""
     updated = merged.changed - merged.new
     described = frame.loc[frame["row_kind"] != "rectification", "ticket_id"]
     mentioned = pd.concat([described, matched["matched_id"]], ignore_index=True).nunique()
-    outcome = FileOutcome(
+    return FileOutcome(
         path,
         "loaded",
         report_date=parsed.report_date,
@@ -183,9 +248,6 @@ def _write(con: duckdb.DuckDBPyConnection, path: Path, digest: str, parsed: Pars
         rows_stale=len(merged.stale - merged.changed),
         rejected=rejected,
     )
-    _record_import(con, import_id, path, digest, parsed, outcome)
-    _record_rejected(con, import_id, path.name, rejected)
-    return outcome
 
 
 def _drop_duplicates(frame: pd.DataFrame, key: str, *kinds: str) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -198,8 +260,7 @@ def _drop_duplicates(frame: pd.DataFrame, key: str, *kinds: str) -> tuple[pd.Dat
     is_later = duplicated & frame.duplicated(key, keep="first")
     later = frame[is_later]
     reasons = [
-        f"与工作表 {first.at[k, 'sheet']} 第 {first.at[k, 'row_number']} 行是同一隐患（重复）"
-        for k in later[key]
+        REASON_DUPLICATE.format(sheet=first.at[k, "sheet"], row=first.at[k, "row_number"]) for k in later[key]
     ]
     return frame[~is_later], later.assign(reason=reasons)
 
@@ -207,7 +268,7 @@ def _drop_duplicates(frame: pd.DataFrame, key: str, *kinds: str) -> tuple[pd.Dat
 def _drop_unpointed(frame: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     """A 整改 row with neither 隐患编号 nor 村（社区） cannot point at a ticket."""
     bad = (frame["row_kind"] == "rectification") & (frame["no_key"] == "") & frame["village"].isna()
-    return frame[~bad], frame[bad].assign(reason="整改记录既无隐患编号也无村（社区），无法对应到隐患")
+    return frame[~bad], frame[bad].assign(reason=REASON_UNPOINTED)
 
 
 def _check_matches(frame: pd.DataFrame, matches: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -216,19 +277,13 @@ def _check_matches(frame: pd.DataFrame, matches: pd.DataFrame) -> tuple[pd.DataF
     reasons: dict[int, str] = {}
     for rid in matches.loc[matches["n_matches"] == 0, "rid"]:
         no = rows.at[rid, "hazard_no"]
-        reasons[rid] = (
-            f"找不到对应的隐患（隐患编号 {no}）" if no else "找不到对应的隐患（按村、单位、隐患描述查找）"
-        )
+        reasons[rid] = REASON_NO_TICKET_NUMBERED.format(number=no) if no else REASON_NO_TICKET
     for rid in matches.loc[matches["n_matches"] > 1, "rid"]:
         no = rows.at[rid, "hazard_no"]
-        reasons[rid] = (
-            f"隐患编号 {no} 在多个村（社区）都有，请填写村（社区）"
-            if no
-            else "对应到多条隐患，请填写隐患编号或排查日期"
-        )
+        reasons[rid] = REASON_NUMBER_IN_VILLAGES.format(number=no) if no else REASON_MANY_TICKETS
     single = matches[matches["n_matches"] == 1]
     for rid in single.loc[single["matched_id"].duplicated(keep="first"), "rid"]:
-        reasons[rid] = "与本文件中另一条整改记录指向同一隐患（重复）"
+        reasons[rid] = REASON_SAME_TICKET_TWICE
     aside = rows.loc[sorted(reasons)].reset_index().assign(reason=[reasons[rid] for rid in sorted(reasons)])
     return single[~single["rid"].isin(reasons)], aside
 

@@ -8,7 +8,7 @@ import duckdb
 import pandas as pd
 import pyarrow as pa
 
-from firedash.store import hazard_key_sql
+from etl.ticket_key import ROW_KEYS_SQL, TICKET_ID_SQL, hazard_key_sql
 
 # Columns an inspection (排查) row describes; a rectification (整改) row never overwrites them.
 DESCRIPTIVE = (
@@ -29,20 +29,6 @@ STAGE_TYPES = {
     "has_status": "BOOLEAN", "status": "VARCHAR", "rectified_date": "DATE", "rectified_date_explicit": "BOOLEAN",
     "closed": "BOOLEAN", "closed_date": "DATE", "reviewer": "VARCHAR", "funds": "DOUBLE",
 }  # fmt: skip
-
-# How a row is recognised again next week, computed in DuckDB (vectorised, unlike pandas' per-row regex).
-# match_key: village|unit|description without whitespace, how a 整改 row without 隐患编号 finds its ticket.
-# ticket_id: village#隐患编号 where the ledger numbers its hazards, else a digest of the natural key
-# village + unit + description + found date (DOMAIN.md, "The ledgers").
-# 隐患编号 as a key (spaces dropped, upper case, 001 = 1): the stage and the stored tickets compare alike.
-_NO_KEY = hazard_key_sql("hazard_no")
-_KEYS = f"""
-    coalesce(village, '') || '|' || replace(coalesce(unit, ''), ' ', '')
-        || '|' || replace(coalesce(description, ''), ' ', '') AS match_key,
-    {_NO_KEY} AS no_key"""  # text arrives with whitespace collapsed to ' '
-_TICKET_ID = """
-    CASE WHEN no_key <> '' THEN coalesce(village, '') || '#' || no_key
-         ELSE 'nk:' || md5(match_key || '|' || coalesce(strftime(found_date, '%Y-%m-%d'), '')) END AS ticket_id"""
 
 # The state a row leaves its ticket in (s: the row, t: the stored ticket, NULL when new).
 # A rectified row without a date of its own keeps the earlier rectified date: a cumulative ledger says
@@ -68,8 +54,8 @@ def stage(con: duckdb.DuckDBPyConnection, frame: pd.DataFrame) -> pd.DataFrame:
     columns = ", ".join(f'CAST("{name}" AS {kind}) AS "{name}"' for name, kind in STAGE_TYPES.items())
     con.execute(
         f"""CREATE OR REPLACE TEMP TABLE stage AS
-        WITH typed AS (SELECT {columns} FROM stage_frame), keyed AS (SELECT *, {_KEYS} FROM typed)
-        SELECT *, {_TICKET_ID} FROM keyed"""  # noqa: S608
+        WITH typed AS (SELECT {columns} FROM stage_frame), keyed AS (SELECT *, {ROW_KEYS_SQL} FROM typed)
+        SELECT *, {TICKET_ID_SQL} FROM keyed"""  # noqa: S608
     )
     con.unregister("stage_frame")
     return con.execute("SELECT rid, ticket_id, no_key FROM stage ORDER BY rid").df()
@@ -199,7 +185,7 @@ def match_rectifications(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
         f"""CREATE OR REPLACE TEMP TABLE rect_candidates AS
         WITH r AS (SELECT * FROM stage WHERE row_kind = 'rectification'),
              t AS (SELECT ticket_id, match_key,
-                          {_NO_KEY} AS no_key
+                          {hazard_key_sql("hazard_no")} AS no_key
                    FROM tickets)
         SELECT r.rid, t.ticket_id FROM r JOIN t ON t.ticket_id = r.ticket_id
             WHERE r.no_key <> '' AND r.village IS NOT NULL

@@ -19,7 +19,9 @@ from etl.readers import RawSheet, rows_at
 from etl.rows import FIRST_CELLS, MARK_PATTERN, RowRules, has_mark
 from etl.text import cell_text
 from etl.villages import VillageMatcher
+from etl.vocabulary import CLOSING_DATE_WORD, FUNDS_IN_TEN_THOUSANDS
 from firedash.config import TownConfig
+from firedash.glossary import RAW_REPEATED_COLUMN, RAW_UNNAMED_COLUMN, REASON_SEPARATOR
 
 CANONICAL_COLUMNS: tuple[str, ...] = (
     "sheet", "row_number", "row_kind", "hazard_no", "village", "unit", "address", "sector", "sector_raw",
@@ -29,7 +31,6 @@ CANONICAL_COLUMNS: tuple[str, ...] = (
 )  # fmt: skip
 BOOL_COLUMNS = frozenset({"county_supervised", "has_status", "rectified_date_explicit", "closed"})
 STATE_FIELDS = frozenset({"status", "rectified_date", "closed_flag"})
-REASON_SEPARATOR = "；"
 
 
 @dataclass
@@ -88,7 +89,15 @@ def normalise_sheet(
     sheet: RawSheet, *, config: TownConfig, report_date: dt.date, file_name: str
 ) -> SheetResult:
     """Canonical rows of a sheet (frame), the rows set aside (rejected) and what the sheet covers."""
-    header = find_header(sheet)
+    return normalise_under(
+        sheet, find_header(sheet), config=config, report_date=report_date, file_name=file_name
+    )
+
+
+def normalise_under(
+    sheet: RawSheet, header: Header | None, *, config: TownConfig, report_date: dt.date, file_name: str
+) -> SheetResult:
+    """normalise_sheet() with the header already found (find_header), so it is searched for once a sheet."""
     title_date = report_date_in(sheet, header)
     kind = sheet_kind(header.columns) if header else None
     if header is None or kind is None:
@@ -126,8 +135,8 @@ def _context(
         report_date,
         kind,
         sheet_village=_sheet_village(sheet.name, titles, file_name, config),
-        funds_scale=10_000.0 if "万元" in _label(header, "funds") else 1.0,
-        closes_by_date="销号" in _label(header, "closed_date"),
+        funds_scale=10_000.0 if FUNDS_IN_TEN_THOUSANDS in _label(header, "funds") else 1.0,
+        closes_by_date=CLOSING_DATE_WORD in _label(header, "closed_date"),
     )
 
 
@@ -253,8 +262,9 @@ def _raw(cells: list[str | None], header: Header) -> dict[str, str]:
         name = header.labels[col] if col < len(header.labels) else ""
         if not name and not text:
             continue
-        key = name or f"第{_column_letter(col)}列"
-        raw[key if key not in raw else f"{key}（{_column_letter(col)}列）"] = text
+        letter = _column_letter(col)
+        key = name or RAW_UNNAMED_COLUMN.format(letter=letter)
+        raw[key if key not in raw else RAW_REPEATED_COLUMN.format(name=key, letter=letter)] = text
     return raw
 
 

@@ -11,12 +11,8 @@ from dataclasses import dataclass
 
 from etl.aliases import field_for, normalise_header
 from etl.text import clean_text, squeeze
+from etl.vocabulary import COLONS, NOTE_WORDS, TOTAL_WORDS
 
-TOTAL_WORDS = ("合计", "小计", "总计", "共计")
-NOTE_WORDS = (
-    "填表人", "审核人", "注", "说明", "制表", "制表人", "负责人", "联系人", "填报人", "备注", "填表说明",
-    "填报单位", "填报日期", "填表日期", "审核", "统计人", "主要负责人", "分管领导", "单位负责人", "领导签字",
-)  # fmt: skip
 FIRST_CELLS = 3  # 合计 is written in one of the first cells
 _MARK_FIRST_CHARS = frozenset(word[0] for word in TOTAL_WORDS + NOTE_WORDS)
 MARK_PATTERN = "^[" + "".join(sorted(_MARK_FIRST_CHARS)) + "]"  # has_mark's first test, as a regex
@@ -94,15 +90,13 @@ def _is_note_row(texts: list[str]) -> bool:
     if not is_note(texts[0]):
         return False
     return all(
-        is_note(text) or _labelled(text) or texts[i - 1].endswith((":", "："))
-        for i, text in enumerate(texts)
-        if i
+        is_note(text) or _labelled(text) or texts[i - 1].endswith(COLONS) for i, text in enumerate(texts) if i
     )
 
 
 def _labelled(text: str) -> bool:
     """联系电话：138…, 日期: … — a signature line's 'label：value' cell (a short label before the colon)."""
-    label, colon, _ = text.replace("：", ":").partition(":")
+    label, colon, _ = text.replace(COLONS[1], COLONS[0]).partition(COLONS[0])
     return bool(colon) and 0 < len(label.strip()) <= 8
 
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import datetime as dt
 import unicodedata
 
-_BRACKETS = str.maketrans(
-    {"【": "(", "】": ")", "〔": "(", "〕": ")", "[": "(", "]": ")", "{": "(", "}": ")"}
-)
+from etl.vocabulary import BRACKETS
+
+_BRACKETS = str.maketrans(BRACKETS)
 
 
 def cell_text(value: object) -> str:

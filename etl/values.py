@@ -5,42 +5,31 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from etl.deadlines import DONE_ON_THE_SPOT
 from etl.text import clean_text, squeeze
-
-UNREADABLE = "无法识别"
-
-# 整改状态 words → open | in_progress | rectified | closed (已销号: rectified and struck off) | done (立查立改).
-STATUS_WORDS: dict[str, str] = {
-    **dict.fromkeys(
-        ("已整改", "整改完成", "已完成", "完成", "是", "√", "已整改完成", "整改到位", "已整改到位", "已完成整改",
-         "已落实", "已处理", "已改", "整改完毕", "已整改完毕", "完成整改"),
-        "rectified",
-    ),
-    **dict.fromkeys(("已销号", "销号", "已整改已销号", "已整改并销号", "已验收销号"), "closed"),
-    **dict.fromkeys(
-        ("整改中", "正在整改", "部分整改", "整改进行中", "正在整改中", "部分完成", "已部分整改", "进行中"),
-        "in_progress",
-    ),
-    **dict.fromkeys(
-        ("未整改", "待整改", "限期整改", "否", "未完成", "×", "未开始", "尚未整改", "未落实", "责令整改",
-         "限期整改中", "待整改中", "未整改完成", "暂未整改"),
-        "open",
-    ),
-}  # fmt: skip
-CLOSED_YES = frozenset({"是", "已销号", "√", "销号", "已", "已验收", "是(已销号)"})
-CLOSED_NO = frozenset({"否", "未销号", "×", "未", "暂未销号", "待销号", "/", "-", "无"})
-SUPERVISED_YES = frozenset(
-    {"是", "√", "挂牌", "县政府挂牌督办", "挂牌督办", "已挂牌", "县挂牌督办", "县级挂牌督办"}
+from etl.vocabulary import (
+    BOOLEAN_WORDS,
+    CLOSED_NO,
+    CLOSED_WORD,
+    CLOSED_YES,
+    DONE_ON_THE_SPOT,
+    DONE_PREFIX,
+    MONEY_PATTERN,
+    NEGATION,
+    NO_FUNDS,
+    OTHER,
+    SEVERITY_PARTS,
+    SEVERITY_WORDS,
+    STATUS_IN_PROGRESS_STARTS,
+    STATUS_OPEN_STARTS,
+    STATUS_RECTIFIED_STARTS,
+    STATUS_WORDS,
+    SUPERVISED_PARTS,
+    SUPERVISED_YES,
+    YES,
 )
-SEVERITY_WORDS: dict[str, str] = {
-    **dict.fromkeys(("一般", "一般隐患", "一般火灾隐患", "一般事故隐患", "轻微"), "general"),
-    **dict.fromkeys(("较大", "较大隐患", "较大火灾隐患", "较大事故隐患"), "serious"),
-    **dict.fromkeys(("重大", "重大隐患", "重大火灾隐患", "重大事故隐患"), "major"),
-}
-_BOOLEAN_WORDS = {"true": "是", "false": "否"}
-_NEGATION = ("否", "未", "不", "无", "非")
-_MONEY = re.compile(r"^(?:约|共计|合计|计)?(-?\d+(?:\.\d+)?)(万)?元?$")
+from firedash.glossary import UNREADABLE
+
+_MONEY = re.compile(MONEY_PATTERN)
 
 
 @dataclass(frozen=True)
@@ -55,7 +44,7 @@ class Coded:
 def _yes_no_word(value: object) -> str:
     """squeeze() of a cell, an Excel TRUE/FALSE cell (read as true/false) taken as 是/否."""
     text = squeeze(value)
-    return _BOOLEAN_WORDS.get(text.lower(), text) if len(text) in (4, 5) else text
+    return BOOLEAN_WORDS.get(text.lower(), text) if len(text) in (4, 5) else text
 
 
 def parse_status(value: object) -> Coded:
@@ -73,13 +62,13 @@ def parse_status(value: object) -> Coded:
 
 def _status_by_shape(text: str) -> str | None:
     """Longer phrasings: 已整改（更换线路）, 未整改（资金未到位）, 整改中，预计1月完成."""
-    if text.startswith(("未", "待", "尚未", "暂未")):
+    if text.startswith(STATUS_OPEN_STARTS):
         return "open"
-    if text.startswith(("整改中", "正在", "部分")):
+    if text.startswith(STATUS_IN_PROGRESS_STARTS):
         return "in_progress"
-    if text.startswith("已") and "销号" in text:
+    if text.startswith(DONE_PREFIX) and CLOSED_WORD in text:
         return "closed"
-    if text.startswith(("已整改", "已完成", "整改完成", "已落实")):
+    if text.startswith(STATUS_RECTIFIED_STARTS):
         return "rectified"
     return None
 
@@ -89,9 +78,9 @@ def parse_closed_flag(value: object) -> Coded:
     text = _yes_no_word(value)
     if not text:
         return Coded()
-    if text in CLOSED_YES or (text.startswith("已") and "销号" in text):
+    if text in CLOSED_YES or (text.startswith(DONE_PREFIX) and CLOSED_WORD in text):
         return Coded(True)
-    if text in CLOSED_NO or text.startswith(_NEGATION):
+    if text in CLOSED_NO or text.startswith(NEGATION):
         return Coded(False)
     return Coded(problem=UNREADABLE, text=clean_text(value))
 
@@ -103,7 +92,7 @@ def parse_severity(value: object) -> Coded:
         return Coded("general")
     if text in SEVERITY_WORDS:
         return Coded(SEVERITY_WORDS[text])
-    for word, code in (("重大", "major"), ("较大", "serious"), ("一般", "general")):
+    for word, code in SEVERITY_PARTS:
         if word in text:
             return Coded(code)
     return Coded(problem=UNREADABLE, text=clean_text(value))
@@ -114,9 +103,9 @@ def parse_supervised(value: object) -> bool:
     text = _yes_no_word(value)
     if text in SUPERVISED_YES:
         return True
-    if not text or text.startswith(_NEGATION):
+    if not text or text.startswith(NEGATION):
         return False
-    return text.startswith("是") or "挂牌" in text or "督办" in text
+    return text.startswith(YES) or any(word in text for word in SUPERVISED_PARTS)
 
 
 def parse_funds(value: object, scale: float = 1.0) -> Coded:
@@ -124,7 +113,7 @@ def parse_funds(value: object, scale: float = 1.0) -> Coded:
     if isinstance(value, int | float) and not isinstance(value, bool):
         return Coded(float(value) * scale)
     text = squeeze(value).replace(",", "")
-    if text in ("", "无", "/", "-", "—"):
+    if text in NO_FUNDS:
         return Coded()
     match = _MONEY.match(text)
     if not match:
@@ -147,7 +136,7 @@ class ListMatcher:
     """
 
     def __init__(
-        self, entries: tuple[str, ...], other: str = "其他", synonyms: dict[str, str] | None = None
+        self, entries: tuple[str, ...], other: str = OTHER, synonyms: dict[str, str] | None = None
     ) -> None:
         self.other = other
         self.entries = [e for e in entries if e != other]

@@ -5,20 +5,18 @@ from __future__ import annotations
 import re
 
 from etl.text import squeeze
+from etl.vocabulary import COMMUNITY, COMMUNITY_SUFFIXES, VILLAGE, VILLAGE_SUFFIXES
 
-# Longest first: 村民委员会 must be tried before 村.
-_VILLAGE_SUFFIXES = ("村民委员会", "村委会", "村委", "村")
-_COMMUNITY_SUFFIXES = ("社区居民委员会", "社区居委会", "社区", "居民委员会", "居委会")
 _PARENTHETICAL = re.compile(r"\([^()]*\)$")
 
 
 def _split(text: str) -> tuple[str, str | None]:
-    """(base name, kind) with kind 村, 社区 or None for a bare name; repeated suffixes are all removed."""
+    """(base name, kind) with kind VILLAGE (村), COMMUNITY (社区) or None for a bare name; repeated suffixes are all removed."""
     kind = None
     stripped = True
     while stripped:
         stripped = False
-        for suffixes, this_kind in ((_VILLAGE_SUFFIXES, "村"), (_COMMUNITY_SUFFIXES, "社区")):
+        for suffixes, this_kind in ((VILLAGE_SUFFIXES, VILLAGE), (COMMUNITY_SUFFIXES, COMMUNITY)):
             for suffix in suffixes:
                 if text.endswith(suffix) and len(text) > len(suffix) and kind in (None, this_kind):
                     text, kind, stripped = text[: -len(suffix)], this_kind, True

@@ -8,14 +8,9 @@ from pathlib import Path
 
 import duckdb
 
+from etl.ticket_key import hazard_key_sql
+
 SCHEMA_VERSION = 2
-
-
-def hazard_key_sql(column: str) -> str:
-    """SQL for a 隐患编号 as a key: spaces dropped, upper case, and a plain number without its leading
-    zeros (Excel turns a typed 001 into 1 as soon as the cell is not formatted as text)."""
-    key = f"upper(replace(coalesce({column}, ''), ' ', ''))"
-    return f"CASE WHEN regexp_full_match({key}, '[0-9]+') THEN coalesce(nullif(ltrim({key}, '0'), ''), '0') ELSE {key} END"
 
 
 # Version 1's tables, one statement each; every later release appends a migration instead of editing these.

@@ -9,13 +9,16 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+import duckdb
 import pytest
 
 from etl.dates import CampaignYears
+from etl.load import load_files
 from etl.normalise import SheetResult, normalise_sheet
 from etl.readers import read_ledger
 from firedash.config import TownConfig
 from tests.ledger_files import write_xlsx
+from tests.ledgers import write_xlsx as write_ledger
 
 D = dt.date
 REPORT = D(2024, 1, 7)
@@ -87,6 +90,20 @@ FOUND_DATES = table("found", "排查日期", [
     ("1月5日", D(2024, 1, 5)),
     ("1.5", D(2024, 1, 5)),
     ("11-20", D(2023, 11, 20)),
+    # Two-digit years are this century; a month without a year takes the campaign's (2023-11 … 2024-03).
+    ("23.12.6", D(2023, 12, 6)),
+    ("23/12/6", D(2023, 12, 6)),
+    ("23-12-06", D(2023, 12, 6)),
+    ("2023.12.06", D(2023, 12, 6)),
+    ("11月1日", D(2023, 11, 1)),
+    ("10月31日", D(2023, 10, 31)),  # before the campaign: the nearest year
+    ("12月31日", D(2023, 12, 31)),
+    ("1月1日", D(2024, 1, 1)),
+    ("1月7日", D(2024, 1, 7)),  # the report date itself
+    # Serial numbers at their bounds (20000 … 79999 are dates).
+    (20000, D(1954, 10, 3)),
+    ("20000", D(1954, 10, 3)),
+    ("1954-10-03", D(1954, 10, 3)),
 ])  # fmt: skip
 
 
@@ -102,6 +119,16 @@ BAD_FOUND_DATES = table("badfound", "排查日期", [
     (None, "缺少排查日期"),
     ("2024-01-09", "排查日期晚于填报日期：2024-01-09"),
     ("1月9日", "排查日期晚于填报日期：2024-01-09"),
+    ("1月8日", "排查日期晚于填报日期：2024-01-08"),  # a day after the report date
+    ("2月29日", "排查日期晚于填报日期：2024-02-29"),  # 2024: a leap year (2023-02-29 does not exist)
+    ("3月31日", "排查日期晚于填报日期：2024-03-31"),
+    (79999, "排查日期晚于填报日期：2119-01-10"),
+    (19999, "排查日期无法识别：19999"),
+    (80000, "排查日期无法识别：80000"),
+    ("80000", "排查日期无法识别：80000"),
+    ("1899-12-30", "排查日期不在合理范围内：1899-12-30"),  # Excel's day 0: an empty date cell
+    ("9999-12-31", "排查日期不在合理范围内：9999-12-31"),
+    ("1954-10-02", "排查日期不在合理范围内：1954-10-02"),
 ])  # fmt: skip
 
 
@@ -127,6 +154,10 @@ DEADLINES = table("deadline", "整改期限", [
     ("12月底前", D(2023, 12, 31)),
     ("1月底", D(2024, 1, 31)),
     ("2月底前", D(2024, 2, 29)),
+    ("11月底前", D(2023, 11, 30)),
+    ("3月底前", D(2024, 3, 31)),
+    ("2023.12.31前", D(2023, 12, 31)),
+    ("24.1.15前", D(2024, 1, 15)),
     ("7日内", D(2023, 12, 13)),
     ("7天内", D(2023, 12, 13)),
     ("十五日内", D(2023, 12, 21)),
@@ -181,6 +212,12 @@ STATUSES = table("status", "整改情况", [
     ("立查立改", ("rectified", D(2023, 12, 6), True, False, None)),
     ("当场整改", ("rectified", D(2023, 12, 6), True, False, None)),
     ("已整改（更换线路）", ("rectified", REPORT, False, False, None)),
+    ("正在整改（资金未到位）", ("in_progress", None, False, False, None)),
+    ("未整改（资金未到位）", ("open", None, False, False, None)),
+    ("整改中，预计1月完成", ("in_progress", None, False, False, None)),
+    ("部分整改（已完成80%）", ("in_progress", None, False, False, None)),
+    ("待整改（已下达通知书）", ("open", None, False, False, None)),
+    ("已完成整改（已销号）", ("rectified", REPORT, False, True, REPORT)),
 ])  # fmt: skip
 STATUSES += [
     pytest.param(
@@ -280,6 +317,11 @@ VILLAGES = table("village", "村（社区）", [
     ("杨家庄", "杨家庄村"),
     ("大同街社区", "大同街社区"),
     ("东河村3组", "东河村"),
+    ("新华居委会", "新华社区"),
+    ("新华居民委员会", "新华社区"),
+    ("新华", "新华社区"),
+    ("大同镇新华社区居委会", "新华社区"),
+    ("城关社区居民委员会", "城关社区"),
 ])  # fmt: skip
 
 
@@ -291,6 +333,8 @@ def test_village_forms(result: SheetResult, key: str, expected: str) -> None:
 BAD_VILLAGES = table("badvillage", "村（社区）", [
     ("清水村", "村（社区）不在名单中：清水村"),
     ("东河社区", "村（社区）不在名单中：东河社区"),
+    ("东河居委会", "村（社区）不在名单中：东河居委会"),  # a 村, not a 社区
+    ("新华村", "村（社区）不在名单中：新华村"),
     (None, "缺少村（社区）"),
 ])  # fmt: skip
 
@@ -424,3 +468,54 @@ def test_without_type_columns_the_unit_and_description_tell_them(tmp_path: Path,
         "其他",
     ]  # 堆放 and 通道: two entries, no guess
     assert frame["sector_raw"].tolist() == [None, None, None]
+
+
+# 隐患编号 as a ticket's key: case, width and stray spaces do not matter; a plain number drops its leading
+# zeros (Excel turns 001 into 1). Each pair is two rows of one village in one ledger.
+SAME_TICKET = [
+    ("东河村", "dh-001", "DH-001"),
+    ("西岭村", "DH-001", "ＤＨ－００１"),
+    ("南坪村", "DH-001", "DH- 001"),
+    ("北山村", "ｄｈ－００１", "dh-001"),
+    ("石桥村", "001", "1"),
+    ("柳湾村", "001", 1),  # a number cell
+    ("杨家庄村", "0001", "01"),
+    ("马鞍村", "００１", "1"),
+]
+TWO_TICKETS = [
+    ("高坎村", "DH-001", "DH-01"),  # only a plain number drops its zeros
+    ("青龙村", "1", "10"),
+    ("白沙村", "DH-1", "DH-001"),
+    ("黄土坡村", "DH-001", "DH-002"),
+    ("城关社区", "0A-1", "A-1"),
+]
+
+
+@pytest.fixture(scope="module")
+def keyed_store(tmp_path_factory: pytest.TempPathFactory, config: TownConfig) -> Path:
+    folder = tmp_path_factory.mktemp("keys")
+    rows = [
+        (0, number, "2023-12-06", village, f"{village}饭店{i}", "餐饮企业", "电气线路", f"线路老化{i}", "一般",
+         "长期", "应急办", "未整改", None)
+        for village, *numbers in SAME_TICKET + TWO_TICKETS
+        for i, number in enumerate(numbers)
+    ]  # fmt: skip
+    db = folder / "store.duckdb"
+    (outcome,) = load_files([write_ledger(folder / "keys.xlsx", rows)], db=db, config=config)
+    assert outcome.outcome == "loaded"
+    return db
+
+
+@pytest.mark.parametrize("village, first, second", SAME_TICKET)
+def test_hazard_numbers_written_differently_are_one_ticket(keyed_store: Path, village, first, second) -> None:
+    assert _tickets(keyed_store, village) == 1
+
+
+@pytest.mark.parametrize("village, first, second", TWO_TICKETS)
+def test_different_hazard_numbers_are_two_tickets(keyed_store: Path, village, first, second) -> None:
+    assert _tickets(keyed_store, village) == 2
+
+
+def _tickets(db: Path, village: str) -> int:
+    with duckdb.connect(str(db), read_only=True) as con:
+        return con.execute("SELECT count(*) FROM tickets WHERE village = ?", [village]).fetchall()[0][0]

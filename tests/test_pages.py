@@ -40,8 +40,8 @@ def sample_store_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The sample town's ledgers loaded by the real loader into a store in tmp, once per session."""
     if "sample" not in _STORE:
         from etl.load import load_files
-        from etl.sample import generate
         from firedash.config import load_config
+        from sample_town import generate
 
         config = load_config(ROOT / "data" / "town.toml")
         base = tmp_path_factory.mktemp("sample")

@@ -12,10 +12,10 @@ from pathlib import Path
 import pytest
 import python_calamine
 
-from etl.sample import DEFAULT_SEED, generate
-from etl.sample.story import LAGGING, MAJORS
 from firedash.config import TownConfig
 from firedash.store import connect
+from sample_town import DEFAULT_SEED, generate
+from sample_town.story import LAGGING, MAJORS
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "data" / "sample"

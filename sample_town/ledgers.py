@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-from etl.sample.cells import Cell, is_rectified, office_village_suffix, row_cells, village_cell
-from etl.sample.styles import MERGED_GROUP, OFFICE_STYLE, Style
-from etl.sample.world import Ticket
-from etl.sample.writers import Sheet
+from sample_town.cells import Cell, is_rectified, office_village_suffix, row_cells, village_cell
+from sample_town.styles import MERGED_GROUP, OFFICE_STYLE, Style
+from sample_town.world import Ticket
+from sample_town.writers import Sheet
 
 WIDTHS = {"seq": 6, "hazard_no": 13, "found": 12, "unit": 22, "address": 16, "description": 30, "measures": 26,
           "deadline": 12, "rectified": 13, "note": 16, "phone": 14}  # fmt: skip

@@ -6,8 +6,9 @@ import datetime as dt
 import random
 from dataclasses import dataclass
 
-from etl.sample import vocab
-from etl.sample.story import (
+from firedash.config import TownConfig
+from sample_town import vocab
+from sample_town.story import (
     FIRST_CHECK,
     FIRST_REPORT,
     FLAWS,
@@ -20,7 +21,6 @@ from etl.sample.story import (
     D,
     VillagePlan,
 )  # fmt: skip
-from firedash.config import TownConfig
 
 
 @dataclass

@@ -5,9 +5,10 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-# Dates, week numbers, copy markers and other digits vary between weekly sends of the same ledger.
-_VARYING = re.compile(r"\d{4}[-._年/]?\d{1,2}[-._月/]?\d{1,2}日?|第\s*\d+\s*[周期]|[(（]\d+[)）]|\d+")
-_SEPARATORS = re.compile(r"[\s_\-.·、,，()（）]+")
+from etl.vocabulary import FILE_NAME_SEPARATORS, FILE_NAME_VARYING
+
+_VARYING = re.compile(FILE_NAME_VARYING)
+_SEPARATORS = re.compile(FILE_NAME_SEPARATORS)
 
 
 def source_key(file_name: str) -> str:

@@ -1,4 +1,4 @@
-"""A seeded generator of the sample town's weekly ledgers (python -m etl.sample): what a new user first sees."""
+"""A seeded generator of the sample town's weekly ledgers (python -m sample_town): what a new user first sees."""
 
 from __future__ import annotations
 
@@ -8,13 +8,20 @@ import re
 import shutil
 from pathlib import Path
 
-from etl.sample import vocab
-from etl.sample.ledgers import closure_sheet, office_sheet, village_sheet
-from etl.sample.story import CLOSURE_WEEKS, OFFICE_DAYS_EARLY, OFFICE_WEEKS, PLANS, VillagePlan
-from etl.sample.styles import CLOSURE_FILE, COMMUNITY_STYLE, COMMUNITY_SUFFIX, OFFICE_STYLE, STYLES, file_name
-from etl.sample.world import Ticket, build_town, report_sundays
-from etl.sample.writers import Sheet, write_csv, write_xls, write_xlsx
 from firedash.config import PROJECT_ROOT, TownConfig, load_config
+from sample_town import vocab
+from sample_town.ledgers import closure_sheet, office_sheet, village_sheet
+from sample_town.story import CLOSURE_WEEKS, OFFICE_DAYS_EARLY, OFFICE_WEEKS, PLANS, VillagePlan
+from sample_town.styles import (
+    CLOSURE_FILE,
+    COMMUNITY_STYLE,
+    COMMUNITY_SUFFIX,
+    OFFICE_STYLE,
+    STYLES,
+    file_name,
+)
+from sample_town.world import Ticket, build_town, report_sundays
+from sample_town.writers import Sheet, write_csv, write_xls, write_xlsx
 
 DEFAULT_OUT = PROJECT_ROOT / "data" / "sample"
 DEFAULT_SEED = 2023

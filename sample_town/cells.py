@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from etl.sample.styles import Style
-from etl.sample.world import Ticket
+from sample_town.styles import Style
+from sample_town.world import Ticket
 
 Cell = str | int | float | dt.date | None
 EXCEL_EPOCH = dt.date(1899, 12, 30)

@@ -1,4 +1,4 @@
-"""Command line of the sample generator: python -m etl.sample [--out data/sample] [--seed 2023]."""
+"""Command line of the sample generator: python -m sample_town [--out data/sample] [--seed 2023]."""
 
 from __future__ import annotations
 
@@ -7,11 +7,11 @@ import datetime as dt
 import sys
 from pathlib import Path
 
-from etl.sample import DEFAULT_OUT, DEFAULT_SEED, generate
+from sample_town import DEFAULT_OUT, DEFAULT_SEED, generate
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m etl.sample", description="生成样例镇的各周排查整改台账")
+    parser = argparse.ArgumentParser(prog="python -m sample_town", description="生成样例镇的各周排查整改台账")
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help="输出文件夹（默认 data/sample）")
     parser.add_argument(
         "--seed", type=int, default=DEFAULT_SEED, help="随机种子（默认 2023），同一种子生成相同的文件"

@@ -11,7 +11,7 @@ from pathlib import Path
 import xlsxwriter
 import xlwt
 
-from etl.sample.cells import Cell
+from sample_town.cells import Cell
 
 Merge = tuple[int, int, int, int]  # 0-based inclusive (first_row, first_col, last_row, last_col)
 
