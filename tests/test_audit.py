@@ -182,3 +182,10 @@ def test_cli_lists_filters_and_verifies(four):
     _rewrite(four, [lines[0], *lines[2:]])
     broken = _cli("--verify", trail=four)
     assert broken.returncode == 1 and "第 2 行" in broken.stderr
+
+
+def test_lines_longer_than_a_read_block_chain_too(trail):
+    # The previous line is found by reading backwards in 4 KiB blocks: a long line spans several.
+    for i in range(3):
+        audit.record("import", "导" * 3000 + str(i), who="王芳", address="localhost", data={"n": "x" * 5000})
+    assert audit.verify_chain() == audit.ChainReport(True, 3)
