@@ -90,6 +90,15 @@ class DashboardSettings:
 
 
 @dataclass(frozen=True)
+class AccessSettings:
+    """[access]: who may see the dashboard without logging in, session length, the address it listens on."""
+
+    public_view: bool = True  # the bundled sample shows the dashboard without a login, as on a projector
+    session_minutes: int = 30
+    listen_address: str = "127.0.0.1"  # a town opens it to its LAN deliberately (e.g. "0.0.0.0")
+
+
+@dataclass(frozen=True)
 class TownConfig:
     town: str
     villages: tuple[str, ...]
@@ -98,6 +107,7 @@ class TownConfig:
     hazard_categories: tuple[str, ...] = DEFAULT_HAZARD_CATEGORIES
     offices: tuple[str, ...] = DEFAULT_OFFICES
     dashboard: DashboardSettings = field(default_factory=DashboardSettings)
+    access: AccessSettings = field(default_factory=AccessSettings)
     source: Path | None = None
 
     def default_as_of(self, today: dt.date | None = None) -> dt.date:
@@ -146,6 +156,7 @@ def _parse(raw: dict, file: Path) -> TownConfig:
         hazard_categories=_with_other(_names(raw, "hazard_categories", DEFAULT_HAZARD_CATEGORIES, file)),
         offices=_names(raw, "offices", DEFAULT_OFFICES, file),
         dashboard=_dashboard(raw.get("dashboard", {}), file),
+        access=_access(raw.get("access", {}), file),
         source=file,
     )
 
@@ -215,3 +226,20 @@ def _dashboard(raw: object, file: Path) -> DashboardSettings:
         if not 0 <= getattr(settings, key) <= 1:
             raise ConfigError(f"配置文件 {file} 的键 dashboard.{key} 应在 0 到 1 之间（如 0.9）")
     return settings
+
+
+def _access(raw: object, file: Path) -> AccessSettings:
+    if not isinstance(raw, dict):
+        raise ConfigError(f"配置文件 {file} 的键 access 应为表")
+    defaults = AccessSettings()
+    public_view = raw.get("public_view", defaults.public_view)
+    minutes = raw.get("session_minutes", defaults.session_minutes)
+    address = raw.get("listen_address", defaults.listen_address)
+    if not isinstance(public_view, bool):
+        raise ConfigError(f"配置文件 {file} 的键 access.public_view 应为 true 或 false")
+    # bool is an int in Python: true must not pass as one minute.
+    if isinstance(minutes, bool) or not isinstance(minutes, int) or minutes < 1:
+        raise ConfigError(f"配置文件 {file} 的键 access.session_minutes 应为正整数（分钟）")
+    if not isinstance(address, str) or not address.strip():
+        raise ConfigError(f"配置文件 {file} 的键 access.listen_address 应为非空文字（如 127.0.0.1）")
+    return AccessSettings(public_view=public_view, session_minutes=minutes, listen_address=address.strip())

@@ -91,3 +91,34 @@ def test_unparseable_and_missing_files(tmp_path):
         load_config(broken)
     with pytest.raises(ConfigError, match="不存在"):
         load_config(tmp_path / "missing.toml")
+
+
+def test_access_defaults_open_the_sample_on_this_machine_only(config, tmp_path):
+    assert (config.access.public_view, config.access.session_minutes) == (True, 30)
+    assert config.access.listen_address == "127.0.0.1"
+    path = tmp_path / "town.toml"
+    path.write_text(
+        VALID + '[access]\npublic_view = false\nsession_minutes = 5\nlisten_address = " 0.0.0.0 "\n',
+        encoding="utf-8",
+    )
+    access = load_config(path).access
+    assert (access.public_view, access.session_minutes, access.listen_address) == (False, 5, "0.0.0.0")
+
+
+@pytest.mark.parametrize(
+    ("section", "key"),
+    [
+        ('public_view = "no"', "access.public_view"),
+        ("public_view = 0", "access.public_view"),
+        ("session_minutes = 0", "access.session_minutes"),
+        ("session_minutes = true", "access.session_minutes"),
+        ("session_minutes = 2.5", "access.session_minutes"),
+        ('listen_address = ""', "access.listen_address"),
+    ],
+)
+def test_malformed_access_names_the_key(tmp_path, section, key):
+    path = tmp_path / "bad.toml"
+    path.write_text(VALID + f"[access]\n{section}\n", encoding="utf-8")
+    with pytest.raises(ConfigError) as error:
+        load_config(path)
+    assert str(path) in str(error.value) and key in str(error.value)
