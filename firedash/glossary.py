@@ -234,8 +234,8 @@ MESSAGES: dict[str, str] = {
 TEXT: dict[str, str] = {**WORDS, **MESSAGES}
 
 
-def text(key: str, **values: object) -> str:
-    """An interface word or sentence, with its {placeholders} filled in."""
+def text(key: str, /, **values: object) -> str:
+    """An interface word or sentence, with its {placeholders} filled in (a placeholder may be named key)."""
     return TEXT[key].format(**values) if values else TEXT[key]
 
 

@@ -148,3 +148,5 @@ def test_text_fills_placeholders_and_label_falls_back_to_the_name():
     assert glossary.text("hover_week_rate") == "%{x}：%{y:.1%}<extra>%{fullData.name}</extra>"
     assert glossary.label("week_no") == glossary.label("week") == "周次"
     assert glossary.label("no_such_column") == "no_such_column"
+    # A placeholder may share the name of text()'s own first parameter.
+    assert glossary.text("list_heading", key="x", name="红榜", rate="≥90%", rule="") == "红榜（≥90%）"
