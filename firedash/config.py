@@ -8,24 +8,14 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+# The default lists are words a user reads, so they live in the glossary; importable from here as before.
+from firedash.glossary import DEFAULT_HAZARD_CATEGORIES, DEFAULT_OFFICES, DEFAULT_SECTORS, OTHER, text
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_CONFIG = PROJECT_ROOT / "data" / "town.toml"
 DEFAULT_DB = PROJECT_ROOT / "data" / "campaign.duckdb"
 CONFIG_ENV = "FIREDASH_CONFIG"
 DB_ENV = "FIREDASH_DB"
-
-DEFAULT_SECTORS = (
-    "商场", "宾馆", "卫生院/医疗机构", "养老院", "厂房", "库房", "未经消防验收建设工程",
-    "办公楼", "食堂", "宿舍", "工棚", "木房", "教育培训机构", "餐饮企业", "燃气经营/充装企业",
-    "高层建筑", "冷库", "室内冰雪活动场所", "居民住宅", "烟花爆竹储存/销售点", "其他",
-)  # fmt: skip
-DEFAULT_HAZARD_CATEGORIES = (
-    "电气线路", "燃气管道/用气", "消防设施器材", "疏散通道/安全出口", "易燃可燃装修装饰/保温材料",
-    "违规用火用电用气", "防火分隔", "电加热设备", "安全管理/应急预案", "动火作业",
-    "影响逃生和灭火救援的障碍物", "其他",
-)  # fmt: skip
-DEFAULT_OFFICES = ("应急办", "平安办", "村建环保办", "水利办", "民政社")
-OTHER = "其他"
 
 
 class ConfigError(ValueError):
@@ -131,9 +121,9 @@ def load_config(path: str | os.PathLike[str] | None = None) -> TownConfig:
     try:
         raw = tomllib.loads(file.read_text(encoding="utf-8-sig"))
     except FileNotFoundError:
-        raise ConfigError(f"配置文件不存在：{file}") from None
+        raise ConfigError(text("config_missing", file=file)) from None
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"配置文件 {file} 格式错误：{exc}") from None
+        raise ConfigError(text("config_malformed", file=file, error=exc)) from None
     return _parse(raw, file)
 
 
@@ -147,7 +137,7 @@ def _parse(raw: dict, file: Path) -> TownConfig:
         key_periods=_periods(campaign_raw, "key_periods", file, required=False),
     )
     if campaign.end < campaign.start:
-        raise ConfigError(f"配置文件 {file}：campaign.end 早于 campaign.start")
+        raise ConfigError(text("config_campaign_ends_early", file=file))
     return TownConfig(
         town=_require(raw, "town", str, file),
         villages=_names(raw, "villages", None, file),
@@ -163,16 +153,23 @@ def _parse(raw: dict, file: Path) -> TownConfig:
 
 def _require(table: dict, key: str, kind: type, file: Path, prefix: str = ""):
     if key not in table:
-        raise ConfigError(f"配置文件 {file} 缺少键 {prefix}{key}")
+        raise ConfigError(text("config_missing_key", file=file, key=prefix + key))
     value = table[key]
     # TOML datetimes are dt.datetime, a subclass of dt.date: a date key must be a plain date.
     wrong_date = kind is dt.date and isinstance(value, dt.datetime)
     if not isinstance(value, kind) or wrong_date or (kind is str and not value.strip()):
-        raise ConfigError(f"配置文件 {file} 的键 {prefix}{key} 类型不对：应为{_KIND_NAMES[kind]}")
+        raise ConfigError(
+            text("config_wrong_type", file=file, key=prefix + key, kind=text(_KIND_NAMES[kind]))
+        )
     return value.strip() if kind is str else value
 
 
-_KIND_NAMES = {str: "非空文字", dt.date: "日期（如 2023-11-01）", dict: "表（[section]）", list: "列表"}
+_KIND_NAMES = {
+    str: "config_kind_text",
+    dt.date: "config_kind_date",
+    dict: "config_kind_table",
+    list: "config_kind_list",
+}
 
 
 def _names(raw: dict, key: str, default: tuple[str, ...] | None, file: Path) -> tuple[str, ...]:
@@ -180,7 +177,7 @@ def _names(raw: dict, key: str, default: tuple[str, ...] | None, file: Path) -> 
         return default
     values = _require(raw, key, list, file)
     if not values or not all(isinstance(v, str) and v.strip() for v in values):
-        raise ConfigError(f"配置文件 {file} 的键 {key} 应为非空的文字列表")
+        raise ConfigError(text("config_not_names", file=file, key=key))
     return tuple(dict.fromkeys(v.strip() for v in values))
 
 
@@ -193,26 +190,26 @@ def _periods(campaign_raw: dict, key: str, file: Path, required: bool = True) ->
     if items is None and not required:
         return ()
     if not isinstance(items, list) or (required and not items):
-        raise ConfigError(f"配置文件 {file} 缺少键 campaign.{key}（[[campaign.{key}]] 表）")
+        raise ConfigError(text("config_missing_periods", file=file, key=key))
     periods = []
     for i, item in enumerate(items):
         prefix = f"campaign.{key}[{i}]."
         if not isinstance(item, dict):
-            raise ConfigError(f"配置文件 {file} 的键 campaign.{key}[{i}] 应为表")
+            raise ConfigError(text("config_period_not_table", file=file, key=key, i=i))
         period = Period(
             name=_require(item, "name", str, file, prefix),
             start=_require(item, "start", dt.date, file, prefix),
             end=_require(item, "end", dt.date, file, prefix),
         )
         if period.end < period.start:
-            raise ConfigError(f"配置文件 {file} 的键 {prefix}end 早于 {prefix}start")
+            raise ConfigError(text("config_period_ends_early", file=file, prefix=prefix))
         periods.append(period)
     return tuple(periods)
 
 
 def _dashboard(raw: object, file: Path) -> DashboardSettings:
     if not isinstance(raw, dict):
-        raise ConfigError(f"配置文件 {file} 的键 dashboard 应为表")
+        raise ConfigError(text("config_dashboard_not_table", file=file))
     defaults = DashboardSettings()
     try:
         settings = DashboardSettings(
@@ -221,10 +218,10 @@ def _dashboard(raw: object, file: Path) -> DashboardSettings:
             black_list_rate=float(raw.get("black_list_rate", defaults.black_list_rate)),
         )
     except (TypeError, ValueError):
-        raise ConfigError(f"配置文件 {file} 的 [dashboard] 中有非数字的值") from None
+        raise ConfigError(text("config_dashboard_not_numbers", file=file)) from None
     for key in ("red_list_rate", "black_list_rate"):
         if not 0 <= getattr(settings, key) <= 1:
-            raise ConfigError(f"配置文件 {file} 的键 dashboard.{key} 应在 0 到 1 之间（如 0.9）")
+            raise ConfigError(text("config_rate_out_of_range", file=file, key=key))
     return settings
 
 

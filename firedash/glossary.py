@@ -6,6 +6,20 @@ tests/test_glossary.py fails when Chinese text is written in a string literal an
 
 from __future__ import annotations
 
+# The town's vocabulary when data/town.toml names none (firedash.config's defaults); OTHER catches the rest.
+OTHER = "其他"
+DEFAULT_SECTORS: tuple[str, ...] = (
+    "商场", "宾馆", "卫生院/医疗机构", "养老院", "厂房", "库房", "未经消防验收建设工程",
+    "办公楼", "食堂", "宿舍", "工棚", "木房", "教育培训机构", "餐饮企业", "燃气经营/充装企业",
+    "高层建筑", "冷库", "室内冰雪活动场所", "居民住宅", "烟花爆竹储存/销售点", OTHER,
+)  # fmt: skip
+DEFAULT_HAZARD_CATEGORIES: tuple[str, ...] = (
+    "电气线路", "燃气管道/用气", "消防设施器材", "疏散通道/安全出口", "易燃可燃装修装饰/保温材料",
+    "违规用火用电用气", "防火分隔", "电加热设备", "安全管理/应急预案", "动火作业",
+    "影响逃生和灭火救援的障碍物", OTHER,
+)  # fmt: skip
+DEFAULT_OFFICES: tuple[str, ...] = ("应急办", "平安办", "村建环保办", "水利办", "民政社")
+
 # Column labels: the columns of tickets, of rows kept aside and of the import log.
 COLUMN_LABELS: dict[str, str] = {
     "ticket_id": "隐患标识",
@@ -201,6 +215,9 @@ WORDS: dict[str, str] = {
     "file_overdue": "超期隐患清单_{stamp}.xlsx",
     "file_rejected": "搁置行清单_{stamp}.xlsx",
     "file_weekly": "周报数据_{week}.xlsx",
+    "no_value": "—",
+    "last_week": "上周",
+    "no_office": "未填写",
 }
 
 # Messages: empty states, hints, and the overview's plain sentence.
@@ -231,11 +248,81 @@ MESSAGES: dict[str, str] = {
     "sentence_major": "；重大火灾隐患{found}处，已整改{rectified}处",
 }
 
-TEXT: dict[str, str] = {**WORDS, **MESSAGES}
+# The town summary `python -m metrics summary` prints (metrics.summary_report).
+SUMMARY_REPORT: dict[str, str] = {
+    "summary_as_of": "统计截至 {date}",
+    "summary_week": "（第{n}周）",
+    "summary_week_phase": "（第{n}周，{phase}阶段）",
+    "summary_found": "排查隐患 {found} 处，已整改 {rectified} 处，整改率 {rate}",
+    "summary_open": "未整改 {open} 处，其中超期未整改 {overdue} 处；已销号 {closed} 处",
+    "summary_on_time": "按期整改率 {rate}（按期整改 {on_time} 处，逾期整改 {late} 处）",
+    "summary_major": "重大火灾隐患 {found} 处，已整改 {rectified} 处，整改率 {rate}；挂牌督办未整改 {supervised} 处",
+    "summary_due_soon": "7日内到期未整改 {due_soon} 处；暂存待修正 {rejected} 行",
+    "summary_by_village": "各村（社区）",
+    "summary_by_sector": "各场所类型",
+}
+
+# The command line's help and its one-line errors (metrics.__main__).
+COMMAND_LINE: dict[str, str] = {
+    "cli_description": "冬春火灾防控看板：统计数字",
+    "cli_help": "显示帮助并退出",
+    "cli_commands": "子命令",
+    "cli_summary": "全镇排查整改情况汇总",
+    "cli_db": "数据库文件（默认 $FIREDASH_DB 或 data/campaign.duckdb）",
+    "cli_config": "配置文件（默认 $FIREDASH_CONFIG 或 data/town.toml）",
+    "cli_as_of": "统计截至日期 YYYY-MM-DD（默认今天，不晚于工作结束日）",
+    "cli_json": "输出一个 JSON 对象",
+    "cli_bad_arguments": "参数错误：{message}（用法：{usage}）",
+    "cli_no_command": "缺少子命令（目前有：summary）",
+    "cli_missing_argument": "缺少参数：{value}",
+    "cli_unknown_argument": "无法识别的参数：{value}",
+    "cli_unknown_command": "未知的子命令：{value}（目前有：summary）",
+    "cli_no_value": "参数 {value} 后面缺少取值",
+    "cli_bad_date": "日期格式不对：{text}（应为 YYYY-MM-DD，如 2024-01-15）",
+    "cli_no_store": "数据库不存在：{path}（请先导入台账：python -m etl load --db {path} 台账文件…）",
+    "cli_store_unreadable": "无法打开数据库 {path}：{error}",
+    "cli_query_failed": "读取数据库失败：{error}",
+}
+
+# Errors of data/town.toml (firedash.config): each names the file and the key.
+CONFIG_ERRORS: dict[str, str] = {
+    "config_missing": "配置文件不存在：{file}",
+    "config_malformed": "配置文件 {file} 格式错误：{error}",
+    "config_campaign_ends_early": "配置文件 {file}：campaign.end 早于 campaign.start",
+    "config_missing_key": "配置文件 {file} 缺少键 {key}",
+    "config_wrong_type": "配置文件 {file} 的键 {key} 类型不对：应为{kind}",
+    "config_kind_text": "非空文字",
+    "config_kind_date": "日期（如 2023-11-01）",
+    "config_kind_table": "表（[section]）",
+    "config_kind_list": "列表",
+    "config_not_names": "配置文件 {file} 的键 {key} 应为非空的文字列表",
+    "config_missing_periods": "配置文件 {file} 缺少键 campaign.{key}（[[campaign.{key}]] 表）",
+    "config_period_not_table": "配置文件 {file} 的键 campaign.{key}[{i}] 应为表",
+    "config_period_ends_early": "配置文件 {file} 的键 {prefix}end 早于 {prefix}start",
+    "config_dashboard_not_table": "配置文件 {file} 的键 dashboard 应为表",
+    "config_dashboard_not_numbers": "配置文件 {file} 的 [dashboard] 中有非数字的值",
+    "config_rate_out_of_range": "配置文件 {file} 的键 dashboard.{key} 应在 0 到 1 之间（如 0.9）",
+}
+
+# Errors a metric raises when called with a name it does not know.
+METRIC_ERRORS: dict[str, str] = {
+    "unknown_dimension": "未知的分组维度：{dimension}（可选：{choices}）",
+    "unknown_state": "未知的整改状态筛选：{state}（可选：{choices}）",
+    "rank_column_missing": "排名所需的列不存在：{column}",
+}
+
+TEXT: dict[str, str] = {
+    **WORDS,
+    **MESSAGES,
+    **SUMMARY_REPORT,
+    **COMMAND_LINE,
+    **CONFIG_ERRORS,
+    **METRIC_ERRORS,
+}
 
 
-def text(key: str, **values: object) -> str:
-    """An interface word or sentence, with its {placeholders} filled in."""
+def text(key: str, /, **values: object) -> str:
+    """An interface word or sentence, with its {placeholders} filled in (a placeholder may be named key)."""
     return TEXT[key].format(**values) if values else TEXT[key]
 
 

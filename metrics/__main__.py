@@ -14,6 +14,7 @@ from pathlib import Path
 import duckdb
 
 from firedash.config import ConfigError, TownConfig, db_path, load_config
+from firedash.glossary import text
 from firedash.store import connect
 from metrics.summary_report import summary_payload, summary_text
 
@@ -25,60 +26,62 @@ class CliError(Exception):
     """A user error: printed as one Chinese line on stderr, exit status 2."""
 
 
-# argparse's own messages, in the words a user reads.
+# argparse's own messages -> the glossary's words for them; the group `value` fills {value}.
 _ARGPARSE_MESSAGES = (
-    (re.compile(r"the following arguments are required: command"), "缺少子命令（目前有：summary）"),
-    (re.compile(r"the following arguments are required: (.*)"), r"缺少参数：\1"),
-    (re.compile(r"unrecognized arguments: (.*)"), r"无法识别的参数：\1"),
-    (re.compile(r"argument command: invalid choice: (\S+).*"), r"未知的子命令：\1（目前有：summary）"),
-    (re.compile(r"argument (\S+): expected one argument"), r"参数 \1 后面缺少取值"),
+    (re.compile(r"the following arguments are required: command"), "cli_no_command"),
+    (re.compile(r"the following arguments are required: (?P<value>.*)"), "cli_missing_argument"),
+    (re.compile(r"unrecognized arguments: (?P<value>.*)"), "cli_unknown_argument"),
+    (re.compile(r"argument command: invalid choice: (?P<value>\S+).*"), "cli_unknown_command"),
+    (re.compile(r"argument (?P<value>\S+): expected one argument"), "cli_no_value"),
 )
 
 
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> None:  # type: ignore[override]
-        for pattern, chinese in _ARGPARSE_MESSAGES:
-            if pattern.fullmatch(message):
-                message = pattern.sub(chinese, message)
+        for pattern, key in _ARGPARSE_MESSAGES:
+            if match := pattern.fullmatch(message):
+                message = text(key, **match.groupdict())
                 break
-        raise CliError(f"参数错误：{message}（用法：{USAGE}）")
+        raise CliError(text("cli_bad_arguments", message=message, usage=USAGE))
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="python -m metrics", description="冬春火灾防控看板：统计数字", add_help=False)
-    parser.add_argument("-h", "--help", action="help", help="显示帮助并退出")
-    commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser, title="子命令")
-    cmd = commands.add_parser("summary", help="全镇排查整改情况汇总", usage=USAGE, add_help=False)
-    cmd.add_argument("-h", "--help", action="help", help="显示帮助并退出")
-    cmd.add_argument("--db", metavar="PATH", help="数据库文件（默认 $FIREDASH_DB 或 data/campaign.duckdb）")
-    cmd.add_argument("--config", metavar="PATH", help="配置文件（默认 $FIREDASH_CONFIG 或 data/town.toml）")
+    parser = _Parser(prog="python -m metrics", description=text("cli_description"), add_help=False)
+    parser.add_argument("-h", "--help", action="help", help=text("cli_help"))
+    commands = parser.add_subparsers(
+        dest="command", required=True, parser_class=_Parser, title=text("cli_commands")
+    )
+    cmd = commands.add_parser("summary", help=text("cli_summary"), usage=USAGE, add_help=False)
+    cmd.add_argument("-h", "--help", action="help", help=text("cli_help"))
+    cmd.add_argument("--db", metavar="PATH", help=text("cli_db"))
+    cmd.add_argument("--config", metavar="PATH", help=text("cli_config"))
     cmd.add_argument(
         "--as-of",
         dest="as_of",
         metavar="YYYY-MM-DD",
-        help="统计截至日期 YYYY-MM-DD（默认今天，不晚于工作结束日）",
+        help=text("cli_as_of"),
     )
-    cmd.add_argument("--json", action="store_true", help="输出一个 JSON 对象")
+    cmd.add_argument("--json", action="store_true", help=text("cli_json"))
     return parser
 
 
-def _as_of(text: str | None, config: TownConfig) -> dt.date:
-    if text is None:
+def _as_of(given: str | None, config: TownConfig) -> dt.date:
+    if given is None:
         return config.default_as_of()
     try:
-        return dt.datetime.strptime(text, "%Y-%m-%d").date()
+        return dt.datetime.strptime(given, "%Y-%m-%d").date()
     except ValueError:
-        raise CliError(f"日期格式不对：{text}（应为 YYYY-MM-DD，如 2024-01-15）") from None
+        raise CliError(text("cli_bad_date", text=given)) from None
 
 
 def _open_store(path: Path) -> duckdb.DuckDBPyConnection:
     # Checked first: a read-only open never creates the file, but the message should say what is wrong.
     if not path.is_file():
-        raise CliError(f"数据库不存在：{path}（请先导入台账：python -m etl load --db {path} 台账文件…）")
+        raise CliError(text("cli_no_store", path=path))
     try:
         return connect(path, read_only=True)
     except duckdb.Error as exc:
-        raise CliError(f"无法打开数据库 {path}：{_first_line(exc)}") from None
+        raise CliError(text("cli_store_unreadable", path=path, error=_first_line(exc))) from None
 
 
 def _first_line(exc: BaseException) -> str:
@@ -96,7 +99,7 @@ def run_summary(args: argparse.Namespace) -> str:
     try:
         payload = summary_payload(con, config=config, as_of=as_of)
     except duckdb.Error as exc:
-        raise CliError(f"读取数据库失败：{_first_line(exc)}") from None
+        raise CliError(text("cli_query_failed", error=_first_line(exc))) from None
     finally:
         con.close()
     return json.dumps(payload, ensure_ascii=False) if args.json else summary_text(payload)

@@ -9,12 +9,13 @@ import duckdb
 import pandas as pd
 
 from firedash.config import Campaign
+from firedash.glossary import text
 from metrics._sql import CORE_COUNTS, RECTIFIED_CODE, base_where, coded, query_df, rate_sql, total
 from metrics.filters import NO_FILTERS, Filters, Params
 
 # Dimension -> SQL expression over tickets: the whitelist of identifiers a breakdown may use.
 # A ticket without an office is grouped under a label of its own so the breakdown still adds up.
-NO_OFFICE = "未填写"
+NO_OFFICE = text("no_office")
 DIMENSIONS = {
     "village": "village",
     "sector": "sector",
@@ -71,7 +72,9 @@ def rates_by(
     With `keys`, exactly one row per key in that order, then rows for values not among the keys.
     """
     if dimension not in DIMENSIONS:
-        raise ValueError(f"未知的分组维度：{dimension}（可选：{'、'.join(DIMENSIONS)}）")
+        raise ValueError(
+            text("unknown_dimension", dimension=dimension, choices=text("list_separator").join(DIMENSIONS))
+        )
     where, params = base_where(as_of, filters)
     frame = _rates_grouped(con, DIMENSIONS[dimension], where, params).rename(columns={"key": dimension})
     return complete_keys(frame, dimension, keys)

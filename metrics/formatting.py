@@ -6,7 +6,9 @@ import math
 import unicodedata
 from collections.abc import Sequence
 
-NO_VALUE = "—"
+from firedash import glossary
+
+NO_VALUE = glossary.text("no_value")
 
 
 def _missing(value: object) -> bool:

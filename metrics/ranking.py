@@ -8,6 +8,7 @@ from collections.abc import Sequence
 import duckdb
 import pandas as pd
 
+from firedash.glossary import text
 from metrics.breakdowns import rates_by_sector, rates_by_village
 from metrics.filters import NO_FILTERS, Filters
 
@@ -20,7 +21,7 @@ def rank_by_rate(frame: pd.DataFrame, *, key: str, min_tickets: int) -> tuple[pd
     returned apart, in input order, since a rate over one or two tickets would mislead.
     """
     if key not in frame.columns:
-        raise KeyError(f"排名所需的列不存在：{key}")
+        raise KeyError(text("rank_column_missing", column=key))
     eligible = (frame["found"] >= max(min_tickets, 1)) & frame["rate"].notna()
     ranked = frame[eligible].sort_values(["rate", "found"], ascending=[False, False], kind="stable")
     ranked = ranked.reset_index(drop=True)

@@ -9,7 +9,7 @@ import duckdb
 import pandas as pd
 
 from firedash.config import TownConfig
-from firedash.glossary import label
+from firedash.glossary import label, text
 from metrics.breakdowns import rates_by_sector, rates_by_village
 from metrics.formatting import format_rate, text_table
 from metrics.summary import rejected_row_count, summary
@@ -62,21 +62,37 @@ def summary_payload(
 
 
 def _headline_lines(p: dict[str, object]) -> list[str]:
-    when = f"统计截至 {p['as_of']}"
-    if p["week_no"]:
-        when += f"（第{p['week_no']}周" + (f"，{p['phase']}阶段）" if p["phase"] else "）")
     return [
         f"{p['town']} {p['campaign']}",
-        when,
+        _when(p),
         "",
-        f"排查隐患 {p['found']} 处，已整改 {p['rectified']} 处，整改率 {format_rate(p['rate'])}",
-        f"未整改 {p['open']} 处，其中超期未整改 {p['overdue']} 处；已销号 {p['closed']} 处",
-        f"按期整改率 {format_rate(p['on_time_rate'])}（按期整改 {p['rectified_on_time']} 处，"
-        f"逾期整改 {p['rectified_late']} 处）",
-        f"重大火灾隐患 {p['major_found']} 处，已整改 {p['major_rectified']} 处，整改率 "
-        f"{format_rate(p['major_rate'])}；挂牌督办未整改 {p['supervised_open']} 处",
-        f"7日内到期未整改 {p['due_soon']} 处；暂存待修正 {p['rejected_rows']} 行",
+        text("summary_found", found=p["found"], rectified=p["rectified"], rate=format_rate(p["rate"])),
+        text("summary_open", open=p["open"], overdue=p["overdue"], closed=p["closed"]),
+        text(
+            "summary_on_time",
+            rate=format_rate(p["on_time_rate"]),
+            on_time=p["rectified_on_time"],
+            late=p["rectified_late"],
+        ),
+        text(
+            "summary_major",
+            found=p["major_found"],
+            rectified=p["major_rectified"],
+            rate=format_rate(p["major_rate"]),
+            supervised=p["supervised_open"],
+        ),
+        text("summary_due_soon", due_soon=p["due_soon"], rejected=p["rejected_rows"]),
     ]
+
+
+def _when(p: dict[str, object]) -> str:
+    """统计截至 <date>, then the week and phase when as_of falls in the campaign's weeks."""
+    when = text("summary_as_of", date=p["as_of"])
+    if not p["week_no"]:
+        return when
+    if p["phase"]:
+        return when + text("summary_week_phase", n=p["week_no"], phase=p["phase"])
+    return when + text("summary_week", n=p["week_no"])
 
 
 def _breakdown_table(items: list[dict[str, object]], key: str) -> str:
@@ -92,7 +108,7 @@ def summary_text(payload: dict[str, object]) -> str:
     """The payload as the readable Chinese report the CLI prints without --json."""
     parts = [
         "\n".join(_headline_lines(payload)),
-        "各村（社区）\n" + _breakdown_table(payload["by_village"], "village"),  # type: ignore[arg-type]
-        "各场所类型\n" + _breakdown_table(payload["by_sector"], "sector"),  # type: ignore[arg-type]
+        text("summary_by_village") + "\n" + _breakdown_table(payload["by_village"], "village"),  # type: ignore[arg-type]
+        text("summary_by_sector") + "\n" + _breakdown_table(payload["by_sector"], "sector"),  # type: ignore[arg-type]
     ]
     return "\n\n".join(parts)

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 import duckdb
 import pandas as pd
 
+from firedash.glossary import text
 from metrics._sql import (
     DUE_SOON_DAYS,
     RECTIFIED_ON,
@@ -132,7 +133,7 @@ _STATE_CONDITIONS = {
 
 def _state_condition(state: str) -> str:
     if state not in _STATE_CONDITIONS:
-        raise ValueError(f"未知的整改状态筛选：{state}（可选：{'、'.join(LIST_STATES)}）")
+        raise ValueError(text("unknown_state", state=state, choices=text("list_separator").join(LIST_STATES)))
     return _STATE_CONDITIONS[state]
 
 

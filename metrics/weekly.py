@@ -9,12 +9,14 @@ import duckdb
 import pandas as pd
 
 from firedash.config import Campaign
+from firedash.glossary import text
 from metrics._sql import OVERDUE, closed_code, coded, found_by, query_df, rate_sql, rectified_code, total
 from metrics.breakdowns import complete_keys
 from metrics.filters import NO_FILTERS, Filters, Params, filter_sql
 from metrics.ranking import rank_by_rate
 
-WEEK_LABELS = ("本周", "上周")
+# The `week` column of week_comparison names its two rows in words.
+WEEK_LABELS = (text("this_week_prefix"), text("last_week"))
 COMPARISON_COLUMNS = (
     "week", "week_no", "week_start", "week_end", "as_of", "found", "rectified", "rate", "rate_change_pp",
     "new_found", "new_rectified", "newly_overdue", "newly_closed",

@@ -103,6 +103,16 @@ def _sections() -> dict[str, dict]:
         "PAGE_TITLES": {k: v for k, v in glossary.PAGE_TITLES.items() if k != "villages"},
         "WORDS": glossary.WORDS,
         "MESSAGES": glossary.MESSAGES,
+        "SUMMARY_REPORT": glossary.SUMMARY_REPORT,
+        "COMMAND_LINE": glossary.COMMAND_LINE,
+        "CONFIG_ERRORS": glossary.CONFIG_ERRORS,
+        "METRIC_ERRORS": glossary.METRIC_ERRORS,
+        # The default lists share OTHER (spelled once); every other name in them is checked too.
+        "OTHER": {"other": glossary.OTHER},
+        **{
+            name: {i: v for i, v in enumerate(getattr(glossary, name)) if v is not glossary.OTHER}
+            for name in ("DEFAULT_SECTORS", "DEFAULT_HAZARD_CATEGORIES", "DEFAULT_OFFICES")
+        },
     }
 
 
@@ -148,3 +158,7 @@ def test_text_fills_placeholders_and_label_falls_back_to_the_name():
     assert glossary.text("hover_week_rate") == "%{x}：%{y:.1%}<extra>%{fullData.name}</extra>"
     assert glossary.label("week_no") == glossary.label("week") == "周次"
     assert glossary.label("no_such_column") == "no_such_column"
+    # A placeholder may share the name of text()'s own first parameter.
+    assert glossary.text("config_missing_key", file="town.toml", key="campaign.start") == (
+        "配置文件 town.toml 缺少键 campaign.start"
+    )
