@@ -7,18 +7,18 @@ import hashlib
 import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 import duckdb
 import pandas as pd
 
-from etl import merge
+from etl import merge, publish
 from etl.errors import LedgerError
 from etl.identity import source_key
 from etl.normalise import RawRows, Rejected, SheetResult, normalise_sheet, title_report_date
 from etl.readers import read_ledger
 from firedash.config import TownConfig
-from firedash.store import connect
 
 NO_HEADER = "未找到可识别的表头（需要包含 村（社区）、排查日期、隐患描述 或 隐患编号、整改情况 等列）"
 Progress = Callable[[Path, str], None]  # (file, step): 读取, 写入, 完成
@@ -63,20 +63,22 @@ def load_files(
     report_date: dt.date | None = None,
     today: dt.date | None = None,
     progress: Progress | None = None,
+    dry_run: bool = False,
 ) -> list[FileOutcome]:
-    """Load each file in its own transaction; a refused file leaves the store as it was."""
-    con = connect(db)
+    """Load each file in its own transaction; a refused file leaves the store as it was.
+
+    The files load into a private copy of the store that replaces it as they commit (etl.publish): the
+    dashboard reads on meanwhile, a second load waits its turn; dry_run reports the same and writes nothing.
+    """
     outcomes = []
-    try:
+    day = today or dt.date.today()
+    loader = partial(load_file, config=config, report_date=report_date, today=day, progress=progress)
+    with publish.session(Path(db), settings=config.intake, dry_run=dry_run) as session:
         for item in paths:
             path = Path(item)
-            outcomes.append(
-                load_file(con, path, config=config, report_date=report_date, today=today, progress=progress)
-            )
+            outcomes.append(session.load(path, loader, stated=report_date, today=day))
             if progress:
                 progress(path, "完成")
-    finally:
-        con.close()
     return outcomes
 
 

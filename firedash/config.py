@@ -75,6 +75,14 @@ class DashboardSettings:
 
 
 @dataclass(frozen=True)
+class IntakeSettings:
+    """[intake]: how loads keep the store safe (backups kept, how often a long load shows progress)."""
+
+    backups_keep: int = 10
+    publish_every_seconds: float = 5.0
+
+
+@dataclass(frozen=True)
 class TownConfig:
     town: str
     villages: tuple[str, ...]
@@ -83,6 +91,7 @@ class TownConfig:
     hazard_categories: tuple[str, ...] = DEFAULT_HAZARD_CATEGORIES
     offices: tuple[str, ...] = DEFAULT_OFFICES
     dashboard: DashboardSettings = field(default_factory=DashboardSettings)
+    intake: IntakeSettings = field(default_factory=IntakeSettings)
     source: Path | None = None
 
     def default_as_of(self, today: dt.date | None = None) -> dt.date:
@@ -131,6 +140,7 @@ def _parse(raw: dict, file: Path) -> TownConfig:
         hazard_categories=_with_other(_names(raw, "hazard_categories", DEFAULT_HAZARD_CATEGORIES, file)),
         offices=_names(raw, "offices", DEFAULT_OFFICES, file),
         dashboard=_dashboard(raw.get("dashboard", {}), file),
+        intake=_intake(raw.get("intake", {}), file),
         source=file,
     )
 
@@ -200,3 +210,17 @@ def _dashboard(raw: object, file: Path) -> DashboardSettings:
         if not 0 <= getattr(settings, key) <= 1:
             raise ConfigError(f"配置文件 {file} 的键 dashboard.{key} 应在 0 到 1 之间（如 0.9）")
     return settings
+
+
+def _intake(raw: object, file: Path) -> IntakeSettings:
+    if not isinstance(raw, dict):
+        raise ConfigError(f"配置文件 {file} 的键 intake 应为表")
+    defaults = IntakeSettings()
+    keep = raw.get("backups_keep", defaults.backups_keep)
+    every = raw.get("publish_every_seconds", defaults.publish_every_seconds)
+    # TOML booleans are ints to Python: true must not read as "keep 1 backup".
+    if isinstance(keep, bool) or not isinstance(keep, int) or keep < 0:
+        raise ConfigError(f"配置文件 {file} 的键 intake.backups_keep 应为不小于 0 的整数（如 10）")
+    if isinstance(every, bool) or not isinstance(every, int | float) or every < 0:
+        raise ConfigError(f"配置文件 {file} 的键 intake.publish_every_seconds 应为不小于 0 的秒数（如 5）")
+    return IntakeSettings(backups_keep=keep, publish_every_seconds=float(every))

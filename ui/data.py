@@ -72,11 +72,11 @@ def one_connection() -> Iterator[None]:
     Held only for the length of one script run (about a second), never between runs, so a load waits
     at most that long for the lock; it saves a connect and a cold read per query on a large store.
     """
-    _run_local.active, _run_local.con = True, None
+    _run_local.active, _run_local.con, _run_local.signature = True, None, None
     try:
         yield
     finally:
-        con, _run_local.active, _run_local.con = _run_local.con, False, None
+        con, _run_local.active, _run_local.con, _run_local.signature = _run_local.con, False, None, None
         if con is not None:
             con.close()
 
@@ -115,7 +115,7 @@ def run_metric(name: str, **kwargs: object) -> object:
 
 
 @st.cache_data(ttl=TTL_SECONDS, show_spinner=False, max_entries=2000)
-def _cached(name: str, db: str, signature: tuple[int, int], config_file: str, kwargs: tuple) -> object:
+def _cached(name: str, db: str, signature: tuple[int, ...], config_file: str, kwargs: tuple) -> object:
     return run_metric(name, **dict(kwargs))
 
 
@@ -123,7 +123,20 @@ def call(name: str, **kwargs: object) -> object:
     """A metric's result, cached on (metric, arguments, store signature, configuration file)."""
     db = store_file()
     key = tuple(sorted(kwargs.items()))
-    return _cached(name, str(db), store_signature(db), str(config_path()), key)
+    return _cached(name, str(db), _signature(db), str(config_path()), key)
+
+
+def _signature(db: Path) -> tuple[int, ...]:
+    """The store's signature, taken once per page run before its shared connection opens.
+
+    A load may replace the store during a run; the run's connection still reads the file it opened, so
+    its results must be keyed on that file, never on the newer one (they would then hide its figures).
+    """
+    if not getattr(_run_local, "active", False):
+        return store_signature(db)
+    if _run_local.signature is None:
+        _run_local.signature = store_signature(db)
+    return _run_local.signature
 
 
 def clear() -> None:
