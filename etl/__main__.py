@@ -1,4 +1,5 @@
-"""The loader's command line, a stable contract: python -m etl load [--db] [--config] [--report-date] FILE..."""
+"""The loader's command line, a stable contract: python -m etl load [--db] [--config] [--report-date] [--dry-run]
+FILE...; imports, undo and restore are in etl.intake_cli."""
 
 from __future__ import annotations
 
@@ -10,6 +11,8 @@ from pathlib import Path
 import duckdb
 from tqdm import tqdm
 
+from etl import intake_cli
+from etl.intake_text import DRY_RUN_HEADING
 from etl.load import FileOutcome, load_files
 from firedash.config import ConfigError, db_path, load_config
 
@@ -19,6 +22,8 @@ LEDGER_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".csv", ".txt"}
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    if args.command in intake_cli.COMMANDS:
+        return intake_cli.run(args)
     try:
         config = load_config(args.config)
     except ConfigError as exc:
@@ -37,11 +42,14 @@ def main(argv: list[str] | None = None) -> int:
 
         try:
             outcomes = load_files(
-                files, db=db_path(args.db), config=config, report_date=args.report_date, progress=progress
-            )
+                files, db=db_path(args.db), config=config, report_date=args.report_date, progress=progress,
+                dry_run=args.dry_run,
+            )  # fmt: skip
         except (duckdb.Error, OSError) as exc:  # the store itself cannot be opened: nothing was loaded
             print(f"无法打开数据库 {db_path(args.db)}：{exc}", file=sys.stderr)
             return 2
+    if args.dry_run:
+        print(DRY_RUN_HEADING)
     for outcome in outcomes:
         print(describe(outcome))
     return 1 if any(o.outcome == "refused" for o in outcomes) else 0
@@ -56,7 +64,9 @@ def _parser() -> argparse.ArgumentParser:
     load.add_argument(
         "--report-date", type=_date, help="填报日期 YYYY-MM-DD（默认取台账标题中的填报日期，否则今天）"
     )
+    load.add_argument("--dry-run", action="store_true", help="试导入：照常读取并报告结果，不写入数据库")
     load.add_argument("files", nargs="+", metavar="FILE", help="台账文件或文件夹")
+    intake_cli.add_commands(commands)
     return parser
 
 

@@ -60,7 +60,7 @@ def find(store: Path, backup_id: str) -> Backup | None:
 
 def take(store: Path, reason: str, keep: int, now: dt.datetime | None = None) -> Backup | None:
     """Keep the store file as it is now (a hard link: it is never written again once replaced), then prune."""
-    if not store.is_file():
+    if not store.is_file() or keep <= 0:
         return None
     folder = backups_dir(store)
     folder.mkdir(parents=True, exist_ok=True)
