@@ -217,3 +217,38 @@ def test_cli_imports_json_undo_and_restore(store, files):
     restored = run_etl("restore", backups_listed[0]["id"], "--db", str(store), "--yes")
     assert restored.returncode == 0 and "已恢复备份" in restored.stdout, restored.stderr
     assert ids(store) == list(range(1, len(files) + 1))
+
+
+def test_a_backup_from_before_an_earlier_undo_is_no_base(tmp_path, config):
+    db = tmp_path / "s.duckdb"
+    week5, week6 = sample_files(WEEK5), sample_files(WEEK6)
+    load_files(week5, db=db, config=config, today=DAY)
+    load_files(week6, db=db, config=config, today=DAY)  # its backup holds imports 1–7, import 3 among them
+    undo(db, 3, config=config)
+    later = len(week5) + 2
+    assert plan_undo(db, later).base is None  # that backup still holds import 3
+    undo(db, later, config=config)
+    kept = [f for i, f in enumerate(week5 + week6, 1) if i not in (3, later)]
+    assert dump(db) == dump(fresh(kept, tmp_path, config))
+
+
+def test_a_replay_reuses_the_report_date_and_the_day_of_loading_each_file_had(tmp_path, config):
+    from tests.ledgers import write_xlsx
+    from tests.test_load import WEEK1, WEEK2
+
+    first = write_xlsx(tmp_path / "东河村台账_1.xlsx", WEEK1, report_line="填报日期：2023-12-10")
+    stated = write_xlsx(
+        tmp_path / "西岭村台账.xlsx", [r[:3] + ("西岭村",) + r[4:] for r in WEEK1], report_line=None
+    )
+    undated = write_xlsx(tmp_path / "东河村台账_2.xlsx", WEEK2, report_line=None)
+    db = tmp_path / "s.duckdb"
+    load_files([first], db=db, config=config, today=DAY)
+    load_files([stated], db=db, config=config, report_date=dt.date(2023, 12, 12), today=DAY)
+    load_files([undated], db=db, config=config, today=dt.date(2024, 1, 5))
+    undo(db, 1, config=config)
+    expected = tmp_path / "expected" / "s.duckdb"
+    expected.parent.mkdir()
+    load_files([stated], db=expected, config=config, report_date=dt.date(2023, 12, 12), today=DAY)
+    load_files([undated], db=expected, config=config, today=dt.date(2024, 1, 5))
+    assert dump(db) == dump(expected)
+    assert {r[4] for r in dump(db)["imports"]} == {dt.date(2023, 12, 12), dt.date(2024, 1, 5)}
