@@ -1,4 +1,5 @@
-"""The loader's command line, a stable contract: python -m etl load [--db] [--config] [--report-date] FILE..."""
+"""The loader's command line, a stable contract: python -m etl load [--db] [--config] [--report-date] [--dry-run]
+FILE...; imports, undo and restore are in etl.intake_cli."""
 
 from __future__ import annotations
 
@@ -10,6 +11,8 @@ from pathlib import Path
 import duckdb
 from tqdm import tqdm
 
+from etl import intake_cli
+from etl.intake_text import DRY_RUN_HEADING
 from etl.load import FileOutcome, load_files
 from firedash import glossary as text
 from firedash.config import ConfigError, db_path, load_config
@@ -20,6 +23,8 @@ LEDGER_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".csv", ".txt"}
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    if args.command in intake_cli.COMMANDS:
+        return intake_cli.run(args)
     try:
         config = load_config(args.config)
     except ConfigError as exc:
@@ -40,11 +45,14 @@ def main(argv: list[str] | None = None) -> int:
 
         try:
             outcomes = load_files(
-                files, db=db_path(args.db), config=config, report_date=args.report_date, progress=progress
-            )
+                files, db=db_path(args.db), config=config, report_date=args.report_date, progress=progress,
+                dry_run=args.dry_run,
+            )  # fmt: skip
         except (duckdb.Error, OSError) as exc:  # the store itself cannot be opened: nothing was loaded
             print(text.CLI_NO_STORE.format(db=db_path(args.db), error=exc), file=sys.stderr)
             return 2
+    if args.dry_run:
+        print(DRY_RUN_HEADING)
     for outcome in outcomes:
         print(describe(outcome))
     return 1 if any(o.outcome == "refused" for o in outcomes) else 0
@@ -57,7 +65,9 @@ def _parser() -> argparse.ArgumentParser:
     load.add_argument("--db", help=text.CLI_DB_HELP)
     load.add_argument("--config", help=text.CLI_CONFIG_HELP)
     load.add_argument("--report-date", type=_date, help=text.CLI_REPORT_DATE_HELP)
+    load.add_argument("--dry-run", action="store_true", help=text.CLI_DRY_RUN_HELP)
     load.add_argument("files", nargs="+", metavar="FILE", help=text.CLI_FILES_HELP)
+    intake_cli.add_commands(commands)
     return parser
 
 

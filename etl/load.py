@@ -7,12 +7,13 @@ import hashlib
 import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 import duckdb
 import pandas as pd
 
-from etl import merge
+from etl import merge, publish
 from etl.errors import LedgerError
 from etl.headers import find_header, report_date_in
 from etl.normalise import RawRows, Rejected, SheetResult, normalise_under
@@ -36,7 +37,6 @@ from firedash.glossary import (
     STEP_WRITE,
     UNCHANGED_SAME_FILE,
 )
-from firedash.store import connect
 
 Progress = Callable[[Path, str], None]  # (file, step): STEP_READ, STEP_WRITE, STEP_DONE
 
@@ -80,20 +80,22 @@ def load_files(
     report_date: dt.date | None = None,
     today: dt.date | None = None,
     progress: Progress | None = None,
+    dry_run: bool = False,
 ) -> list[FileOutcome]:
-    """Load each file in its own transaction; a refused file leaves the store as it was."""
-    con = connect(db)
+    """Load each file in its own transaction; a refused file leaves the store as it was.
+
+    The files load into a private copy of the store that replaces it as they commit (etl.publish): the
+    dashboard reads on meanwhile, a second load waits its turn; dry_run reports the same and writes nothing.
+    """
     outcomes = []
-    try:
+    day = today or dt.date.today()
+    loader = partial(load_file, config=config, report_date=report_date, today=day, progress=progress)
+    with publish.session(Path(db), settings=config.intake, dry_run=dry_run) as session:
         for item in paths:
             path = Path(item)
-            outcomes.append(
-                load_file(con, path, config=config, report_date=report_date, today=today, progress=progress)
-            )
+            outcomes.append(session.load(path, loader, stated=report_date, today=day))
             if progress:
                 progress(path, STEP_DONE)
-    finally:
-        con.close()
     return outcomes
 
 

@@ -89,6 +89,14 @@ class AccessSettings:
 
 
 @dataclass(frozen=True)
+class IntakeSettings:
+    """[intake]: how loads keep the store safe (backups kept, how often a long load shows progress)."""
+
+    backups_keep: int = 10
+    publish_every_seconds: float = 5.0
+
+
+@dataclass(frozen=True)
 class TownConfig:
     town: str
     villages: tuple[str, ...]
@@ -98,6 +106,7 @@ class TownConfig:
     offices: tuple[str, ...] = DEFAULT_OFFICES
     dashboard: DashboardSettings = field(default_factory=DashboardSettings)
     access: AccessSettings = field(default_factory=AccessSettings)
+    intake: IntakeSettings = field(default_factory=IntakeSettings)
     source: Path | None = None
 
     def default_as_of(self, today: dt.date | None = None) -> dt.date:
@@ -147,6 +156,7 @@ def _parse(raw: dict, file: Path) -> TownConfig:
         offices=_names(raw, "offices", DEFAULT_OFFICES, file),
         dashboard=_dashboard(raw.get("dashboard", {}), file),
         access=_access(raw.get("access", {}), file),
+        intake=_intake(raw.get("intake", {}), file),
         source=file,
     )
 
@@ -240,3 +250,17 @@ def _access(raw: object, file: Path) -> AccessSettings:
     if not isinstance(address, str) or not address.strip():
         raise ConfigError(f"配置文件 {file} 的键 access.listen_address 应为非空文字（如 127.0.0.1）")
     return AccessSettings(public_view=public_view, session_minutes=minutes, listen_address=address.strip())
+
+
+def _intake(raw: object, file: Path) -> IntakeSettings:
+    if not isinstance(raw, dict):
+        raise ConfigError(f"配置文件 {file} 的键 intake 应为表")
+    defaults = IntakeSettings()
+    keep = raw.get("backups_keep", defaults.backups_keep)
+    every = raw.get("publish_every_seconds", defaults.publish_every_seconds)
+    # TOML booleans are ints to Python: true must not read as "keep 1 backup".
+    if isinstance(keep, bool) or not isinstance(keep, int) or keep < 0:
+        raise ConfigError(f"配置文件 {file} 的键 intake.backups_keep 应为不小于 0 的整数（如 10）")
+    if isinstance(every, bool) or not isinstance(every, int | float) or every < 0:
+        raise ConfigError(f"配置文件 {file} 的键 intake.publish_every_seconds 应为不小于 0 的秒数（如 5）")
+    return IntakeSettings(backups_keep=keep, publish_every_seconds=float(every))

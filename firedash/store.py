@@ -131,7 +131,7 @@ def connect(path: str | os.PathLike[str], *, read_only: bool = False) -> duckdb.
     deadline = time.monotonic() + _LOCK_WAIT_SECONDS
     while True:
         try:
-            con = duckdb.connect(str(file), read_only=read_only)
+            con = _open_read_only(file) if read_only else duckdb.connect(str(file))
             break
         except duckdb.IOException as exc:
             if "lock" not in str(exc).lower() or time.monotonic() > deadline:
@@ -139,6 +139,22 @@ def connect(path: str | os.PathLike[str], *, read_only: bool = False) -> duckdb.
             time.sleep(0.2)
     if not read_only:
         ensure_schema(con)
+    return con
+
+
+def _open_read_only(file: Path) -> duckdb.DuckDBPyConnection:
+    """A read-only connection to the file now at this path, attached to a fresh in-memory database.
+
+    A load replaces the store with a new file (etl.publish); duckdb.connect would hand a second
+    connection in this process the database instance of the replaced file while a first is still open.
+    """
+    con = duckdb.connect(":memory:")
+    try:
+        con.execute("ATTACH ? AS store (READ_ONLY)", [str(file)])
+        con.execute("USE store")
+    except BaseException:
+        con.close()
+        raise
     return con
 
 
@@ -174,8 +190,12 @@ def schema_version(con: duckdb.DuckDBPyConnection) -> int | None:
     return int(rows[0][0]) if rows else None
 
 
-def store_signature(path: str | os.PathLike[str]) -> tuple[int, int]:
-    """A cheap token that changes whenever a load writes the store: (mtime_ns, size) of file and WAL."""
+def store_signature(path: str | os.PathLike[str]) -> tuple[int, int, int]:
+    """A cheap token that changes whenever a load writes the store: (inode, mtime_ns, size) of file and WAL.
+
+    A load publishes by replacing the file (etl.publish), so the inode changes even if mtime and size match.
+    """
     file = Path(path)
     stamps = [os.stat(p) for p in (file, file.with_name(file.name + ".wal")) if p.exists()]
-    return (max((s.st_mtime_ns for s in stamps), default=0), sum(s.st_size for s in stamps))
+    inode = stamps[0].st_ino if stamps else 0
+    return (inode, max((s.st_mtime_ns for s in stamps), default=0), sum(s.st_size for s in stamps))

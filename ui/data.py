@@ -62,11 +62,11 @@ def one_connection() -> Iterator[None]:
     Held only for the length of one script run (about a second), never between runs, so a load waits
     at most that long for the lock; it saves a connect and a cold read per query on a large store.
     """
-    _run_local.active, _run_local.con = True, None
+    _run_local.active, _run_local.con, _run_local.signature = True, None, None
     try:
         yield
     finally:
-        con, _run_local.active, _run_local.con = _run_local.con, False, None
+        con, _run_local.active, _run_local.con, _run_local.signature = _run_local.con, False, None, None
         if con is not None:
             con.close()
 
@@ -104,7 +104,7 @@ def _cached(
     name: str,
     _func: Callable[..., object],
     db: str,
-    signature: tuple[int, int],
+    signature: tuple[int, ...],
     config_file: str,
     kwargs: tuple,
 ) -> object:
@@ -120,7 +120,20 @@ def cached(func: Callable[..., T], /, **kwargs: object) -> T:
     db = store_file()
     name = f"{func.__module__}.{func.__qualname__}"
     key = tuple(sorted(kwargs.items()))
-    return _cached(name, func, str(db), store_signature(db), str(config_path()), key)  # type: ignore[return-value]
+    return _cached(name, func, str(db), _signature(db), str(config_path()), key)  # type: ignore[return-value]
+
+
+def _signature(db: Path) -> tuple[int, ...]:
+    """The store's signature, taken once per page run before its shared connection opens.
+
+    A load may replace the store during a run; the run's connection still reads the file it opened, so
+    its results must be keyed on that file, never on the newer one (they would then hide its figures).
+    """
+    if not getattr(_run_local, "active", False):
+        return store_signature(db)
+    if _run_local.signature is None:
+        _run_local.signature = store_signature(db)
+    return _run_local.signature
 
 
 def clear() -> None:

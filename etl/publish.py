@@ -1,0 +1,255 @@
+"""Changes to the store go through a private copy that replaces it atomically, one change at a time.
+
+DuckDB lets one process write a file or several read it. So a load never opens the store for writing: it
+copies it to a temporary file beside it, commits each file there, and publishes with CHECKPOINT, close and
+os.replace over the store. Readers (the dashboard's short read-only connections, `python -m metrics`) keep
+reading the file they opened and see the new one on their next connection; they never wait. A kill -9 at any
+moment leaves the store as it was last published: before a file or after it. Loads queue on a lock file
+(fcntl.flock); the replaced file becomes the backup taken before the change (etl.backups).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import fcntl
+import glob
+import os
+import shutil
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import replace
+from pathlib import Path
+from typing import Any, Literal
+
+import duckdb
+
+from etl import archive, backups, history
+from etl.intake_text import WAITING_FOR_LOAD
+from firedash.config import IntakeSettings
+from firedash.store import connect
+
+NOT_LOADED = ("unchanged", "refused")  # every other outcome wrote an import
+Loader = Callable[[duckdb.DuckDBPyConnection, Path], Any]  # (connection, file) -> FileOutcome
+Base = Path | Literal["store", "empty"]
+
+
+def lock_path(store: Path) -> Path:
+    return store.with_name(f".{store.name}.lock")
+
+
+def _work_path(store: Path, tag: str) -> Path:
+    return store.with_name(f".{store.name}.{tag}-{os.getpid()}")
+
+
+def _say_waiting() -> None:
+    print(WAITING_FOR_LOAD, file=sys.stderr, flush=True)
+
+
+@contextmanager
+def load_lock(store: Path, on_wait: Callable[[], None] = _say_waiting) -> Iterator[None]:
+    """Hold the store's load lock, waiting (after saying so) while another load holds it.
+
+    flock is released by the kernel when its holder dies, so a killed load never blocks the next one.
+    """
+    store.parent.mkdir(parents=True, exist_ok=True)
+    with lock_path(store).open("a") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            on_wait()
+            fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def clean_stale(store: Path) -> None:
+    """Working files a killed load left beside the store (only ever called under the load lock)."""
+    prefix = glob.escape(f".{store.name}.")
+    for pattern in ("loading-*", "publish-*"):
+        for stale in store.parent.glob(prefix + pattern):
+            stale.unlink(missing_ok=True)
+    archive.clean_incoming(store)
+
+
+class Session:
+    """One change to the store: a connection on the private copy, and when to publish it."""
+
+    def __init__(self, store: Path, work: Path, settings: IntakeSettings, *, reason: str, dry_run: bool,
+                 progressive: bool) -> None:  # fmt: skip
+        self.store, self.work, self.settings = store, work, settings
+        self.reason, self.dry_run, self.progressive = reason, dry_run, progressive
+        self.con: duckdb.DuckDBPyConnection = _open_work(work)
+        self.changed = False  # committed work not yet published
+        self.backup: backups.Backup | None = None
+        self._published = False
+        self._last_publish = time.monotonic()
+
+    def load(
+        self,
+        path: Path,
+        loader: Loader,
+        *,
+        stated: dt.date | None,
+        today: dt.date,
+        import_id: int | None = None,
+        imported_at: dt.datetime | None = None,
+    ) -> Any:
+        """Load one file with `loader` (its own transaction); record how, keep its bytes, maybe publish.
+
+        A replay (undo) gives the import's own id and time; a new import takes the next id never used.
+        """
+        source, wrote = self._keep(path, archived=import_id is not None)
+        outcome = loader(self.con, source)
+        if source != path:
+            outcome = replace(outcome, path=path)
+        if outcome.outcome in NOT_LOADED:
+            if wrote:
+                archive.discard(source)
+        else:
+            self._record(stated, today, import_id, imported_at)
+        self.maybe_publish()
+        return outcome
+
+    def _keep(self, path: Path, *, archived: bool) -> tuple[Path, bool]:
+        if self.dry_run or archived:
+            return path, False
+        try:
+            return archive.keep(self.store, path)
+        except OSError:  # missing or unreadable: the loader says so in its own words
+            return path, False
+
+    def _record(
+        self, stated: dt.date | None, today: dt.date, import_id: int | None, imported_at: dt.datetime | None
+    ) -> None:
+        fresh = history.newest_import_id(self.con)
+        target = import_id if import_id is not None else history.next_free_id(self.con, fresh)
+        self.con.begin()
+        try:
+            history.renumber(self.con, fresh, target)
+            if imported_at is not None:
+                self.con.execute(
+                    "UPDATE imports SET imported_at = ? WHERE import_id = ?", [imported_at, target]
+                )
+            history.record_run(self.con, target, stated, today)
+            self.con.commit()
+        except Exception:
+            self.con.rollback()
+            raise
+        self.changed = True
+
+    def maybe_publish(self) -> None:
+        """After a file: publish when the configured seconds have passed, so a long load shows progress."""
+        due = time.monotonic() - self._last_publish >= self.settings.publish_every_seconds
+        if self.progressive and self.changed and due and not self.dry_run:
+            self.publish(final=False)
+
+    def publish(self, *, final: bool) -> None:
+        """Make the committed work the store: checkpoint, close, back up the store, replace it."""
+        self.con.execute("CHECKPOINT")
+        self.con.close()
+        if self.work.with_name(self.work.name + ".wal").exists():
+            raise RuntimeError(f"{self.work}: WAL left after CHECKPOINT and close")
+        staged = self.work if final else _work_path(self.store, "publish")
+        if not final:
+            shutil.copyfile(self.work, staged)
+        _fsync(staged)
+        if not self._published:
+            self.backup = backups.take(self.store, self.reason, self.settings.backups_keep)
+        # A WAL beside the store belongs to the file being replaced (the backup took it if one was kept).
+        self.store.with_name(self.store.name + ".wal").unlink(missing_ok=True)
+        os.replace(staged, self.store)
+        _fsync_dir(self.store.parent)
+        self._published, self.changed = True, False
+        self._last_publish = time.monotonic()
+        if not final:
+            self.con = _open_work(self.work)
+
+    def close(self) -> None:
+        """Publish what is left (a change) or drop the private copy (a dry run, nothing loaded)."""
+        if self.changed and not self.dry_run:
+            self.publish(final=True)
+        else:
+            self.discard()
+
+    def discard(self) -> None:
+        try:
+            self.con.close()
+        finally:
+            self.work.unlink(missing_ok=True)
+            self.work.with_name(self.work.name + ".wal").unlink(missing_ok=True)
+
+
+@contextmanager
+def session(
+    store: str | os.PathLike[str],
+    *,
+    settings: IntakeSettings,
+    dry_run: bool = False,
+    reason: str = "load",
+    base: Base = "store",
+    hold_lock: bool = True,
+    on_wait: Callable[[], None] = _say_waiting,
+) -> Iterator[Session]:
+    """A change to the store, published when the block ends without an exception.
+
+    base: what the private copy starts from (the store, a backup file, or nothing). A dry run works on a copy
+    in the system's temp folder, takes no lock and publishes nothing. hold_lock=False: the caller holds it.
+    A load publishes as it goes (publish_every_seconds); an undo or a restore only at its end.
+    """
+    store = Path(store)
+    if dry_run:
+        with tempfile.TemporaryDirectory(prefix="firedash-dry-run-") as folder:
+            work = Path(folder) / store.name
+            yield from _run(store, work, settings, base, reason=reason, dry_run=True)
+        return
+    with load_lock(store, on_wait) if hold_lock else _held():
+        clean_stale(store)
+        yield from _run(store, _work_path(store, "loading"), settings, base, reason=reason, dry_run=False)
+
+
+def _run(store: Path, work: Path, settings: IntakeSettings, base: Base, *, reason: str, dry_run: bool) -> Iterator[Session]:  # fmt: skip
+    if base == "store" and store.is_file():
+        backups.copy_to(store, work)
+    elif isinstance(base, Path):
+        backups.copy_to(base, work)
+    try:
+        active = Session(store, work, settings, reason=reason, dry_run=dry_run, progressive=base == "store")
+    except BaseException:
+        work.unlink(missing_ok=True)
+        work.with_name(work.name + ".wal").unlink(missing_ok=True)
+        raise
+    try:
+        yield active
+        active.close()
+    except BaseException:
+        active.discard()  # work already published stays published; the rest is dropped
+        raise
+
+
+@contextmanager
+def _held() -> Iterator[None]:
+    yield
+
+
+def _open_work(work: Path) -> duckdb.DuckDBPyConnection:
+    con = connect(work)
+    history.ensure_history(con)
+    return con
+
+
+def _fsync(path: Path) -> None:
+    with path.open("rb") as handle:
+        os.fsync(handle.fileno())
+
+
+def _fsync_dir(folder: Path) -> None:
+    handle = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(handle)
+    finally:
+        os.close(handle)
