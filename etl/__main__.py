@@ -12,10 +12,10 @@ import duckdb
 from tqdm import tqdm
 
 from etl import intake_cli
-from etl.intake_text import DRY_RUN_HEADING
 from etl.load import FileOutcome, load_files
 from firedash import glossary as text
 from firedash.config import ConfigError, db_path, load_config
+from firedash.glossary import DRY_RUN_HEADING
 
 SHOWN_REASONS = 5
 LEDGER_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".csv", ".txt"}

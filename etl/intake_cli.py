@@ -15,8 +15,8 @@ from pathlib import Path
 import duckdb
 
 from etl import backups
-from etl import intake_text as T
 from etl.undo import IntakeError, StoreState, plan_undo, read_state, restore, undo
+from firedash import glossary as T
 from firedash.config import ConfigError, db_path, load_config
 
 DB_HELP = "数据库文件（默认 data/campaign.duckdb 或环境变量 FIREDASH_DB）"

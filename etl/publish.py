@@ -27,8 +27,8 @@ from typing import Any, Literal
 import duckdb
 
 from etl import archive, backups, history
-from etl.intake_text import WAITING_FOR_LOAD
 from firedash.config import IntakeSettings
+from firedash.glossary import WAITING_FOR_LOAD
 from firedash.store import connect
 
 NOT_LOADED = ("unchanged", "refused")  # every other outcome wrote an import

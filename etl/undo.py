@@ -17,8 +17,8 @@ from pathlib import Path
 import duckdb
 
 from etl import archive, backups, history, publish
-from etl import intake_text as T
 from etl.load import load_file
+from firedash import glossary as T
 from firedash.config import TownConfig
 from firedash.store import connect
 
