@@ -179,12 +179,13 @@ def test_a_workbook_without_its_workbook_part_is_refused(tmp_path: Path) -> None
         read_ledger(damaged)
 
 
-def test_a_zip_that_is_no_workbook_is_refused(tmp_path: Path) -> None:
+def test_a_zip_that_is_no_workbook_is_refused_as_a_zip(tmp_path: Path) -> None:
     path = tmp_path / "台账.xlsx"
     with zipfile.ZipFile(path, "w") as archive:
         archive.writestr("readme.txt", "not a workbook")
-    with pytest.raises(LedgerError, match="损坏"):
+    with pytest.raises(LedgerError) as caught:
         read_ledger(path)
+    assert str(caught.value) == "这是 zip 压缩包，不是 Excel 表格：请解压后导入其中的 .xlsx、.xls 或 .csv 文件"
 
 
 def test_a_workbook_whose_sheets_are_all_empty_is_refused(tmp_path: Path) -> None:
