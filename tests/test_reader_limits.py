@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import random
+import re
 import struct
 import subprocess
 import sys
@@ -17,8 +19,9 @@ import xlsxwriter
 from etl.errors import LedgerError
 from etl.limits import DEFAULT_LIMITS, MIB, CellIssue, ReadLimits
 from etl.readers import RawSheet, read_ledger
+from etl.xlsx_guard import _LongRuns, _unescape, cut_runs
 from etl.xlsx_layout import sheet_layout
-from tests.ledger_files import write_csv, write_xlsx
+from tests.ledger_files import write_csv, write_xls, write_xlsx
 
 ROOT = Path(__file__).resolve().parent.parent
 SHEET = "xl/worksheets/sheet1.xml"
@@ -203,12 +206,15 @@ def cut_issue(length: int, value: str, file: str = "台账.xlsx", row: int = 3, 
     )
 
 
-def test_a_long_shared_string_is_cut_to_excel_s_limit_with_a_data_issue(tmp_path: Path) -> None:
-    text = "灭火器过期&<东河村>" * 4_001  # 44,011 characters, entities among them, 3 bytes a Chinese one
+@pytest.mark.parametrize("repeats", [4_001, 160_001])
+def test_a_long_shared_string_is_cut_to_excel_s_limit_with_a_data_issue(tmp_path: Path, repeats: int) -> None:
+    # 44,011 characters, or 1,760,011 (5.4 MB of XML: counted past the held text, across inflated chunks),
+    # with entities among them and Chinese characters of 3 bytes each.
+    text = "灭火器过期&<东河村>" * repeats
     sheet = only(read_ledger(long_cell_workbook(tmp_path, text)))
     assert sheet.rows[2] == ["西岭村", "2023-12-07", text[:32_767]]
     assert sheet.rows[:2] == [["村（社区）", "排查日期", "隐患描述"], ["东河村", "2023-12-06", "灭火器过期"]]
-    assert sheet.issues == [cut_issue(44_011, text)]
+    assert sheet.issues == [cut_issue(len(text), text)]
 
 
 @pytest.mark.parametrize(("length", "cut"), [(32_767, False), (32_768, True)])
@@ -302,20 +308,23 @@ def test_csv_and_xlsx_cut_a_long_cell_alike(tmp_path: Path) -> None:
 SMALL = ReadLimits(rows=100, columns=10, cells=500)
 
 
-@pytest.mark.parametrize("suffix", [".xlsx", ".csv"])
+def write(path: Path, rows: list[list[str]]) -> Path:
+    if path.suffix == ".csv":
+        return write_csv(path, rows)
+    return (write_xlsx if path.suffix == ".xlsx" else write_xls)(path, {"S": (rows, [])})
+
+
+@pytest.mark.parametrize("suffix", [".xlsx", ".xls", ".csv"])
 def test_a_sheet_with_more_rows_than_the_limit_is_refused(tmp_path: Path, suffix: str) -> None:
     rows = [["序号"]] + [[str(i)] for i in range(100)]
-    path = tmp_path / f"S{suffix}"
-    write_xlsx(path, {"S": (rows, [])}) if suffix == ".xlsx" else write_csv(path, rows)
+    path = write(tmp_path / f"S{suffix}", rows)
     assert refusal(path, SMALL) == "工作表“S”有 101 行，超过每个工作表 100 行的上限，未导入"
     assert only(read_ledger(path, limits=ReadLimits(rows=101))).height == 101
 
 
-@pytest.mark.parametrize("suffix", [".xlsx", ".csv"])
+@pytest.mark.parametrize("suffix", [".xlsx", ".xls", ".csv"])
 def test_a_sheet_with_more_columns_than_the_limit_is_refused(tmp_path: Path, suffix: str) -> None:
-    rows = [[f"列{i}" for i in range(11)]]
-    path = tmp_path / f"S{suffix}"
-    write_xlsx(path, {"S": (rows, [])}) if suffix == ".xlsx" else write_csv(path, rows)
+    path = write(tmp_path / f"S{suffix}", [[f"列{i}" for i in range(11)]])
     assert refusal(path, SMALL) == "工作表“S”有 11 列，超过每个工作表 10 列的上限，未导入"
 
 
@@ -339,17 +348,19 @@ def test_two_values_far_apart_are_refused_before_the_reader_allocates_between_th
 
 
 def test_rows_out_of_order_do_not_hide_the_far_corner(tmp_path: Path) -> None:
+    # 16 billion cells if allocated: only a check before the reader runs can refuse it.
     sheet_xml = (
         b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>'
-        b'<row r="300000"><c r="A300000" t="inlineStr"><is><t>x</t></is></c></row>'
-        b'<row r="1"><c r="A1" t="inlineStr"><is><t>x</t></is></c><c r="CV1"><v>1</v></c></row>'
+        b'<row r="1"><c r="A1" t="inlineStr"><is><t>x</t></is></c><c r="XFD1"><v>1</v></c></row>'
+        b'<row r="1000000"><c r="A1000000" t="inlineStr"><is><t>x</t></is></c></row>'
+        b'<row r="2"><c r="A2"><v>2</v></c></row>'
         b"</sheetData></worksheet>"
     )
     path = rewrite(
         ledger(tmp_path / "a.xlsx"), tmp_path / "台账.xlsx", SHEET, lambda out, _: out.write(sheet_xml)
     )
     assert in_child(path) == (
-        "工作表“S”的表格范围有 300,000 行 × 100 列，超过 20,000,000 个单元格的上限"
+        "工作表“S”的表格范围有 1,000,000 行 × 16,384 列，超过 20,000,000 个单元格的上限"
         "（请删除远离台账的单元格内容后再导入），未导入"
     )
 
@@ -365,3 +376,36 @@ def test_cells_with_only_a_style_far_out_do_not_count(tmp_path: Path) -> None:
     book.close()
     sheet = only(read_ledger(path))
     assert sheet.rows == [["村（社区）"], ["东河村"]]
+
+
+def reference_cut(xml: bytes, limit: int) -> bytes:
+    """What cut_runs must give, written plainly: every text longer than limit characters (an entity is one)
+    cut to limit, followed by the mark of how many characters it lost."""
+
+    def cut(match: re.Match[bytes]) -> bytes:
+        text = _unescape(match[2].decode())
+        if len(match[0]) <= limit or len(text) <= limit:
+            return match[0]
+        kept = text[:limit].replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+        return match[1] + kept.encode() + f"\ue000\ue001{len(text) - limit}\ue001\ue000".encode()
+
+    return re.sub(rb"(?<=<)([^<>]*>)([^<]*)", cut, xml)
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_long_text_runs_are_found_and_cut_however_the_stream_is_chunked(seed: int) -> None:
+    rng = random.Random(seed)
+    pieces = ["a", "东", "&amp;", "&#x4E1C;", "&lt;", "&#20892;"]
+    for _ in range(25):
+        runs = [
+            "".join(rng.choice(pieces) for _ in range(rng.choice([0, 1, 5, 9, 10, 11, 30, 200])))
+            for _ in range(rng.randint(1, 6))
+        ]
+        xml = ("<sst>" + "".join(f"<si><t>{run}</t></si>" for run in runs) + "</sst>").encode()
+        limit = rng.choice([4, 8, 10, 25])
+        size = rng.choice([1, 2, 3, 5, 17, 64, 4096])
+        chunks = [xml[i : i + size] for i in range(0, len(xml), size)]
+        finder = _LongRuns(limit)
+        for chunk in chunks:
+            finder.feed(chunk)
+        assert b"".join(cut_runs(iter(chunks), finder.found, limit)) == reference_cut(xml, limit)
