@@ -38,6 +38,7 @@ from etl.xlsx_layout import _Tags, column, root_tags, sheet_parts
 _CHUNK = 4 << 20  # large enough that a pattern compiled per chunk costs nothing
 _LOCAL_HEADER = struct.Struct("<4s22xHH")  # signature … file name length, extra field length
 _ODS_MIME = b"application/vnd.oasis.opendocument.spreadsheet"
+_REFLESS_PROBE = 1 << 16  # bytes of sheet data searched for cells without a reference
 _MAX_TAG = 4096  # a tag longer than this before a long text run is no tag a workbook writes
 _ENTITY = re.compile(r"&(#x[0-9a-fA-F]+|#[0-9]+|lt|gt|amp|quot|apos);")
 _NAMED = {"lt": "<", "gt": ">", "amp": "&", "quot": '"', "apos": "'"}
@@ -240,7 +241,9 @@ class _ExtentScan:
             if self.tags is None:
                 self.done = True
                 return
-            if self.tags.cell_without_ref.search(text):
+            # A writer that omits references omits them from the first cell on: look at the start only.
+            data = text.find(b"<" + self.tags.prefix + b"sheetData")
+            if self.tags.cell_without_ref.search(text, max(data, 0), max(data, 0) + _REFLESS_PROBE):
                 self.refless = _RefLess(self.tags.prefix)
         if end := self.tags.end_of_data.search(text):
             text, self.done = text[: end.start()], True
@@ -263,6 +266,7 @@ class _ExtentScan:
     def extent(self) -> Extent:
         extent = Extent(self.row + 1, self.col + 1)
         if self.refless:
+            self.refless.feed(b"", last=True)
             extent = Extent(max(extent.rows, self.refless.rows), max(extent.columns, self.refless.columns))
         return extent
 
@@ -292,7 +296,10 @@ def _last_valued_row(text: bytes, tags: _Tags) -> int:
 
 
 class _RefLess:
-    """Rows and the widest row of a sheet whose cells carry no reference (calamine counts their positions)."""
+    """Rows and the widest row of a sheet whose cells carry no reference (calamine counts their positions).
+
+    Text from the last '<' of a chunk on waits for the next one, so no tag is counted cut in two.
+    """
 
     def __init__(self, prefix: bytes) -> None:
         self.row_tag = b"<" + prefix + b"row"
@@ -300,8 +307,12 @@ class _RefLess:
         self.rows = 0
         self.columns = 0
         self.in_row = 0
+        self.pending = b""
 
-    def feed(self, text: bytes) -> None:
+    def feed(self, text: bytes, *, last: bool = False) -> None:
+        text = self.pending + text
+        cut = len(text) if last else text.rfind(b"<")
+        text, self.pending = (text[:cut], text[cut:]) if cut >= 0 else (b"", text)
         pieces = text.split(self.row_tag)
         self.in_row += len(self.cell.findall(pieces[0]))
         for piece in pieces[1:]:

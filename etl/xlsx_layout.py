@@ -63,7 +63,9 @@ class _Tags:
     def beyond(self, col: int, row: int) -> re.Pattern[bytes]:
         """References right of column col or below row row (both 0-based; -1 for none yet), group 1 the
         reference; valued or not (any_valued tells). It starts with a literal, so a search is a fast scan."""
-        return re.compile(rb'r="((?:%s)\d+|[A-Z]{1,3}(?:%s))"' % (_greater_letters(col), _greater_number(row + 1)))
+        return re.compile(
+            rb'r="((?:%s)\d+|[A-Z]{1,3}(?:%s))"' % (_greater_letters(col), _greater_number(row + 1))
+        )
 
     @functools.cache  # noqa: B019 -- a handful of tags objects live as long as the process anyway
     def left_of(self, col: int) -> re.Pattern[bytes] | None:

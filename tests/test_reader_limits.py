@@ -19,7 +19,7 @@ import xlsxwriter
 from etl.errors import LedgerError
 from etl.limits import DEFAULT_LIMITS, MIB, CellIssue, ReadLimits
 from etl.readers import RawSheet, read_ledger
-from etl.xlsx_guard import _LongRuns, _unescape, cut_runs
+from etl.xlsx_guard import Extent, _ExtentScan, _LongRuns, _unescape, cut_runs
 from etl.xlsx_layout import sheet_layout
 from tests.ledger_files import write_csv, write_xls, write_xlsx
 
@@ -409,3 +409,26 @@ def test_long_text_runs_are_found_and_cut_however_the_stream_is_chunked(seed: in
         for chunk in chunks:
             finder.feed(chunk)
         assert b"".join(cut_runs(iter(chunks), finder.found, limit)) == reference_cut(xml, limit)
+
+
+def test_a_sheet_whose_cells_carry_no_reference_is_measured_by_counting(tmp_path: Path) -> None:
+    # Cells without r="…" take the next position: 101 rows, the widest with 12 cells.
+    rows = b"".join(b"<row>" + b"<c><v>1</v></c>" * (12 if r == 50 else 3) + b"</row>" for r in range(101))
+    sheet_xml = (
+        b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>'
+        + rows
+        + b"</sheetData></worksheet>"
+    )
+    scan = _ExtentScan()
+    for at in range(0, len(sheet_xml), 700):  # chunk borders inside rows
+        scan.feed(sheet_xml[at : at + 700])
+    assert scan.extent() == Extent(rows=101, columns=12)  # measured before any reader allocates
+    path = rewrite(
+        ledger(tmp_path / "a.xlsx"), tmp_path / "S.xlsx", SHEET, lambda out, _: out.write(sheet_xml)
+    )
+    assert (
+        refusal(path, ReadLimits(rows=1000, columns=11))
+        == "工作表“S”有 12 列，超过每个工作表 11 列的上限，未导入"
+    )
+    assert refusal(path, ReadLimits(rows=100)) == "工作表“S”有 101 行，超过每个工作表 100 行的上限，未导入"
+    assert only(read_ledger(path, limits=ReadLimits(rows=101, columns=12))).rows[50] == ["1"] * 12
