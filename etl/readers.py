@@ -9,7 +9,12 @@ from __future__ import annotations
 
 import csv
 import io
+import os
+import shutil
+import struct
+import tempfile
 import zipfile
+import zlib
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -24,7 +29,22 @@ import pyarrow.compute as pc
 from python_calamine import CalamineWorkbook, PasswordError, SheetTypeEnum
 
 from etl.errors import LedgerError
+from etl.limits import (
+    DEFAULT_LIMITS,
+    ENCRYPTED_OOXML,
+    WEB_PAGE,
+    WORD_FILE,
+    XML_2003,
+    CellIssue,
+    ReadLimits,
+    cut_long_cells,
+    file_too_large,
+    too_many_cells,
+    too_many_columns,
+    too_many_rows,
+)
 from etl.text import cell_text
+from etl.xlsx_guard import ZipCheck, check_zip, write_cut_copy
 from etl.xlsx_layout import SheetLayout, sheet_layout, sheet_parts
 
 Cell = str | None
@@ -36,6 +56,10 @@ _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _TEXT_SUFFIXES = {".csv", ".txt"}
 _SPREADSHEET_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".xlsb", ".ods", ".et"}
 _SNIFF_BYTES = 4096
+_HTML_MARKS = (b"<!doctype html", b"<html", b"<table", b"<head", b"<body", b"<meta", b"<style", b"<title")
+_XML_2003_MARKS = (b"urn:schemas-microsoft-com:office:spreadsheet", b'progid="excel.sheet"')
+_OLE_ENCRYPTED = "EncryptedPackage".encode("utf-16-le")  # the stream an encrypted .xlsx is kept in
+_OLE_WORD = "WordDocument".encode("utf-16-le")
 _MIDNIGHT = " 00:00:00"
 _TIME_ONLY = "1899-12-31 "
 _EMPTY = pa.scalar("", pa.string())  # a typed scalar: comparing with a Python str costs milliseconds
@@ -52,11 +76,13 @@ UNKNOWN_ENCODING = "无法识别文件的文字编码（请另存为 UTF-8 或 G
 @dataclass
 class RawSheet:
     """One sheet as read: a text column per sheet column (null for an empty cell), rows and columns
-    counted from A1, and the merged ranges (0-based, inclusive)."""
+    counted from A1, the merged ranges (0-based, inclusive), and the cells the reader could not keep whole
+    (issues: a cell longer than etl.limits allows is cut to it, with a CellIssue)."""
 
     name: str
     columns: list[pa.Array]
     merged: list[Merge] = field(default_factory=list)
+    issues: list[CellIssue] = field(default_factory=list)
 
     @classmethod
     def from_rows(cls, name: str, rows: Sequence[Sequence[object]], merged: Sequence[Merge] = ()) -> RawSheet:
@@ -106,21 +132,40 @@ def as_text(value: object) -> Cell:
     return cell_text(value) or None
 
 
-def read_ledger(path: Path) -> list[RawSheet]:
-    """Read every sheet of a ledger; raise LedgerError with a Chinese reason if it cannot be read."""
+def read_ledger(path: Path, *, limits: ReadLimits = DEFAULT_LIMITS) -> list[RawSheet]:
+    """Read every sheet of a ledger; raise LedgerError with a Chinese reason if it cannot be read or is larger
+    than limits allow. The content decides how it is read, not the file's name."""
     path = Path(path)
     head = _head(path)
     if not head:
         raise LedgerError(EMPTY_FILE)
-    if head.startswith((_ZIP_MAGIC, _OLE_MAGIC)):
-        sheets = _read_workbook(path, zipped=head.startswith(_ZIP_MAGIC))
-    elif path.suffix.lower() in _TEXT_SUFFIXES:
-        sheets = [_read_text(path)]
+    if head.startswith(_ZIP_MAGIC):
+        sheets = _read_zip(path, limits)
+    elif head.startswith(_OLE_MAGIC):
+        sheets = _read_ole(path, limits)
+    elif path.suffix.lower() in _TEXT_SUFFIXES and not _markup(head):
+        sheets = [_read_text(path, limits)]
     else:
         raise LedgerError(_not_a_spreadsheet(path, head))
+    for sheet in sheets:
+        _check_extent(sheet.name, sheet.height, sheet.width, limits)
     if not any(sheet.has_cells() for sheet in sheets):
         raise LedgerError(NO_DATA)
-    return sheets
+    return [_cut(sheet, path.name, limits, marked=False) for sheet in sheets]
+
+
+def _cut(sheet: RawSheet, file: str, limits: ReadLimits, *, marked: bool) -> RawSheet:
+    columns, issues = cut_long_cells(sheet.columns, file=file, sheet=sheet.name, limits=limits, marked=marked)
+    return RawSheet(sheet.name, columns, sheet.merged, sheet.issues + issues)
+
+
+def _check_extent(name: str, rows: int, columns: int, limits: ReadLimits) -> None:
+    if columns > limits.columns:
+        raise LedgerError(too_many_columns(name, columns, limits))
+    if rows > limits.rows:
+        raise LedgerError(too_many_rows(name, rows, limits))
+    if rows * columns > limits.cells:
+        raise LedgerError(too_many_cells(name, rows, columns, limits))
 
 
 def _head(path: Path) -> bytes:
@@ -131,14 +176,91 @@ def _head(path: Path) -> bytes:
         raise LedgerError("文件不存在或无法打开") from None
 
 
+def _read_zip(path: Path, limits: ReadLimits) -> list[RawSheet]:
+    """A zipped workbook, checked by etl/xlsx_guard.py first; read from a copy with its long text runs cut when
+    it has any, or through a link carrying the suffix its content needs (an .xlsx named .xls)."""
+    try:
+        check = check_zip(path, limits)
+    except LedgerError:
+        raise
+    except (zipfile.BadZipFile, zlib.error, struct.error, EOFError, OSError, ValueError):
+        raise LedgerError(BROKEN) from None
+    with tempfile.TemporaryDirectory(prefix="firedash-read-") as folder:
+        source = _zip_source(path, check, Path(folder), limits)
+        sheets = _read_workbook(source, zipped=True)
+        if check.long_runs:
+            sheets = [_cut(sheet, path.name, limits, marked=True) for sheet in sheets]
+    return sheets
+
+
+def _zip_source(path: Path, check: ZipCheck, folder: Path, limits: ReadLimits) -> Path:
+    if check.long_runs:
+        target = folder / f"book{check.suffix}"
+        write_cut_copy(path, check, target, limits)
+        return target
+    if path.suffix.lower() == check.suffix or (check.suffix, path.suffix.lower()) == (".xlsx", ".xlsm"):
+        return path
+    return _linked(path, folder / f"book{check.suffix}")
+
+
+def _linked(path: Path, link: Path) -> Path:
+    """The file under another name (calamine picks its reader by the suffix)."""
+    try:
+        os.symlink(path.resolve(), link)
+    except OSError:
+        shutil.copyfile(path, link)
+    return link
+
+
+def _read_ole(path: Path, limits: ReadLimits) -> list[RawSheet]:
+    """A legacy .xls (an OLE2 file) under any name; an encrypted .xlsx or a Word file is told as such."""
+    size = path.stat().st_size
+    if size > limits.expanded_bytes:
+        raise LedgerError(file_too_large(size, limits))
+    if path.suffix.lower() == ".xls":
+        return _read_workbook(path, zipped=False, ole=True)
+    with tempfile.TemporaryDirectory(prefix="firedash-read-") as folder:
+        return _read_workbook(_linked(path, Path(folder) / "book.xls"), zipped=False, ole=True)
+
+
+def _ole_reason(path: Path) -> str | None:
+    """Why an OLE2 file is no workbook, from the names of its streams (UTF-16 in its directory)."""
+    data = path.read_bytes()
+    if _OLE_ENCRYPTED in data:
+        return ENCRYPTED_OOXML
+    if _OLE_WORD in data:
+        return WORD_FILE
+    return None
+
+
+def _markup(head: bytes) -> bool:
+    """The start of an HTML or XML file (web systems save their "Excel" exports as pages), in any encoding."""
+    return _sniffed_text(head).startswith(b"<")
+
+
+def _sniffed_text(head: bytes) -> bytes:
+    """The sniffed block as lower-case ASCII-compatible bytes without BOM and leading blanks (UTF-16 narrowed)."""
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        head = (
+            head[2:]
+            .decode("utf-16-le" if head[0] == 0xFF else "utf-16-be", "ignore")
+            .encode("utf-8", "ignore")
+        )
+    return head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+
+
 def _not_a_spreadsheet(path: Path, head: bytes) -> str:
-    """Why a file with a spreadsheet name (or an unknown one) is refused, in one line."""
+    """Why a file that is neither zip nor OLE2 (nor a plain CSV) is refused, in one line."""
     suffix = path.suffix.lower()
-    text = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    text = _sniffed_text(head)
+    if text.startswith(b"<"):
+        if any(mark in text for mark in _XML_2003_MARKS):
+            return XML_2003
+        if any(mark in text for mark in _HTML_MARKS) or text.startswith(b"<!--"):
+            return WEB_PAGE.format(suffix=suffix or "无扩展名")
+        return f"不是电子表格文件（扩展名为 {suffix or '无扩展名'}，内容却是 XML），请用 Excel 打开后另存为 .xlsx 再导入"
     if suffix not in _SPREADSHEET_SUFFIXES:
         return f"不支持的文件类型“{suffix or '无扩展名'}”（请提供 .xlsx、.xls 或 .csv 文件）"
-    if text.startswith((b"<html", b"<!doctype", b"<table", b"<?xml", b"<meta")):
-        return f"不是电子表格文件（扩展名为 {suffix}，内容却是网页），请用 Excel 打开后另存为 .xlsx 再导入"
     if b"\x00" not in head and _decodes(head):
         return f"不是电子表格文件（扩展名为 {suffix}，内容却是文本），请用 Excel 打开后另存为 .xlsx 再导入"
     return f"不是电子表格文件（扩展名为 {suffix}，但内容无法识别）"
@@ -159,7 +281,7 @@ def _decodes(data: bytes) -> bool:
     return False
 
 
-def _read_workbook(path: Path, *, zipped: bool) -> list[RawSheet]:
+def _read_workbook(path: Path, *, zipped: bool, ole: bool = False) -> list[RawSheet]:
     """Every worksheet of a workbook; any reader failure becomes a LedgerError."""
     try:
         book = CalamineWorkbook.from_path(str(path))
@@ -176,7 +298,7 @@ def _read_workbook(path: Path, *, zipped: bool) -> list[RawSheet]:
     except PasswordError:
         raise LedgerError(ENCRYPTED) from None
     except Exception:  # the readers raise many kinds (zip, xml, cfb, ...): all mean "cannot open"
-        raise LedgerError(_workbook_reason(path)) from None
+        raise LedgerError((ole and _ole_reason(path)) or _workbook_reason(path)) from None
 
 
 def _read_xml_workbook(path: Path, names: list[str]) -> list[RawSheet] | None:
@@ -279,19 +401,32 @@ def _read_calamine_sheet(book: CalamineWorkbook, name: str) -> RawSheet:
     return RawSheet.from_rows(name, rows, merged)
 
 
-def _read_text(path: Path) -> RawSheet:
-    """A CSV (or tab-separated .txt) as one sheet named after the file stem."""
+def _read_text(path: Path, limits: ReadLimits) -> RawSheet:
+    """A CSV (or tab-separated .txt) as one sheet named after the file stem; cells as long as the file holds
+    (read_ledger cuts them to limits.cell_chars, as in a workbook)."""
+    size = path.stat().st_size
+    if size > limits.expanded_bytes:
+        raise LedgerError(file_too_large(size, limits))
     text = _decode(path.read_bytes())
     if not text.strip():
         raise LedgerError(EMPTY_FILE)
     if "\x00" in text:
         raise LedgerError("不是电子表格文件（内容无法识别）")
+    _allow_fields(len(text))
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text))
     try:
         rows = list(reader)
     except csv.Error:
         raise LedgerError("CSV 文件格式错误，无法解析") from None
+    _check_extent(path.stem, len(rows), max(map(len, rows), default=0), limits)
     return RawSheet.from_rows(path.stem, rows)
+
+
+def _allow_fields(size: int) -> None:
+    """Let the csv module read a field as long as the text (its default refuses the whole file past 131,072
+    characters). The setting is process-wide; it is only ever raised, and the text is bounded already."""
+    if csv.field_size_limit() < size:
+        csv.field_size_limit(size)
 
 
 def _decode(data: bytes) -> str:

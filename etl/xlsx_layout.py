@@ -14,6 +14,8 @@ import zipfile
 from dataclasses import dataclass, field
 from xml.etree import ElementTree
 
+from etl.limits import column_letters
+
 _CHUNK = 1 << 20
 _OVERLAP = 512  # longer than any cell's opening tags, so a match cut by a chunk border is seen whole
 _ROOT = re.compile(rb"<(?:([A-Za-z_][\w.-]*):)?worksheet\b")
@@ -39,6 +41,10 @@ class _Tags:
         return re.compile(rb"<%sc(?:\s(?![^>]*\br=)[^>]*)?/?>" % re.escape(self.prefix))
 
     @functools.cached_property
+    def end_of_merges(self) -> re.Pattern[bytes]:
+        return re.compile(rb"</%smergeCells>" % re.escape(self.prefix))
+
+    @functools.cached_property
     def merge(self) -> re.Pattern[bytes]:
         return re.compile(
             rb'<%smergeCell\b[^>]*?\bref="([A-Z]{1,3})(\d+)(?::([A-Z]{1,3})(\d+))?"' % re.escape(self.prefix)
@@ -53,6 +59,14 @@ class _Tags:
             % (p, columns, p, p, p)
         )
 
+    @functools.lru_cache(maxsize=256)  # noqa: B019 -- a handful of tags objects live as long as the process
+    def beyond(self, col: int, row: int) -> re.Pattern[bytes]:
+        """References right of column col or below row row (both 0-based; -1 for none yet), group 1 the
+        reference; valued or not (any_valued tells). It starts with a literal, so a search is a fast scan."""
+        return re.compile(
+            rb'r="((?:%s)\d+|[A-Z]{1,3}(?:%s))"' % (_greater_letters(col), _greater_number(row + 1))
+        )
+
     @functools.cache  # noqa: B019 -- a handful of tags objects live as long as the process anyway
     def left_of(self, col: int) -> re.Pattern[bytes] | None:
         """Valued cells in the columns left of col (None for column A)."""
@@ -61,6 +75,32 @@ class _Tags:
         if col > len(_LETTERS):
             raise ValueError("first used column beyond Z")
         return self.valued(f"[{_LETTERS[:col]}]".encode())
+
+
+def _greater_letters(col: int) -> bytes:
+    """A pattern for column letters right of column col (0-based, -1: any)."""
+    if col < 0:
+        return rb"[A-Z]+"
+    letters = column_letters(col)
+    alternatives = [f"[A-Z]{{{len(letters) + 1},}}"]
+    for i, letter in enumerate(letters):
+        if letter < "Z":
+            rest = len(letters) - i - 1
+            alternatives.append(
+                letters[:i] + f"[{chr(ord(letter) + 1)}-Z]" + (f"[A-Z]{{{rest}}}" if rest else "")
+            )
+    return "|".join(alternatives).encode()
+
+
+def _greater_number(number: int) -> bytes:
+    """A pattern for row numbers greater than number (a reference's digits, so no leading zeros)."""
+    digits = str(number)
+    alternatives = [f"\\d{{{len(digits) + 1},}}"]
+    for i, digit in enumerate(digits):
+        if digit < "9":
+            rest = len(digits) - i - 1
+            alternatives.append(digits[:i] + f"[{int(digit) + 1}-9]" + (f"\\d{{{rest}}}" if rest else ""))
+    return "|".join(alternatives).encode()
 
 
 @functools.cache
@@ -115,31 +155,52 @@ def _elements(xml: bytes, local_name: str) -> list[ElementTree.Element]:
 
 
 def sheet_layout(archive: zipfile.ZipFile, part: str) -> SheetLayout:
-    """One sheet's layout; ValueError when its XML is written in a way this reader does not follow."""
+    """One sheet's layout; ValueError when its XML is written in a way this reader does not follow.
+
+    Linear in the part's size: the XML after </sheetData> is searched chunk by chunk for merged ranges (with
+    a short overlap), never gathered, and reading stops at </mergeCells>.
+    """
     layout = SheetLayout()
     tags: _Tags | None = None
-    tail = b""  # the XML after </sheetData>
+    in_tail = False  # past </sheetData>
+    seen: set[tuple[int, int, int, int]] = set()  # ranges already taken (the overlap is searched twice)
     carry = b""
     with archive.open(part) as stream:
         while chunk := stream.read(_CHUNK):
             text = carry + chunk
-            tags = tags or _root_tags(text)
-            if tail:
-                tail += text
+            tags = tags or root_tags(text)
+            if not in_tail and (end := tags.end_of_data.search(text)):
+                _read_cells(layout, text[: end.start()], tags)
+                text, in_tail = text[end.start() :], True
+            elif not in_tail:
+                _read_cells(layout, text, tags)
+                carry = text[-_OVERLAP:]
                 continue
-            if end := tags.end_of_data.search(text):
-                text, tail = text[: end.start()], text[end.start() :]
-            if layout.origin is None:
-                layout.origin = _first_valued(text, tags)
-            while layout.origin and (left := tags.left_of(layout.origin[1])) and (match := left.search(text)):
-                layout.origin = (layout.origin[0], _column(match[1]))  # a used cell further left, lower down
-            carry = b"" if tail else text[-_OVERLAP:]
-    if tags is not None:
-        layout.merged = [_merge(match) for match in tags.merge.finditer(tail)]
+            if _read_merges(layout, text, tags, seen):
+                break
+            carry = text[-_OVERLAP:]
     return layout
 
 
-def _root_tags(text: bytes) -> _Tags:
+def _read_cells(layout: SheetLayout, text: bytes, tags: _Tags) -> None:
+    """The first used cell: the first valued cell, then any valued cell left of it further down."""
+    if layout.origin is None:
+        layout.origin = _first_valued(text, tags)
+    while layout.origin and (left := tags.left_of(layout.origin[1])) and (match := left.search(text)):
+        layout.origin = (layout.origin[0], column(match[1]))  # a used cell further left, lower down
+
+
+def _read_merges(layout: SheetLayout, text: bytes, tags: _Tags, seen: set[tuple[int, int, int, int]]) -> bool:
+    """Merged ranges in this stretch of the tail; True once </mergeCells> is in it (nothing after matters)."""
+    end = tags.end_of_merges.search(text)
+    for match in tags.merge.finditer(text, 0, end.start() if end else len(text)):
+        if (merge := _merge(match)) not in seen:
+            layout.merged.append(merge)
+            seen.add(merge)
+    return end is not None
+
+
+def root_tags(text: bytes) -> _Tags:
     root = _ROOT.search(text)
     if root is None:
         raise ValueError("no <worksheet> at the top of the part")
@@ -151,10 +212,10 @@ def _first_valued(text: bytes, tags: _Tags) -> tuple[int, int] | None:
     if tags.cell_without_ref.search(text):
         raise ValueError("cells without a reference")
     match = tags.any_valued.search(text)
-    return None if match is None else (int(match[2]) - 1, _column(match[1]))
+    return None if match is None else (int(match[2]) - 1, column(match[1]))
 
 
-def _column(letters: bytes) -> int:
+def column(letters: bytes) -> int:
     number = 0
     for letter in letters.decode():
         number = number * 26 + ord(letter) - 64
@@ -162,7 +223,7 @@ def _column(letters: bytes) -> int:
 
 
 def _merge(match: re.Match[bytes]) -> tuple[int, int, int, int]:
-    r0, c0 = int(match[2]) - 1, _column(match[1])
+    r0, c0 = int(match[2]) - 1, column(match[1])
     if match[3] is None:
         return r0, c0, r0, c0
-    return r0, c0, int(match[4]) - 1, _column(match[3])
+    return r0, c0, int(match[4]) - 1, column(match[3])

@@ -17,6 +17,7 @@ from etl.readers import HEAD_ROWS, RawSheet, read_ledger
 from tests.ledger_files import write_csv, write_xls, write_xlsx
 
 D = dt.date
+ROOT = Path(__file__).resolve().parent.parent
 TITLE = "大同镇东河村今冬明春火灾隐患排查整改台账"
 ROWS = [
     [TITLE, None, None, None],
@@ -179,12 +180,15 @@ def test_a_workbook_without_its_workbook_part_is_refused(tmp_path: Path) -> None
         read_ledger(damaged)
 
 
-def test_a_zip_that_is_no_workbook_is_refused(tmp_path: Path) -> None:
+def test_a_zip_that_is_no_workbook_is_refused_as_a_zip(tmp_path: Path) -> None:
     path = tmp_path / "台账.xlsx"
     with zipfile.ZipFile(path, "w") as archive:
         archive.writestr("readme.txt", "not a workbook")
-    with pytest.raises(LedgerError, match="损坏"):
+    with pytest.raises(LedgerError) as caught:
         read_ledger(path)
+    assert (
+        str(caught.value) == "这是 zip 压缩包，不是 Excel 表格：请解压后导入其中的 .xlsx、.xls 或 .csv 文件"
+    )
 
 
 def test_a_workbook_whose_sheets_are_all_empty_is_refused(tmp_path: Path) -> None:
@@ -261,3 +265,95 @@ def test_sheet_xml_with_a_namespace_prefix_as_the_dotnet_sdk_writes_it(tmp_path:
     sheet = only(read_ledger(rewritten))
     assert sheet.rows == [[None, None, None], [None, "东河村", "5"], [None, "7", None]]
     assert sheet.merged == [(3, 1, 4, 2)]
+
+
+# --- the content decides the reader, and the reason told is true ---------------------------------------------
+
+# ../shared/real-ledgers beside the checkout (or beside the folder of worktrees): read there, never copied.
+REAL_LEDGERS = next(
+    (up / "shared" / "real-ledgers" for up in ROOT.parents if (up / "shared" / "real-ledgers").is_dir()),
+    ROOT.parent / "shared" / "real-ledgers",
+)
+DOCTYPE_PAGE = (
+    '<!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.0 Transitional//EN" '
+    '"http://www.w3.org/TR/xhtml1/DTD/xhtml1-transitional.dtd">\r\n'
+    '<html xmlns:x="urn:schemas-microsoft-com:office:excel"><head><meta charset="utf-8"></head>'
+    "<body><table><tr><td>村（社区）</td><td>排查日期</td></tr><tr><td>东河村</td><td>2023-12-06</td></tr>"
+    "</table></body></html>"
+)
+SPREADSHEET_2003 = (
+    '<?xml version="1.0"?>\n<?mso-application progid="Excel.Sheet"?>\n'
+    '<Workbook xmlns="urn:schemas-microsoft-com:office:spreadsheet"><Worksheet ss:Name="Sheet1"><Table>'
+    '<Row><Cell><Data ss:Type="String">村（社区）</Data></Cell></Row></Table></Worksheet></Workbook>'
+)
+PAGE_REASON = "这是网页（HTML）文件，不是 Excel 表格（扩展名为 {}）：请用 Excel 打开后“另存为” .xlsx 再导入"
+
+MARKUP = {
+    "doctype.xls": (DOCTYPE_PAGE.encode("utf-8"), PAGE_REASON.format(".xls")),
+    "bom.xls": (b"\xef\xbb\xbf\r\n\r\n" + DOCTYPE_PAGE.encode("utf-8"), PAGE_REASON.format(".xls")),
+    "unicode.xls": (DOCTYPE_PAGE.encode("utf-16"), PAGE_REASON.format(".xls")),  # "Unicode" exports
+    "commented.xls": (b"<!-- export -->\n" + DOCTYPE_PAGE.encode("gb18030"), PAGE_REASON.format(".xls")),
+    "page.csv": (DOCTYPE_PAGE.encode("utf-8"), PAGE_REASON.format(".csv")),
+    "xml2003.xls": (
+        SPREADSHEET_2003.encode("utf-8"),
+        "这是 Excel 2003 XML 表格，不是 .xlsx 或 .xls 文件：请用 Excel 打开后“另存为” .xlsx 再导入",
+    ),
+}
+
+
+@pytest.mark.parametrize("name", sorted(MARKUP))
+def test_a_web_page_or_xml_saved_as_a_spreadsheet_is_told_as_such(tmp_path: Path, name: str) -> None:
+    content, reason = MARKUP[name]
+    path = tmp_path / name
+    path.write_bytes(content)
+    with pytest.raises(LedgerError) as caught:
+        read_ledger(path)
+    assert str(caught.value) == reason
+
+
+def test_an_xlsx_named_xls_is_read_as_the_xlsx_it_is(tmp_path: Path) -> None:
+    xlsx = write_xlsx(tmp_path / "东河村.xlsx", {"台账": (ROWS, MERGES)})
+    misnamed = tmp_path / "东河村.xls"
+    misnamed.write_bytes(xlsx.read_bytes())
+    sheet = only(read_ledger(misnamed))
+    assert sheet.name == "台账" and sheet.rows == only(read_ledger(xlsx)).rows
+    assert sorted(sheet.merged) == sorted(MERGES)
+
+
+def test_an_xls_named_xlsx_is_read_as_the_xls_it_is(tmp_path: Path) -> None:
+    xls = write_xls(tmp_path / "东河村.xls", {"台账": (ROWS, MERGES)})
+    misnamed = tmp_path / "东河村.xlsx"
+    misnamed.write_bytes(xls.read_bytes())
+    assert only(read_ledger(misnamed)).rows == only(read_ledger(xls)).rows
+
+
+def test_the_real_xlsx_under_an_xls_name_is_read() -> None:
+    path = REAL_LEDGERS / "隐患排查标准导入模板.xls"
+    if not path.exists():
+        pytest.skip("../shared/real-ledgers is not beside this checkout")
+    assert path.read_bytes()[:4] == b"PK\x03\x04"
+    sheet = only(read_ledger(path))
+    assert sheet.name == "锅炉" and sheet.merged == [(0, 0, 0, 8)]
+    assert sheet.rows[0][0].startswith("注：标准项目至少有一级") and sheet.rows[0][1:] == [None] * 8
+    assert sheet.rows[1] == [
+        "序号",
+        "一级项目",
+        "二级项目",
+        "三级项目",
+        "四级项目",
+        "五级项目",
+        "隐患描述",
+        "隐患整改要求",
+        "规范条文",
+    ]
+    assert sheet.height == 2 and sheet.issues == []
+
+
+def test_a_word_document_named_xlsx_is_told_as_such(tmp_path: Path) -> None:
+    path = tmp_path / "台账.xlsx"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("word/document.xml", "<w:document/>")
+    with pytest.raises(LedgerError) as caught:
+        read_ledger(path)
+    assert str(caught.value) == "这是 Word 文档，不是 Excel 表格，请提供 .xlsx、.xls 或 .csv 文件"

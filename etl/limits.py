@@ -1,0 +1,174 @@
+"""What one ledger file may expand to when read, the Chinese reasons for refusing more, and long cells cut.
+
+The limits live here and nowhere else: the readers check them before a reader library allocates anything
+(zip sizes, sheet extents), and cut any cell longer than a cell may be (Excel's own limit) with a CellIssue.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+MIB = 1 << 20
+PREVIEW_CHARS = 40  # how much of a cut cell a data issue quotes, enough to find it in the file
+CUT_MARK = re.compile("\ue000\ue001(\\d+)\ue001\ue000")  # xlsx_guard: N characters of a run cut here
+CUT_MARK_START = "\ue000\ue001"
+CELL_TOO_LONG = "cell_too_long"
+
+
+@dataclass(frozen=True)
+class ReadLimits:
+    """expanded_bytes: what a file may inflate to (all zip members, or the file itself when not zipped);
+    cell_chars: one cell's length (Excel's 32,767); rows, columns: one sheet's extent counted from A1 (Excel's
+    1,048,576 × 16,384); cells: rows × columns of a sheet's used range, which readers allocate densely."""
+
+    expanded_bytes: int = 512 * MIB
+    cell_chars: int = 32_767
+    rows: int = 1_048_576
+    columns: int = 16_384
+    cells: int = 20_000_000
+
+
+DEFAULT_LIMITS = ReadLimits()
+
+# User-facing reasons (one line each), to move into firedash/glossary.py with the other messages.
+LYING_ZIP = "文件内部记录的大小与实际内容不符（文件已损坏或被篡改），未导入"
+ODD_XML = "工作表中有一段异常长的 XML 标记（文件已损坏或被篡改），未导入"
+WEB_PAGE = (
+    "这是网页（HTML）文件，不是 Excel 表格（扩展名为 {suffix}）：请用 Excel 打开后“另存为” .xlsx 再导入"
+)
+XML_2003 = "这是 Excel 2003 XML 表格，不是 .xlsx 或 .xls 文件：请用 Excel 打开后“另存为” .xlsx 再导入"
+WORD_FILE = "这是 Word 文档，不是 Excel 表格，请提供 .xlsx、.xls 或 .csv 文件"
+SLIDES_FILE = "这是 PowerPoint 演示文稿，不是 Excel 表格，请提供 .xlsx、.xls 或 .csv 文件"
+PLAIN_ZIP = "这是 zip 压缩包，不是 Excel 表格：请解压后导入其中的 .xlsx、.xls 或 .csv 文件"
+ENCRYPTED_OOXML = "文件设置了打开密码（已加密），请取消密码后再导入"
+
+
+def expanded_too_large(size: int, limits: ReadLimits) -> str:
+    return (
+        f"文件解压后有 {_mib(size)} MB，超过每个文件 {_mib(limits.expanded_bytes)} MB 的上限"
+        "（可能是“压缩炸弹”或损坏的文件），未导入"
+    )
+
+
+def file_too_large(size: int, limits: ReadLimits) -> str:
+    return f"文件有 {_mib(size)} MB，超过每个文件 {_mib(limits.expanded_bytes)} MB 的上限，未导入"
+
+
+def too_many_rows(sheet: str, rows: int, limits: ReadLimits) -> str:
+    return f"工作表“{sheet}”有 {rows:,} 行，超过每个工作表 {limits.rows:,} 行的上限，未导入"
+
+
+def too_many_columns(sheet: str, columns: int, limits: ReadLimits) -> str:
+    return f"工作表“{sheet}”有 {columns:,} 列，超过每个工作表 {limits.columns:,} 列的上限，未导入"
+
+
+def too_many_cells(sheet: str, rows: int, columns: int, limits: ReadLimits) -> str:
+    return (
+        f"工作表“{sheet}”的表格范围有 {rows:,} 行 × {columns:,} 列，超过 {limits.cells:,} 个单元格的上限"
+        "（请删除远离台账的单元格内容后再导入），未导入"
+    )
+
+
+def cell_cut_message(length: int, kept: int) -> str:
+    return f"单元格内容过长（{length:,} 个字符），超过 {kept:,} 个字符的上限，只读取了前 {kept:,} 个字符"
+
+
+def _mib(size: int) -> str:
+    return f"{size / MIB:,.0f}" if size >= 10 * MIB else f"{size / MIB:,.1f}"
+
+
+@dataclass(frozen=True)
+class CellIssue:
+    """A cell the reader could not keep whole, where a person finds it: the file, the sheet, the row as Excel
+    numbers it (from 1), the column as Excel letters; code (CELL_TOO_LONG), the original length in characters,
+    how many were kept, the start of the cell (value) and a one-line Chinese message."""
+
+    file: str
+    sheet: str
+    row: int
+    column: str
+    code: str
+    length: int
+    kept: int
+    value: str
+    message: str
+
+
+def column_letters(index: int) -> str:
+    """0 → A, 25 → Z, 26 → AA."""
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+def cut_long_cells(
+    columns: list[pa.Array], *, file: str, sheet: str, limits: ReadLimits, marked: bool = False
+) -> tuple[list[pa.Array], list[CellIssue]]:
+    """Cells longer than limits.cell_chars cut to it, each with a CellIssue; columns are A1-based.
+
+    marked: the workbook went through etl/xlsx_guard.py, whose cut text runs carry CUT_MARK with their length.
+    """
+    issues: list[CellIssue] = []
+    out = []
+    for index, column in enumerate(columns):
+        if _has_long(column, limits.cell_chars, marked):
+            column, found = _cut_column(column, index, file=file, sheet=sheet, limit=limits.cell_chars)
+            issues.extend(found)
+        out.append(column)
+    return out, issues
+
+
+def _has_long(column: pa.Array, limit: int, marked: bool) -> bool:
+    if not len(column) or column.null_count == len(column):
+        return False
+    if marked and pc.any(pc.match_substring(column, CUT_MARK_START)).as_py():
+        return True
+    return (pc.max(pc.utf8_length(column)).as_py() or 0) > limit
+
+
+def _cut_column(
+    column: pa.Array, index: int, *, file: str, sheet: str, limit: int
+) -> tuple[pa.Array, list[CellIssue]]:
+    values = column.to_pylist()
+    lengths = pc.fill_null(pc.utf8_length(column), 0).to_numpy(zero_copy_only=False)
+    marked = pc.fill_null(pc.match_substring(column, CUT_MARK_START), False).to_numpy(zero_copy_only=False)
+    issues = []
+    for row in np.flatnonzero((lengths > limit) | marked):
+        text, length = _unmark(values[row])
+        if length <= limit:
+            values[row] = text
+            continue
+        values[row] = text[:limit]
+        issues.append(_issue(file, sheet, int(row), index, length, limit, text))
+    return pa.array(values, pa.string()), issues
+
+
+def _unmark(text: str) -> tuple[str, int]:
+    """A cell without the guard's marks, and its original length (each mark counts the characters it replaced)."""
+    marks = CUT_MARK.findall(text)
+    if not marks:
+        return text, len(text)
+    clean = CUT_MARK.sub("", text)
+    return clean, len(clean) + sum(map(int, marks))
+
+
+def _issue(file: str, sheet: str, row: int, col: int, length: int, limit: int, text: str) -> CellIssue:
+    return CellIssue(
+        file=file,
+        sheet=sheet,
+        row=row + 1,
+        column=column_letters(col),
+        code=CELL_TOO_LONG,
+        length=length,
+        kept=limit,
+        value=text[:PREVIEW_CHARS] + "…",
+        message=cell_cut_message(length, limit),
+    )
