@@ -1,4 +1,4 @@
-"""What one ledger file may expand to when read, the Chinese reasons for refusing more, and long cells cut.
+"""What one ledger file may expand to when read, the reasons for refusing more, and long cells cut.
 
 The limits live here and nowhere else: the readers check them before a reader library allocates anything
 (zip sizes, sheet extents), and cut any cell longer than a cell may be (Excel's own limit) with a CellIssue.
@@ -12,6 +12,8 @@ from dataclasses import dataclass
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
+
+from firedash import glossary as T
 
 MIB = 1 << 20
 PREVIEW_CHARS = 40  # how much of a cut cell a data issue quotes, enough to find it in the file
@@ -35,47 +37,29 @@ class ReadLimits:
 
 DEFAULT_LIMITS = ReadLimits()
 
-# User-facing reasons (one line each), to move into firedash/glossary.py with the other messages.
-LYING_ZIP = "文件内部记录的大小与实际内容不符（文件已损坏或被篡改），未导入"
-ODD_XML = "工作表中有一段异常长的 XML 标记（文件已损坏或被篡改），未导入"
-WEB_PAGE = (
-    "这是网页（HTML）文件，不是 Excel 表格（扩展名为 {suffix}）：请用 Excel 打开后“另存为” .xlsx 再导入"
-)
-XML_2003 = "这是 Excel 2003 XML 表格，不是 .xlsx 或 .xls 文件：请用 Excel 打开后“另存为” .xlsx 再导入"
-WORD_FILE = "这是 Word 文档，不是 Excel 表格，请提供 .xlsx、.xls 或 .csv 文件"
-SLIDES_FILE = "这是 PowerPoint 演示文稿，不是 Excel 表格，请提供 .xlsx、.xls 或 .csv 文件"
-PLAIN_ZIP = "这是 zip 压缩包，不是 Excel 表格：请解压后导入其中的 .xlsx、.xls 或 .csv 文件"
-ENCRYPTED_OOXML = "文件设置了打开密码（已加密），请取消密码后再导入"
-
 
 def expanded_too_large(size: int, limits: ReadLimits) -> str:
-    return (
-        f"文件解压后有 {_mib(size)} MB，超过每个文件 {_mib(limits.expanded_bytes)} MB 的上限"
-        "（可能是“压缩炸弹”或损坏的文件），未导入"
-    )
+    return T.REFUSED_EXPANDED_TOO_LARGE.format(size=_mib(size), limit=_mib(limits.expanded_bytes))
 
 
 def file_too_large(size: int, limits: ReadLimits) -> str:
-    return f"文件有 {_mib(size)} MB，超过每个文件 {_mib(limits.expanded_bytes)} MB 的上限，未导入"
+    return T.REFUSED_FILE_TOO_LARGE.format(size=_mib(size), limit=_mib(limits.expanded_bytes))
 
 
 def too_many_rows(sheet: str, rows: int, limits: ReadLimits) -> str:
-    return f"工作表“{sheet}”有 {rows:,} 行，超过每个工作表 {limits.rows:,} 行的上限，未导入"
+    return T.REFUSED_TOO_MANY_ROWS.format(sheet=sheet, rows=rows, limit=limits.rows)
 
 
 def too_many_columns(sheet: str, columns: int, limits: ReadLimits) -> str:
-    return f"工作表“{sheet}”有 {columns:,} 列，超过每个工作表 {limits.columns:,} 列的上限，未导入"
+    return T.REFUSED_TOO_MANY_COLUMNS.format(sheet=sheet, columns=columns, limit=limits.columns)
 
 
 def too_many_cells(sheet: str, rows: int, columns: int, limits: ReadLimits) -> str:
-    return (
-        f"工作表“{sheet}”的表格范围有 {rows:,} 行 × {columns:,} 列，超过 {limits.cells:,} 个单元格的上限"
-        "（请删除远离台账的单元格内容后再导入），未导入"
-    )
+    return T.REFUSED_TOO_MANY_CELLS.format(sheet=sheet, rows=rows, columns=columns, limit=limits.cells)
 
 
 def cell_cut_message(length: int, kept: int) -> str:
-    return f"单元格内容过长（{length:,} 个字符），超过 {kept:,} 个字符的上限，只读取了前 {kept:,} 个字符"
+    return T.CELL_CUT.format(length=length, kept=kept)
 
 
 def _mib(size: int) -> str:

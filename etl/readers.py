@@ -31,10 +31,6 @@ from python_calamine import CalamineWorkbook, PasswordError, SheetTypeEnum
 from etl.errors import LedgerError
 from etl.limits import (
     DEFAULT_LIMITS,
-    ENCRYPTED_OOXML,
-    WEB_PAGE,
-    WORD_FILE,
-    XML_2003,
     CellIssue,
     ReadLimits,
     cut_long_cells,
@@ -46,6 +42,7 @@ from etl.limits import (
 from etl.text import cell_text
 from etl.xlsx_guard import ZipCheck, check_zip, write_cut_copy
 from etl.xlsx_layout import SheetLayout, sheet_layout, sheet_parts
+from firedash import glossary as T
 
 Cell = str | None
 Merge = tuple[int, int, int, int]
@@ -64,13 +61,6 @@ _MIDNIGHT = " 00:00:00"
 _TIME_ONLY = "1899-12-31 "
 _EMPTY = pa.scalar("", pa.string())  # a typed scalar: comparing with a Python str costs milliseconds
 _NULL = pa.scalar(None, pa.string())
-
-EMPTY_FILE = "文件是空的"
-NO_DATA = "文件中没有任何数据（所有工作表都是空的）"
-NO_WORKSHEET = "文件中没有工作表（文件可能已损坏），无法导入"
-BROKEN = "文件已损坏或加密，无法打开"
-ENCRYPTED = "文件设置了打开密码（已加密），请取消密码后再导入"
-UNKNOWN_ENCODING = "无法识别文件的文字编码（请另存为 UTF-8 或 GBK 编码的 CSV，或 .xlsx）"
 
 
 @dataclass
@@ -138,7 +128,7 @@ def read_ledger(path: Path, *, limits: ReadLimits = DEFAULT_LIMITS) -> list[RawS
     path = Path(path)
     head = _head(path)
     if not head:
-        raise LedgerError(EMPTY_FILE)
+        raise LedgerError(T.REFUSED_EMPTY_FILE)
     if head.startswith(_ZIP_MAGIC):
         sheets = _read_zip(path, limits)
     elif head.startswith(_OLE_MAGIC):
@@ -150,7 +140,7 @@ def read_ledger(path: Path, *, limits: ReadLimits = DEFAULT_LIMITS) -> list[RawS
     for sheet in sheets:
         _check_extent(sheet.name, sheet.height, sheet.width, limits)
     if not any(sheet.has_cells() for sheet in sheets):
-        raise LedgerError(NO_DATA)
+        raise LedgerError(T.REFUSED_NO_DATA)
     return [_cut(sheet, path.name, limits, marked=False) for sheet in sheets]
 
 
@@ -173,7 +163,7 @@ def _head(path: Path) -> bytes:
         with path.open("rb") as handle:
             return handle.read(_SNIFF_BYTES)
     except OSError:
-        raise LedgerError("文件不存在或无法打开") from None
+        raise LedgerError(T.REFUSED_UNOPENABLE) from None
 
 
 def _read_zip(path: Path, limits: ReadLimits) -> list[RawSheet]:
@@ -184,7 +174,7 @@ def _read_zip(path: Path, limits: ReadLimits) -> list[RawSheet]:
     except LedgerError:
         raise
     except (zipfile.BadZipFile, zlib.error, struct.error, EOFError, OSError, ValueError):
-        raise LedgerError(BROKEN) from None
+        raise LedgerError(T.REFUSED_BROKEN) from None
     with tempfile.TemporaryDirectory(prefix="firedash-read-") as folder:
         source = _zip_source(path, check, Path(folder), limits)
         sheets = _read_workbook(source, zipped=True)
@@ -227,9 +217,9 @@ def _ole_reason(path: Path) -> str | None:
     """Why an OLE2 file is no workbook, from the names of its streams (UTF-16 in its directory)."""
     data = path.read_bytes()
     if _OLE_ENCRYPTED in data:
-        return ENCRYPTED_OOXML
+        return T.REFUSED_ENCRYPTED
     if _OLE_WORD in data:
-        return WORD_FILE
+        return T.REFUSED_WORD_FILE
     return None
 
 
@@ -252,18 +242,19 @@ def _sniffed_text(head: bytes) -> bytes:
 def _not_a_spreadsheet(path: Path, head: bytes) -> str:
     """Why a file that is neither zip nor OLE2 (nor a plain CSV) is refused, in one line."""
     suffix = path.suffix.lower()
+    named = suffix or T.NO_SUFFIX
     text = _sniffed_text(head)
     if text.startswith(b"<"):
         if any(mark in text for mark in _XML_2003_MARKS):
-            return XML_2003
+            return T.REFUSED_XML_2003
         if any(mark in text for mark in _HTML_MARKS) or text.startswith(b"<!--"):
-            return WEB_PAGE.format(suffix=suffix or "无扩展名")
-        return f"不是电子表格文件（扩展名为 {suffix or '无扩展名'}，内容却是 XML），请用 Excel 打开后另存为 .xlsx 再导入"
+            return T.REFUSED_WEB_PAGE.format(suffix=named)
+        return T.REFUSED_XML_CONTENT.format(suffix=named)
     if suffix not in _SPREADSHEET_SUFFIXES:
-        return f"不支持的文件类型“{suffix or '无扩展名'}”（请提供 .xlsx、.xls 或 .csv 文件）"
+        return T.REFUSED_UNSUPPORTED_SUFFIX.format(suffix=named)
     if b"\x00" not in head and _decodes(head):
-        return f"不是电子表格文件（扩展名为 {suffix}，内容却是文本），请用 Excel 打开后另存为 .xlsx 再导入"
-    return f"不是电子表格文件（扩展名为 {suffix}，但内容无法识别）"
+        return T.REFUSED_TEXT_CONTENT.format(suffix=suffix)
+    return T.REFUSED_UNKNOWN_CONTENT.format(suffix=suffix)
 
 
 def _decodes(data: bytes) -> bool:
@@ -288,7 +279,7 @@ def _read_workbook(path: Path, *, zipped: bool, ole: bool = False) -> list[RawSh
         try:
             names = [meta.name for meta in book.sheets_metadata if meta.typ == SheetTypeEnum.WorkSheet]
             if not names:
-                raise LedgerError(NO_WORKSHEET)
+                raise LedgerError(T.REFUSED_NO_WORKSHEET)
             sheets = _read_xml_workbook(path, names) if zipped else None
             return sheets if sheets is not None else [_read_calamine_sheet(book, name) for name in names]
         finally:
@@ -296,7 +287,7 @@ def _read_workbook(path: Path, *, zipped: bool, ole: bool = False) -> list[RawSh
     except LedgerError:
         raise
     except PasswordError:
-        raise LedgerError(ENCRYPTED) from None
+        raise LedgerError(T.REFUSED_ENCRYPTED) from None
     except Exception:  # the readers raise many kinds (zip, xml, cfb, ...): all mean "cannot open"
         raise LedgerError((ole and _ole_reason(path)) or _workbook_reason(path)) from None
 
@@ -355,8 +346,8 @@ def _layouts(path: Path, parts: list[str]) -> list[SheetLayout] | None:
 
 def _workbook_reason(path: Path) -> str:
     if path.suffix.lower() in (".docx", ".doc", ".pptx", ".ppt", ".zip"):
-        return f"不是电子表格文件（{path.suffix} 文件），请提供 .xlsx、.xls 或 .csv 文件"
-    return BROKEN
+        return T.REFUSED_OTHER_DOCUMENT.format(suffix=path.suffix)
+    return T.REFUSED_BROKEN
 
 
 def _fast_sheet(name: str, batch: pa.RecordBatch, layout: SheetLayout) -> RawSheet:
@@ -409,15 +400,15 @@ def _read_text(path: Path, limits: ReadLimits) -> RawSheet:
         raise LedgerError(file_too_large(size, limits))
     text = _decode(path.read_bytes())
     if not text.strip():
-        raise LedgerError(EMPTY_FILE)
+        raise LedgerError(T.REFUSED_EMPTY_FILE)
     if "\x00" in text:
-        raise LedgerError("不是电子表格文件（内容无法识别）")
+        raise LedgerError(T.REFUSED_NOT_A_SPREADSHEET)
     _allow_fields(len(text))
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text))
     try:
         rows = list(reader)
     except csv.Error:
-        raise LedgerError("CSV 文件格式错误，无法解析") from None
+        raise LedgerError(T.REFUSED_BAD_CSV) from None
     _check_extent(path.stem, len(rows), max(map(len, rows), default=0), limits)
     return RawSheet.from_rows(path.stem, rows)
 
@@ -438,7 +429,7 @@ def _decode(data: bytes) -> str:
             return data.decode(encoding)
         except UnicodeDecodeError:
             continue
-    raise LedgerError(UNKNOWN_ENCODING)
+    raise LedgerError(T.REFUSED_UNKNOWN_ENCODING)
 
 
 def _delimiter(text: str) -> str:

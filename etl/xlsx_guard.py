@@ -22,11 +22,6 @@ from typing import BinaryIO
 
 from etl.errors import LedgerError
 from etl.limits import (
-    LYING_ZIP,
-    ODD_XML,
-    PLAIN_ZIP,
-    SLIDES_FILE,
-    WORD_FILE,
     ReadLimits,
     expanded_too_large,
     too_many_cells,
@@ -34,6 +29,7 @@ from etl.limits import (
     too_many_rows,
 )
 from etl.xlsx_layout import _Tags, column, root_tags, sheet_parts
+from firedash import glossary as T
 
 _CHUNK = 4 << 20  # large enough that a pattern compiled per chunk costs nothing
 _LOCAL_HEADER = struct.Struct("<4s22xHH")  # signature … file name length, extra field length
@@ -89,10 +85,10 @@ def _kind(archive: zipfile.ZipFile, names: set[str]) -> str:
     if "mimetype" in names and archive.read("mimetype").strip() == _ODS_MIME:
         return ".ods"
     if any(name.startswith("word/") for name in names):
-        raise LedgerError(WORD_FILE)
+        raise LedgerError(T.REFUSED_WORD_FILE)
     if any(name.startswith("ppt/") for name in names):
-        raise LedgerError(SLIDES_FILE)
-    raise LedgerError(PLAIN_ZIP)
+        raise LedgerError(T.REFUSED_SLIDES_FILE)
+    raise LedgerError(T.REFUSED_PLAIN_ZIP)
 
 
 def _sheet_names(archive: zipfile.ZipFile) -> dict[str, str]:
@@ -130,7 +126,7 @@ def inflate(raw: BinaryIO, info: zipfile.ZipInfo) -> Iterator[bytes]:
     raw.seek(info.header_offset + _LOCAL_HEADER.size + name_length + extra_length)
     if info.compress_type == zipfile.ZIP_STORED:
         if info.compress_size != info.file_size:
-            raise LedgerError(LYING_ZIP)
+            raise LedgerError(T.REFUSED_LYING_ZIP)
         yield from _raw_chunks(raw, info.compress_size)
         return
     if info.compress_type != zipfile.ZIP_DEFLATED:
@@ -167,12 +163,12 @@ def _inflated(raw: BinaryIO, info: zipfile.ZipInfo) -> Iterator[bytes]:
             data = inflater.unconsumed_tail
             left -= len(chunk)
             if left < 0:
-                raise LedgerError(LYING_ZIP)
+                raise LedgerError(T.REFUSED_LYING_ZIP)
             yield chunk
         if inflater.eof:
             break
     if not inflater.eof or left != 0:
-        raise LedgerError(LYING_ZIP)
+        raise LedgerError(T.REFUSED_LYING_ZIP)
 
 
 class _LongRuns:
@@ -408,7 +404,7 @@ class _Run:
         gt = piece.find(b">")
         self.tag_bytes += len(piece) if gt < 0 else gt
         if self.tag_bytes > _MAX_TAG:
-            raise LedgerError(ODD_XML)
+            raise LedgerError(T.REFUSED_ODD_XML)
         if gt < 0:
             return b"", piece
         self.in_text = True

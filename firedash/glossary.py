@@ -379,6 +379,46 @@ REFUSED_UNOPENABLE = "文件不存在或无法打开"
 REFUSED_UNPARSEABLE = "无法解析该文件（{error_type}: {error}）"
 REFUSED_WRITE = "写入数据库失败，数据库未作改动（{error}）"
 UNCHANGED_SAME_FILE = "与已导入的文件内容相同，未作改动"
+# Files a reader refuses (etl.readers, etl.xlsx_guard), and what it cannot read whole (etl.limits).
+NO_SUFFIX = "无扩展名"  # fills {suffix} for a file named without one
+REFUSED_EMPTY_FILE = "文件是空的"
+REFUSED_NO_DATA = "文件中没有任何数据（所有工作表都是空的）"
+REFUSED_NO_WORKSHEET = "文件中没有工作表（文件可能已损坏），无法导入"
+REFUSED_BROKEN = "文件已损坏或加密，无法打开"
+REFUSED_ENCRYPTED = "文件设置了打开密码（已加密），请取消密码后再导入"
+REFUSED_UNKNOWN_ENCODING = "无法识别文件的文字编码（请另存为 UTF-8 或 GBK 编码的 CSV，或 .xlsx）"
+REFUSED_BAD_CSV = "CSV 文件格式错误，无法解析"
+REFUSED_LYING_ZIP = "文件内部记录的大小与实际内容不符（文件已损坏或被篡改），未导入"
+REFUSED_ODD_XML = "工作表中有一段异常长的 XML 标记（文件已损坏或被篡改），未导入"
+REFUSED_WEB_PAGE = (
+    "这是网页（HTML）文件，不是 Excel 表格（扩展名为 {suffix}）：请用 Excel 打开后“另存为” .xlsx 再导入"
+)
+REFUSED_XML_2003 = "这是 Excel 2003 XML 表格，不是 .xlsx 或 .xls 文件：请用 Excel 打开后“另存为” .xlsx 再导入"
+REFUSED_WORD_FILE = "这是 Word 文档，不是 Excel 表格，请提供 .xlsx、.xls 或 .csv 文件"
+REFUSED_SLIDES_FILE = "这是 PowerPoint 演示文稿，不是 Excel 表格，请提供 .xlsx、.xls 或 .csv 文件"
+REFUSED_PLAIN_ZIP = "这是 zip 压缩包，不是 Excel 表格：请解压后导入其中的 .xlsx、.xls 或 .csv 文件"
+REFUSED_XML_CONTENT = (
+    "不是电子表格文件（扩展名为 {suffix}，内容却是 XML），请用 Excel 打开后另存为 .xlsx 再导入"
+)
+REFUSED_UNSUPPORTED_SUFFIX = "不支持的文件类型“{suffix}”（请提供 .xlsx、.xls 或 .csv 文件）"
+REFUSED_TEXT_CONTENT = (
+    "不是电子表格文件（扩展名为 {suffix}，内容却是文本），请用 Excel 打开后另存为 .xlsx 再导入"
+)
+REFUSED_UNKNOWN_CONTENT = "不是电子表格文件（扩展名为 {suffix}，但内容无法识别）"
+REFUSED_OTHER_DOCUMENT = "不是电子表格文件（{suffix} 文件），请提供 .xlsx、.xls 或 .csv 文件"
+REFUSED_NOT_A_SPREADSHEET = "不是电子表格文件（内容无法识别）"
+# Sizes in MB as etl.limits writes them ("0.5", "1,234"); counts with thousands separators.
+REFUSED_EXPANDED_TOO_LARGE = (
+    "文件解压后有 {size} MB，超过每个文件 {limit} MB 的上限（可能是“压缩炸弹”或损坏的文件），未导入"
+)
+REFUSED_FILE_TOO_LARGE = "文件有 {size} MB，超过每个文件 {limit} MB 的上限，未导入"
+REFUSED_TOO_MANY_ROWS = "工作表“{sheet}”有 {rows:,} 行，超过每个工作表 {limit:,} 行的上限，未导入"
+REFUSED_TOO_MANY_COLUMNS = "工作表“{sheet}”有 {columns:,} 列，超过每个工作表 {limit:,} 列的上限，未导入"
+REFUSED_TOO_MANY_CELLS = (
+    "工作表“{sheet}”的表格范围有 {rows:,} 行 × {columns:,} 列，超过 {limit:,} 个单元格的上限"
+    "（请删除远离台账的单元格内容后再导入），未导入"
+)
+CELL_CUT = "单元格内容过长（{length:,} 个字符），超过 {kept:,} 个字符的上限，只读取了前 {kept:,} 个字符"
 # The steps a load reports to its progress callback, in order.
 STEP_READ, STEP_WRITE, STEP_DONE = "读取", "写入", "完成"
 
