@@ -19,29 +19,25 @@ from etl.undo import IntakeError, StoreState, plan_undo, read_state, restore, un
 from firedash import glossary as T
 from firedash.config import ConfigError, db_path, load_config
 
-DB_HELP = "数据库文件（默认 data/campaign.duckdb 或环境变量 FIREDASH_DB）"
-CONFIG_HELP = "镇和专项行动配置（默认 data/town.toml 或环境变量 FIREDASH_CONFIG）"
 COMMANDS = ("imports", "undo", "restore")
 
 
 def add_commands(commands: argparse._SubParsersAction) -> None:
     """Add imports, undo and restore to the `python -m etl` parser."""
-    imports = commands.add_parser("imports", help="列出已导入的文件（含已撤销的）")
-    imports.add_argument("--db", help=DB_HELP)
-    imports.add_argument("--json", action="store_true", help="输出 JSON 列表")
-    undo_cmd = commands.add_parser("undo", help="撤销一次导入：按原顺序重放其余文件重建数据库")
-    undo_cmd.add_argument(
-        "import_id", type=int, metavar="IMPORT_ID", help="导入编号（见 python -m etl imports）"
-    )
-    undo_cmd.add_argument("--db", help=DB_HELP)
-    undo_cmd.add_argument("--config", help=CONFIG_HELP)
-    undo_cmd.add_argument("--yes", action="store_true", help="不询问，直接撤销")
-    restore_cmd = commands.add_parser("restore", help="列出备份，或用一个备份恢复数据库")
-    restore_cmd.add_argument("backup_id", nargs="?", metavar="BACKUP_ID", help="备份编号（不填则列出备份）")
-    restore_cmd.add_argument("--db", help=DB_HELP)
-    restore_cmd.add_argument("--config", help=CONFIG_HELP)
-    restore_cmd.add_argument("--json", action="store_true", help="列出备份时输出 JSON 列表")
-    restore_cmd.add_argument("--yes", action="store_true", help="不询问，直接恢复")
+    imports = commands.add_parser("imports", help=T.IMPORTS_HELP)
+    imports.add_argument("--db", help=T.CLI_DB_HELP)
+    imports.add_argument("--json", action="store_true", help=T.IMPORTS_JSON_HELP)
+    undo_cmd = commands.add_parser("undo", help=T.UNDO_HELP)
+    undo_cmd.add_argument("import_id", type=int, metavar="IMPORT_ID", help=T.UNDO_ID_HELP)
+    undo_cmd.add_argument("--db", help=T.CLI_DB_HELP)
+    undo_cmd.add_argument("--config", help=T.CLI_CONFIG_HELP)
+    undo_cmd.add_argument("--yes", action="store_true", help=T.UNDO_YES_HELP)
+    restore_cmd = commands.add_parser("restore", help=T.RESTORE_HELP)
+    restore_cmd.add_argument("backup_id", nargs="?", metavar="BACKUP_ID", help=T.RESTORE_ID_HELP)
+    restore_cmd.add_argument("--db", help=T.CLI_DB_HELP)
+    restore_cmd.add_argument("--config", help=T.CLI_CONFIG_HELP)
+    restore_cmd.add_argument("--json", action="store_true", help=T.RESTORE_JSON_HELP)
+    restore_cmd.add_argument("--yes", action="store_true", help=T.RESTORE_YES_HELP)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -177,7 +173,7 @@ def _confirmed(question: str, yes: bool) -> bool:
         return True
     if not sys.stdin.isatty():
         return False
-    return input(T.CONFIRM.format(question=question)).strip().lower() in ("y", "yes", "是")
+    return input(T.CONFIRM.format(question=question)).strip().lower() in ("y", "yes", T.YES_NO[True])
 
 
 def _declined() -> int:

@@ -115,7 +115,7 @@ def plan_undo(store: Path, import_id: int) -> UndoPlan:
     replay = tuple(i for i in state.imports if i.id not in base_ids and i.id != import_id)
     missing = [i.file_name for i in replay if not archive.copy_path(store, i.sha256, i.file_name).is_file()]
     if missing:
-        raise IntakeError(T.UNDO_MISSING_COPY.format(files="、".join(missing)))
+        raise IntakeError(T.UNDO_MISSING_COPY.format(files=T.text("list_separator").join(missing)))
     return UndoPlan(target, base, replay, state.tickets)
 
 

@@ -484,3 +484,14 @@ BACKUP_UNKNOWN = "没有编号为 {id} 的备份（不带参数运行 python -m 
 BACKUP_UNREADABLE = "备份 {id} 无法打开：{error}"
 RESTORE_QUESTION = "用备份 {id}（{imports} 个导入，{tickets} 处隐患）替换当前数据库？"
 RESTORE_DONE = "✓ 已恢复备份 {id}：隐患 {before} → {after} 处（恢复前的数据库已备份为 {backup}）"
+
+# python -m etl imports | undo | restore: their help (--db and --config as for load: CLI_DB_HELP, CLI_CONFIG_HELP)
+IMPORTS_HELP = "列出已导入的文件（含已撤销的）"
+IMPORTS_JSON_HELP = "输出 JSON 列表"
+UNDO_HELP = "撤销一次导入：按原顺序重放其余文件重建数据库"
+UNDO_ID_HELP = "导入编号（见 python -m etl imports）"
+UNDO_YES_HELP = "不询问，直接撤销"
+RESTORE_HELP = "列出备份，或用一个备份恢复数据库"
+RESTORE_ID_HELP = "备份编号（不填则列出备份）"
+RESTORE_JSON_HELP = "列出备份时输出 JSON 列表"
+RESTORE_YES_HELP = "不询问，直接恢复"
