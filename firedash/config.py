@@ -237,30 +237,30 @@ def _dashboard(raw: object, file: Path) -> DashboardSettings:
 
 def _access(raw: object, file: Path) -> AccessSettings:
     if not isinstance(raw, dict):
-        raise ConfigError(f"配置文件 {file} 的键 access 应为表")
+        raise ConfigError(text("config_section_not_table", file=file, section="access"))
     defaults = AccessSettings()
     public_view = raw.get("public_view", defaults.public_view)
     minutes = raw.get("session_minutes", defaults.session_minutes)
     address = raw.get("listen_address", defaults.listen_address)
     if not isinstance(public_view, bool):
-        raise ConfigError(f"配置文件 {file} 的键 access.public_view 应为 true 或 false")
+        raise ConfigError(text("config_public_view", file=file))
     # bool is an int in Python: true must not pass as one minute.
     if isinstance(minutes, bool) or not isinstance(minutes, int) or minutes < 1:
-        raise ConfigError(f"配置文件 {file} 的键 access.session_minutes 应为正整数（分钟）")
+        raise ConfigError(text("config_session_minutes", file=file))
     if not isinstance(address, str) or not address.strip():
-        raise ConfigError(f"配置文件 {file} 的键 access.listen_address 应为非空文字（如 127.0.0.1）")
+        raise ConfigError(text("config_listen_address", file=file))
     return AccessSettings(public_view=public_view, session_minutes=minutes, listen_address=address.strip())
 
 
 def _intake(raw: object, file: Path) -> IntakeSettings:
     if not isinstance(raw, dict):
-        raise ConfigError(f"配置文件 {file} 的键 intake 应为表")
+        raise ConfigError(text("config_section_not_table", file=file, section="intake"))
     defaults = IntakeSettings()
     keep = raw.get("backups_keep", defaults.backups_keep)
     every = raw.get("publish_every_seconds", defaults.publish_every_seconds)
     # TOML booleans are ints to Python: true must not read as "keep 1 backup".
     if isinstance(keep, bool) or not isinstance(keep, int) or keep < 0:
-        raise ConfigError(f"配置文件 {file} 的键 intake.backups_keep 应为不小于 0 的整数（如 10）")
+        raise ConfigError(text("config_backups_keep", file=file))
     if isinstance(every, bool) or not isinstance(every, int | float) or every < 0:
-        raise ConfigError(f"配置文件 {file} 的键 intake.publish_every_seconds 应为不小于 0 的秒数（如 5）")
+        raise ConfigError(text("config_publish_every", file=file))
     return IntakeSettings(backups_keep=keep, publish_every_seconds=float(every))

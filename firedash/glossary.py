@@ -302,6 +302,12 @@ CONFIG_ERRORS: dict[str, str] = {
     "config_dashboard_not_table": "配置文件 {file} 的键 dashboard 应为表",
     "config_dashboard_not_numbers": "配置文件 {file} 的 [dashboard] 中有非数字的值",
     "config_rate_out_of_range": "配置文件 {file} 的键 dashboard.{key} 应在 0 到 1 之间（如 0.9）",
+    "config_section_not_table": "配置文件 {file} 的键 {section} 应为表",
+    "config_public_view": "配置文件 {file} 的键 access.public_view 应为 true 或 false",
+    "config_session_minutes": "配置文件 {file} 的键 access.session_minutes 应为正整数（分钟）",
+    "config_listen_address": "配置文件 {file} 的键 access.listen_address 应为非空文字（如 127.0.0.1）",
+    "config_backups_keep": "配置文件 {file} 的键 intake.backups_keep 应为不小于 0 的整数（如 10）",
+    "config_publish_every": "配置文件 {file} 的键 intake.publish_every_seconds 应为不小于 0 的秒数（如 5）",
 }
 
 # Errors a metric raises when called with a name it does not know.
