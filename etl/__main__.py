@@ -1,9 +1,11 @@
-"""The loader's command line, a stable contract: python -m etl load [--db] [--config] [--report-date] FILE..."""
+"""The loader's command line, a stable contract: python -m etl load [--db] [--config] [--report-date]
+[--profile NAME] [--json] FILE..."""
 
 from __future__ import annotations
 
 import argparse
 import datetime as dt
+import json
 import sys
 from pathlib import Path
 
@@ -11,8 +13,9 @@ import duckdb
 from tqdm import tqdm
 
 from etl.load import FileOutcome, load_files
+from etl.profiles import Profile, ProfileError, load_profiles, named, profiles_dir
 from firedash import glossary as text
-from firedash.config import ConfigError, db_path, load_config
+from firedash.config import ConfigError, TownConfig, db_path, load_config
 
 SHOWN_REASONS = 5
 LEDGER_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".csv", ".txt"}
@@ -23,6 +26,11 @@ def main(argv: list[str] | None = None) -> int:
     try:
         config = load_config(args.config)
     except ConfigError as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    try:
+        profile = _profile(args.profile, config)
+    except ProfileError as exc:
         print(exc, file=sys.stderr)
         return 2
     files = expand(args.files)
@@ -40,14 +48,42 @@ def main(argv: list[str] | None = None) -> int:
 
         try:
             outcomes = load_files(
-                files, db=db_path(args.db), config=config, report_date=args.report_date, progress=progress
+                files,
+                db=db_path(args.db),
+                config=config,
+                report_date=args.report_date,
+                progress=progress,
+                profile=profile,
             )
         except (duckdb.Error, OSError) as exc:  # the store itself cannot be opened: nothing was loaded
             print(text.CLI_NO_STORE.format(db=db_path(args.db), error=exc), file=sys.stderr)
             return 2
+        except ProfileError as exc:
+            print(exc, file=sys.stderr)
+            return 2
+    report(outcomes, as_json=args.json)
+    return 1 if any(o.outcome == "refused" for o in outcomes) else 0
+
+
+def report(outcomes: list[FileOutcome], *, as_json: bool) -> None:
+    """The outcomes on stdout: one JSON list (--json), else the Chinese lines of each file."""
+    if as_json:
+        print(json.dumps([o.as_dict() for o in outcomes], ensure_ascii=False, indent=1))
+        return
     for outcome in outcomes:
         print(describe(outcome))
-    return 1 if any(o.outcome == "refused" for o in outcomes) else 0
+
+
+def _profile(name: str | None, config: TownConfig) -> Profile | None:
+    """--profile NAME: the profile of that file stem in the profiles folder (an unknown name is an error)."""
+    if not name:
+        return None
+    profiles = load_profiles(profiles_dir(config))
+    found = named(profiles, name)
+    if found is None:
+        names = text.CLI_LIST_SEPARATOR.join(p.name for p in profiles) or "—"
+        raise ProfileError(text.CLI_NO_PROFILE.format(name=name, names=names))
+    return found
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -57,6 +93,8 @@ def _parser() -> argparse.ArgumentParser:
     load.add_argument("--db", help=text.CLI_DB_HELP)
     load.add_argument("--config", help=text.CLI_CONFIG_HELP)
     load.add_argument("--report-date", type=_date, help=text.CLI_REPORT_DATE_HELP)
+    load.add_argument("--profile", metavar="NAME", help=text.CLI_PROFILE_HELP)
+    load.add_argument("--json", action="store_true", help=text.CLI_JSON_HELP)
     load.add_argument("files", nargs="+", metavar="FILE", help=text.CLI_FILES_HELP)
     return parser
 
@@ -87,8 +125,10 @@ def describe(outcome: FileOutcome) -> str:
         return text.CLI_REFUSED.format(name=name, reason=outcome.reason)
     if outcome.outcome == "unchanged":
         return text.CLI_UNCHANGED.format(name=name, reason=outcome.reason)
+    mark = text.MARK_WARNED if outcome.outcome == "loaded_with_warnings" else text.MARK_LOADED
     lines = [
         text.CLI_LOADED.format(
+            mark=mark,
             name=name,
             read=outcome.rows_read,
             new=outcome.rows_new,
@@ -100,6 +140,8 @@ def describe(outcome: FileOutcome) -> str:
     ]
     if outcome.rows_stale:
         lines.append(text.CLI_STALE.format(stale=outcome.rows_stale))
+    lines += column_lines(outcome)
+    lines += [text.CLI_WARNING.format(message=w.message) for w in outcome.warnings]
     for rejected in outcome.rejected[:SHOWN_REASONS]:
         lines.append(
             text.CLI_REJECTED_ROW.format(
@@ -109,6 +151,22 @@ def describe(outcome: FileOutcome) -> str:
     if outcome.rows_rejected > SHOWN_REASONS:
         lines.append(text.CLI_MORE_REJECTED.format(more=outcome.rows_rejected - SHOWN_REASONS))
     return "\n".join(lines)
+
+
+def column_lines(outcome: FileOutcome) -> list[str]:
+    """Per sheet: which column became which field, and the columns not used."""
+    lines = []
+    for sheet, uses in outcome.columns.items():
+        used = [
+            text.CLI_COLUMN_FIELD.format(header=u.name, field=text.label(u.field)) for u in uses if u.field
+        ]
+        unused = [u.name for u in uses if not u.field]
+        lines.append(text.CLI_COLUMNS.format(sheet=sheet, used=text.CLI_LIST_SEPARATOR.join(used)))
+        if unused:
+            lines.append(
+                text.CLI_UNUSED_COLUMNS.format(sheet=sheet, unused=text.CLI_LIST_SEPARATOR.join(unused))
+            )
+    return lines
 
 
 if __name__ == "__main__":
