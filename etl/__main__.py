@@ -158,7 +158,7 @@ def column_lines(outcome: FileOutcome) -> list[str]:
     lines = []
     for sheet, uses in outcome.columns.items():
         used = [
-            text.CLI_COLUMN_FIELD.format(header=u.name, field=text.label(u.field)) for u in uses if u.field
+            text.CLI_COLUMN_FIELD.format(header=u.name, field=field_label(u.field)) for u in uses if u.field
         ]
         unused = [u.name for u in uses if not u.field]
         lines.append(text.CLI_COLUMNS.format(sheet=sheet, used=text.CLI_LIST_SEPARATOR.join(used)))
@@ -167,6 +167,11 @@ def column_lines(outcome: FileOutcome) -> list[str]:
                 text.CLI_UNUSED_COLUMNS.format(sheet=sheet, unused=text.CLI_LIST_SEPARATOR.join(unused))
             )
     return lines
+
+
+def field_label(name: str) -> str:
+    """The Chinese name of a canonical field."""
+    return text.INTAKE_FIELD_LABELS.get(name) or text.label(name)
 
 
 if __name__ == "__main__":

@@ -337,9 +337,33 @@ WARN_RECTIFIED_UNDATED = "{count} 处隐患写着已整改却没有整改日期�
 CLI_COLUMNS = "    · 工作表「{sheet}」：{used}"
 CLI_UNUSED_COLUMNS = "    · 工作表「{sheet}」未使用的列：{unused}"
 CLI_COLUMN_FIELD = "{header}→{field}"
+# Fields the loader reads that have no column label of their own on the dashboard.
+INTAKE_FIELD_LABELS = {"seq": "序号", "closed_flag": CLOSED_FLAG_LABEL}
 CLI_LIST_SEPARATOR = "、"
 CLI_WARNING = "    ⚠ {message}"
 CLI_JSON_HELP = "以 JSON 输出每个文件的结果（供脚本和上传页使用）"
 CLI_PROFILE_HELP = "按 data/profiles 中指定的映射配置读取（文件名，不含 .toml）"
 CLI_NO_PROFILE = "找不到映射配置：{name}（可用：{names}）"
 PROFILE_BAD = "映射配置 {file} 有误：{error}"
+# The 数据质量 page's intake sections (slice H9): their titles, empty states and column labels.
+INTAKE_COLUMN_LABELS = {
+    "message": "说明",
+    "column": "列",
+    "value": "单元格内容",
+    "problem": "问题",
+    "field": "读作",
+}
+LABELS.update(INTAKE_COLUMN_LABELS)
+WORDS.update(
+    {
+        "import_warnings": "导入警告（可能读错或漏读的地方）",
+        "data_issues": "无法识别的单元格（隐患已导入，该项按未知计）",
+    }
+)
+MESSAGES.update(
+    {
+        "no_import_warnings": "最近导入的台账没有警告。",
+        "no_data_issues": "没有无法识别的单元格。",
+    }
+)
+TEXT.update({**WORDS, **MESSAGES})
