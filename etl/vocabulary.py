@@ -236,5 +236,6 @@ NEEDED_HEADER_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("unit", ("单位",)),  # 整改责任单位 is a unit before it is a 整改 word
     ("status", ("状态", "结果", "情况", "销号", "处置", "复查", "验收", "完成", "整改")),
 )
-NOT_NEEDED_HEADER_WORDS = ("电话", "措施", "要求", "依据", "备注", "说明")  # 整改措施, 判定依据 …
+# 处置措施 stays: a system export writes 当场纠正 there, the status of the hazard.
+NOT_NEEDED_HEADER_WORDS = ("电话", "要求", "依据", "备注", "说明")  # 整改措施与要求, 判定依据 …
 PERSON_SUFFIX = "人"  # 复查人, 检查人: a person, not a state
