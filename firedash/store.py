@@ -143,7 +143,7 @@ MIGRATIONS: dict[int, tuple[str, ...]] = {
             "column" VARCHAR NOT NULL,       -- the header as written
             field VARCHAR,
             value VARCHAR NOT NULL,          -- the cell as written
-            problem VARCHAR NOT NULL         -- Chinese: 无法识别, 过长已截断 …
+            problem VARCHAR NOT NULL         -- the Chinese problem (etl.findings.CellIssue.problem)
         )""",
         """CREATE TABLE IF NOT EXISTS import_outcomes (
             import_id BIGINT PRIMARY KEY,

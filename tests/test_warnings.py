@@ -41,7 +41,9 @@ def test_a_clean_ledger_is_loaded_and_every_column_is_stored(tmp_path, db_file, 
     assert stored[:4] == [(0, "序号", "seq"), (1, "隐患编号", "hazard_no"), (2, "排查日期", "found_date"),
                           (3, "村（社区）", "village")]  # fmt: skip
     assert len(stored) == len(COMBINED_HEADER) and all(field for _, _, field in stored)
-    assert rows_of(db_file, "SELECT outcome, report_date_source FROM import_outcomes") == [("loaded", "title")]
+    assert rows_of(db_file, "SELECT outcome, report_date_source FROM import_outcomes") == [
+        ("loaded", "title")
+    ]
 
 
 def test_unused_columns_that_look_like_a_status_or_a_date_warn(tmp_path, db_file, config):
@@ -55,10 +57,13 @@ def test_unused_columns_that_look_like_a_status_or_a_date_warn(tmp_path, db_file
     assert set(unused) == {"复查结果", "隐患状态", "附注"}
     assert "看内容" in unused["附注"] and "看列名" in unused["复查结果"]
     assert "no_status" in codes(outcome)  # the status words are in columns the loader did not use
-    stored = rows_of(db_file, "SELECT header, field, looks_like FROM import_columns WHERE field IS NULL ORDER BY column_index")
+    stored = rows_of(
+        db_file,
+        "SELECT header, field, looks_like FROM import_columns WHERE field IS NULL ORDER BY column_index",
+    )
     assert stored == [("复查结果", None, "status"), ("隐患状态", None, "status"), ("附注", None, "date")]
     assert rows_of(db_file, "SELECT field FROM import_columns WHERE header = '复查人'") == [("reviewer",)]
-    warned = rows_of(db_file, "SELECT code, \"column\" FROM import_warnings ORDER BY position")
+    warned = rows_of(db_file, 'SELECT code, "column" FROM import_warnings ORDER BY position')
     assert ("unused_column", "复查结果") in warned and ("no_status", None) in warned
 
 
@@ -67,7 +72,9 @@ def test_most_rows_kept_aside_warns(tmp_path, db_file, config):
     ledger = write_xlsx(tmp_path / "东河村.xlsx", rows, report_line="填报日期：2023-12-10")
     (outcome,) = load_files([ledger], db=db_file, config=config)
     assert outcome.rows_rejected == 2 and "most_rows_kept_aside" in codes(outcome)
-    one_aside = write_xlsx(tmp_path / "西岭村.xlsx", [rows[0], *WEEK1[1:]], report_line="填报日期：2023-12-10")
+    one_aside = write_xlsx(
+        tmp_path / "西岭村.xlsx", [rows[0], *WEEK1[1:]], report_line="填报日期：2023-12-10"
+    )
     (half,) = load_files([one_aside], db=db_file, config=config)
     assert half.rows_rejected == 1 and half.outcome == "loaded"  # 1 of 3: not most
 
@@ -93,7 +100,11 @@ def test_cell_issues_name_the_excel_row_and_header_of_loaded_rows_only():
     header = Header(1, 1, {"found_date": 0, "severity": 2}, ("排查日期", "村", "隐患等级"))
     loaded = np.array([True, False, True])
     row_numbers = np.array([3, 4, 5])
-    issues = [(0, "severity", "3级", "无法识别"), (1, "severity", "x", "无法识别"), (2, "severity", "5级", "无法识别")]
+    issues = [
+        (0, "severity", "3级", "无法识别"),
+        (1, "severity", "x", "无法识别"),
+        (2, "severity", "5级", "无法识别"),
+    ]
     found = cell_issues(issues, loaded, header, row_numbers, "Sheet1")
     assert [(i.row_number, i.column, i.field, i.value) for i in found] == [
         (3, "隐患等级", "severity", "3级"),
@@ -120,9 +131,17 @@ def test_a_later_sheet_repeating_hazards_updates_them(tmp_path, db_file, config)
     ledger = two_sheet_workbook(tmp_path / "东河村.xlsx", unnumbered, newer, "填报日期：2023-12-10")
     (outcome,) = load_files([ledger], db=db_file, config=config)
     assert (outcome.rows_new, outcome.rows_rejected, outcome.rows_repeated) == (3, 0, 2)
-    states = dict(rows_of(db_file, "SELECT description, status || ' ' || coalesce(rectified_date::VARCHAR, '') FROM tickets"))
+    states = dict(
+        rows_of(
+            db_file, "SELECT description, status || ' ' || coalesce(rectified_date::VARCHAR, '') FROM tickets"
+        )
+    )
     # 私拉乱接电线 was 整改中 in 2024 and 已整改 in 2025; 燃气软管老化 has no status in 2025: it keeps 未整改.
-    assert states == {"私拉乱接电线": "rectified 2023-12-09", "燃气软管老化": "open ", "疏散通道堆放杂物": "rectified 2023-12-07"}
+    assert states == {
+        "私拉乱接电线": "rectified 2023-12-09",
+        "燃气软管老化": "open ",
+        "疏散通道堆放杂物": "rectified 2023-12-07",
+    }
     assert rows_of(db_file, "SELECT rows_repeated FROM import_outcomes") == [(2,)]
 
 
@@ -144,7 +163,10 @@ def test_rows_without_description_are_never_merged_and_never_counted_twice(tmp_p
 
 def test_a_ledger_without_a_date_column_is_refused_saying_so(tmp_path, db_file, config):
     ledger = tmp_path / "企业隐患.csv"
-    ledger.write_text("企业名称,属地,详细地址,负责人,隐患描述\n东河饭店,东河村,东河路1号,张三,燃气软管老化\n", encoding="utf-8-sig")
+    ledger.write_text(
+        "企业名称,属地,详细地址,负责人,隐患描述\n东河饭店,东河村,东河路1号,张三,燃气软管老化\n",
+        encoding="utf-8-sig",
+    )
     (outcome,) = load_files([ledger], db=db_file, config=config)
     assert (outcome.outcome, outcome.reason) == ("refused", NO_DATE_COLUMN)
 
