@@ -127,7 +127,7 @@ def two_sheet_workbook(path: Path, first: list, second: list, report_line: str) 
 
 def test_a_later_sheet_repeating_hazards_updates_them(tmp_path, db_file, config):
     unnumbered = [(row[0], None, *row[2:]) for row in WEEK1]  # known by their natural key
-    newer = [unnumbered[2][:11] + ("已整改", "2023-12-09"), unnumbered[0][:11] + (None, None)]
+    newer = [unnumbered[2][:11] + ("已整改", "2023-12-09"), unnumbered[1][:11] + (None, None)]
     ledger = two_sheet_workbook(tmp_path / "东河村.xlsx", unnumbered, newer, "填报日期：2023-12-10")
     (outcome,) = load_files([ledger], db=db_file, config=config)
     assert (outcome.rows_new, outcome.rows_rejected, outcome.rows_repeated) == (3, 0, 2)
@@ -136,7 +136,8 @@ def test_a_later_sheet_repeating_hazards_updates_them(tmp_path, db_file, config)
             db_file, "SELECT description, status || ' ' || coalesce(rectified_date::VARCHAR, '') FROM tickets"
         )
     )
-    # 私拉乱接电线 was 整改中 in 2024 and 已整改 in 2025; 燃气软管老化 has no status in 2025: it keeps 未整改.
+    # 私拉乱接电线 was 整改中 in 2024 and 已整改 in 2025; 疏散通道堆放杂物 has no status in 2025: it stays
+    # rectified on 12-07, as when a weekly ledger leaves the status blank.
     assert states == {
         "私拉乱接电线": "rectified 2023-12-09",
         "燃气软管老化": "open ",
