@@ -1,4 +1,5 @@
-"""数据质量: the imports, the rows kept aside with reasons and raw values, villages that sent no ledger."""
+"""数据质量: the imports, the rows kept aside with reasons and raw values, villages that sent no ledger,
+the loads' warnings and the cells they could not read."""
 
 from __future__ import annotations
 
@@ -57,12 +58,32 @@ def missing_section(config: TownConfig, view: View) -> None:
     table(missing, ("village", "last_report_date"), key="quality_missing")
 
 
+def warnings_section() -> None:
+    st.subheader(text("import_warnings"), anchor=False)
+    warnings = data.cached(metrics.import_warnings)
+    if warnings.empty:
+        st.success(text("no_import_warnings"))
+        return
+    table(warnings, ("file_name", "message", "count"), key="quality_warnings")
+
+
+def issues_section() -> None:
+    st.subheader(text("data_issues"), anchor=False)
+    issues = data.cached(metrics.data_issues)
+    if issues.empty:
+        st.success(text("no_data_issues"))
+        return
+    table(issues, ("file_name", "sheet", "row_number", "column", "value", "problem"), key="quality_issues")
+
+
 def render() -> None:
     config, view = data.config(), current_view()
     page_title("quality")
     imports_section()
     rejected_section(config.town, view)
     missing_section(config, view)
+    warnings_section()
+    issues_section()
 
 
 render()

@@ -76,6 +76,10 @@ class Fields:
     village_guess: np.ndarray
     kind: str
     looks_like_data: np.ndarray  # the row's own cells name a configured village or a real found date
+    issues: list[tuple[int, str, str, str]] = field(
+        default_factory=list
+    )  # (row index, field, cell text, problem)
+    unknown_words: dict[str, dict[str, int]] = field(default_factory=dict)  # field → word → rows
 
 
 def read_fields(columns: dict[str, Column], size: int, ctx: SheetContext) -> Fields:

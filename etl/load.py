@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
@@ -15,12 +15,16 @@ import pandas as pd
 
 from etl import merge, publish
 from etl.errors import LedgerError
-from etl.headers import find_header, report_date_in
+from etl.findings import CellIssue, LoadWarning
+from etl.flags import ColumnUse, columns_by_name, file_warnings, unknown_word_warnings, unused_column_warnings
+from etl.headers import Header, find_header, report_date_in
 from etl.normalise import RawRows, Rejected, SheetResult, normalise_under
-from etl.readers import read_ledger
+from etl.profiles import Profile, choose, load_profiles, profiles_dir, with_status_words
+from etl.readers import RawSheet, read_ledger
 from etl.source import source_key
 from firedash.config import TownConfig
 from firedash.glossary import (
+    NO_DATE_COLUMN,
     NO_HEADER,
     REASON_DUPLICATE,
     REASON_MANY_TICKETS,
@@ -55,10 +59,37 @@ class FileOutcome:
     rows_unchanged: int = 0
     rows_stale: int = 0  # of the unchanged: tickets the store holds a newer report of (an older ledger)
     rejected: list[Rejected] = field(default_factory=list)
+    report_date_source: str | None = None  # cli | title | workbook_saved | latest_in_ledger | load_day
+    rows_repeated: int = 0  # rows of a later sheet that repeat (and update) a hazard of an earlier sheet
+    columns: dict[str, list[ColumnUse]] = field(default_factory=dict)  # sheet → every header cell's use
+    warnings: list[LoadWarning] = field(default_factory=list)
+    issues: list[CellIssue] = field(default_factory=list)
+    profile: str | None = None  # the mapping profile the file was read with
 
     @property
     def rows_rejected(self) -> int:
         return len(self.rejected)
+
+    def as_dict(self) -> dict[str, object]:
+        """The stable `--json` object of the file."""
+        return {
+            "file": str(self.path),
+            "outcome": self.outcome,
+            "reason": self.reason,
+            "report_date": self.report_date.isoformat() if self.report_date else None,
+            "report_date_source": self.report_date_source,
+            "rows_read": self.rows_read,
+            "rows_new": self.rows_new,
+            "rows_updated": self.rows_updated,
+            "rows_unchanged": self.rows_unchanged,
+            "rows_kept_aside": self.rows_rejected,
+            "rows_stale": self.rows_stale,
+            "rows_repeated": self.rows_repeated,
+            "profile": self.profile,
+            "columns": {sheet: columns_by_name(uses) for sheet, uses in self.columns.items()},
+            "warnings": [w.as_dict() for w in self.warnings],
+            "data_issues": len(self.issues),
+        }
 
 
 @dataclass
@@ -70,6 +101,10 @@ class ParsedFile:
     rejected: list[Rejected]
     results: list[SheetResult]
     raw_rows: dict[str, RawRows]  # sheet name → its rows as written, for rows set aside while merging
+    sheet_names: list[str] = field(default_factory=list)  # in the order of `results`
+    report_date_source: str = "load_day"
+    stated: bool = False  # the report date is stated (not the day of loading)
+    profile: str | None = None
 
 
 def load_files(
@@ -81,15 +116,21 @@ def load_files(
     today: dt.date | None = None,
     progress: Progress | None = None,
     dry_run: bool = False,
+    profile: Profile | None = None,
 ) -> list[FileOutcome]:
     """Load each file in its own transaction; a refused file leaves the store as it was.
 
     The files load into a private copy of the store that replaces it as they commit (etl.publish): the
     dashboard reads on meanwhile, a second load waits its turn; dry_run reports the same and writes nothing.
+    profile forces a mapping profile on every file; otherwise each file takes the first that matches.
     """
+    profiles = load_profiles(profiles_dir(config))
     outcomes = []
     day = today or dt.date.today()
-    loader = partial(load_file, config=config, report_date=report_date, today=day, progress=progress)
+    loader = partial(
+        load_file, config=config, report_date=report_date, today=day, progress=progress, profiles=profiles,
+        profile=profile,
+    )  # fmt: skip
     with publish.session(Path(db), settings=config.intake, dry_run=dry_run) as session:
         for item in paths:
             path = Path(item)
@@ -107,6 +148,8 @@ def load_file(
     report_date: dt.date | None = None,
     today: dt.date | None = None,
     progress: Progress | None = None,
+    profiles: Sequence[Profile] = (),
+    profile: Profile | None = None,
 ) -> FileOutcome:
     def step(name: str) -> None:
         if progress:
@@ -120,7 +163,10 @@ def load_file(
         return FileOutcome(path, "unchanged", UNCHANGED_SAME_FILE)
     try:
         step(STEP_READ)
-        parsed = _parse(path, config=config, report_date=report_date, today=today or dt.date.today())
+        parsed = _parse(
+            path, config=config, report_date=report_date, today=today or dt.date.today(),
+            profiles=profiles, profile=profile,
+        )  # fmt: skip
     except LedgerError as exc:
         return FileOutcome(path, "refused", str(exc))
     except Exception as exc:  # an unforeseen shape must still get an answer, not a traceback
@@ -150,14 +196,20 @@ def _already_imported(con: duckdb.DuckDBPyConnection, digest: str) -> bool:
     return con.execute("SELECT count(*) FROM imports WHERE sha256 = ?", [digest]).fetchall()[0][0] > 0
 
 
-def _parse(path: Path, *, config: TownConfig, report_date: dt.date | None, today: dt.date) -> ParsedFile:
+def _parse(
+    path: Path,
+    *,
+    config: TownConfig,
+    report_date: dt.date | None,
+    today: dt.date,
+    profiles: Sequence[Profile] = (),
+    profile: Profile | None = None,
+) -> ParsedFile:
     """Read every sheet and normalise it with its report date (--report-date, 填报日期, or today)."""
-    sheets = read_ledger(path)
-    headers = [find_header(sheet) for sheet in sheets]
+    sheets, headers, chosen = _headers(read_ledger(path), profiles, profile)
     title_dates = [report_date_in(sheet, header) for sheet, header in zip(sheets, headers, strict=True)]
-    stated_date = report_date or max((d for d in title_dates if d), default=None)
-    file_date = stated_date or today
-    stated = stated_date is not None  # the ledger (or --report-date) gives it: not the day of loading
+    file_date, source = _report_date(report_date, title_dates, today)
+    stated = source != "load_day"  # the ledger (or --report-date) gives it: not the day of loading
     results, frames, rejected = [], [], []
     for sheet, header, title_date in zip(sheets, headers, title_dates, strict=True):
         sheet_date = report_date or title_date or file_date
@@ -168,25 +220,110 @@ def _parse(path: Path, *, config: TownConfig, report_date: dt.date | None, today
         rejected.extend(result.rejected)
         frames.append(result.frame.assign(report_date=sheet_date, report_date_stated=stated))
     if not frames:
-        raise LedgerError(NO_HEADER)
+        raise LedgerError(_nothing_read(headers, results))
     frame = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0].reset_index(drop=True)
     raw_rows = {s.name: r.raw_rows for s, r in zip(sheets, results, strict=True) if r.raw_rows}
-    return ParsedFile(file_date, frame, rejected, results, raw_rows)
+    names = [sheet.name for sheet in sheets]
+    return ParsedFile(
+        file_date, frame, rejected, results, raw_rows, names, source, stated, chosen.name if chosen else None
+    )
+
+
+def _headers(
+    sheets: list[RawSheet], profiles: Sequence[Profile], forced: Profile | None
+) -> tuple[list[RawSheet], list[Header | None], Profile | None]:
+    """Each sheet's header, found once; a mapping profile (forced, else the first that matches) settles
+    the columns and status words it names."""
+    headers = [find_header(sheet) for sheet in sheets]
+    profile = forced or choose(profiles, list(zip(sheets, headers, strict=True)))
+    if profile is None:
+        return sheets, headers, None
+    headers = [profile.header(h, s) for s, h in zip(sheets, headers, strict=True)]
+    sheets = [with_status_words(profile, s, h) for s, h in zip(sheets, headers, strict=True)]
+    return sheets, headers, profile
+
+
+def _report_date(
+    given: dt.date | None, title_dates: list[dt.date | None], today: dt.date
+) -> tuple[dt.date, str]:
+    """(the file's report date, its source): --report-date (cli), the title's 填报日期 (title), else the
+    day of loading (load_day), which the load then says it used."""
+    if given:
+        return given, "cli"
+    stated = max((d for d in title_dates if d), default=None)
+    return (stated, "title") if stated else (today, "load_day")
+
+
+def _nothing_read(headers: list[Header | None], results: list[SheetResult]) -> str:
+    """Why no sheet gave rows: a header without any date column says so; else no header at all."""
+    for header, result in zip(headers, results, strict=True):
+        if header is None or "found_date" in header.columns:
+            continue
+        if not any(use.looks_like == "date" for use in result.columns):
+            return NO_DATE_COLUMN
+    return NO_HEADER
 
 
 def _write(con: duckdb.DuckDBPyConnection, path: Path, digest: str, parsed: ParsedFile) -> FileOutcome:
     """The file's rows into the store, step by step, inside the caller's transaction."""
     import_id = _next_import_id(con)
-    frame = _stage(con, parsed.frame)
-    frame, aside = _set_aside_unusable(con, frame, parsed.raw_rows)
+    frame = _stage(con, parsed.frame.assign(key_extra=incomplete_keys(parsed.frame, source_key(path.name))))
+    frame, aside, repeated = _set_aside_unusable(con, frame, parsed.raw_rows)
     merged = merge.merge_inspections(con, import_id, path.name)
     matched, unmatched, rectified = _apply_rectifications(con, import_id, path.name, frame, parsed.raw_rows)
     merged |= rectified
     rejected = parsed.rejected + aside + unmatched
     outcome = _count(path, parsed, frame, matched, merged, rejected)
+    outcome.rows_repeated = repeated
+    _report(outcome, parsed, frame)
     _record_import(con, import_id, path, digest, parsed, outcome)
     _record_rejected(con, import_id, path.name, rejected)
+    _record_findings(con, import_id, outcome)
     return outcome
+
+
+def incomplete_keys(frame: pd.DataFrame, source: str) -> pd.Series:
+    """A key beside the natural one for hazards without 隐患编号 and description (None for the others).
+
+    Without a description, village + unit + found date may name several hazards: each such row is told
+    apart by the file's source (its weekly sends share it) and its place among the file's rows of the same
+    incomplete key, so a re-send of the same ledger updates them and never counts them twice.
+    """
+    blank = frame["description"].isna() | (frame["description"].astype(str).str.strip() == "")
+    unnumbered = frame["hazard_no"].isna() | (frame["hazard_no"].astype(str).str.strip() == "")
+    incomplete = blank & unnumbered & (frame["row_kind"] != "rectification")
+    keys = pd.Series(None, index=frame.index, dtype=object)
+    if incomplete.any():
+        rows = frame[incomplete]
+        ordinal = rows.groupby(["village", "unit", "found_date"], dropna=False, sort=False).cumcount()
+        keys[incomplete] = [f"{source}#{n}" for n in ordinal]
+    return keys
+
+
+def _report(outcome: FileOutcome, parsed: ParsedFile, frame: pd.DataFrame) -> None:
+    """Columns, warnings and data issues of the file; any warning makes it loaded_with_warnings."""
+    outcome.report_date_source = parsed.report_date_source
+    outcome.profile = parsed.profile
+    warnings: list[LoadWarning] = []
+    for name, result in zip(parsed.sheet_names, parsed.results, strict=True):
+        if result.columns:
+            outcome.columns[name] = result.columns
+        warnings += unused_column_warnings(name, result.columns) + unknown_word_warnings(
+            name, result.unknown_words
+        )
+        outcome.issues += result.issues
+    described = frame[frame["row_kind"] != "rectification"]
+    warnings += file_warnings(
+        tickets=described["ticket_id"].nunique(),
+        with_status=sum(r.with_status for r in parsed.results),
+        rows_read=outcome.rows_read,
+        rows_aside=outcome.rows_rejected,
+        rectified_undated=sum(r.rectified_undated for r in parsed.results),
+        stated=parsed.stated,
+    )
+    outcome.warnings = warnings
+    if warnings:
+        outcome.outcome = "loaded_with_warnings"
 
 
 def _next_import_id(con: duckdb.DuckDBPyConnection) -> int:
@@ -203,12 +340,38 @@ def _stage(con: duckdb.DuckDBPyConnection, frame: pd.DataFrame) -> pd.DataFrame:
 
 def _set_aside_unusable(
     con: duckdb.DuckDBPyConnection, frame: pd.DataFrame, raw_rows: dict[str, RawRows]
-) -> tuple[pd.DataFrame, list[Rejected]]:
-    """A ticket named twice in the file and 整改 rows that point nowhere go aside, and out of the stage."""
-    kept, duplicates = _drop_duplicates(frame, "ticket_id", "inspection", "combined")
+) -> tuple[pd.DataFrame, list[Rejected], int]:
+    """A ticket named twice in one sheet and 整改 rows that point nowhere go aside, and out of the stage;
+    a later sheet's row of a ticket an earlier sheet names updates it (returns how many rows were folded)."""
+    kept, duplicates = _drop_duplicates(frame, ["sheet", "ticket_id"], "inspection", "combined")
+    kept, repeated = _fold_repeated_sheets(con, kept)
     kept, unpointed = _drop_unpointed(kept)
     merge.unstage(con, sorted(set(frame["rid"]) - set(kept["rid"])))
-    return kept, _set_aside(duplicates, raw_rows) + _set_aside(unpointed, raw_rows)
+    return kept, _set_aside(duplicates, raw_rows) + _set_aside(unpointed, raw_rows), repeated
+
+
+def _fold_repeated_sheets(con: duckdb.DuckDBPyConnection, frame: pd.DataFrame) -> tuple[pd.DataFrame, int]:
+    """One row per ticket named in several sheets: the newest (latest report date, then later sheet), with
+    the state folded in sheet order as between weekly ledgers (a row without status keeps the earlier one)."""
+    scope = frame["row_kind"].isin(("inspection", "combined"))
+    repeated = scope & frame["ticket_id"].duplicated(keep=False)
+    if not repeated.any():
+        return frame, 0
+    rows = frame[repeated].sort_values("report_date", kind="stable")
+    winners = []
+    for _, group in rows.groupby("ticket_id", sort=False):
+        state = group.iloc[0][list(merge.ROW_STATE)].to_dict()
+        for _, row in group.iloc[1:].iterrows():
+            state = merge.fold_state(state, row[list(merge.ROW_STATE)].to_dict())
+        winners.append((int(group.iloc[-1]["rid"]), state))
+    merge.restate(con, winners)
+    state_of = dict(winners)
+    drop = set(rows["rid"]) - set(state_of)
+    kept = frame[~frame["rid"].isin(drop)].copy()
+    for rid, state in state_of.items():
+        for name, value in state.items():
+            kept.loc[kept["rid"] == rid, name] = value
+    return kept, len(drop)
 
 
 def _apply_rectifications(
@@ -252,17 +415,18 @@ def _count(
     )
 
 
-def _drop_duplicates(frame: pd.DataFrame, key: str, *kinds: str) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Keep the first row of a ticket named twice in one file; the others go aside (with a reason)."""
+def _drop_duplicates(frame: pd.DataFrame, key: list[str], *kinds: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Keep the first row of a ticket named twice in one sheet; the others go aside (with a reason)."""
     scope = frame["row_kind"].isin(kinds)
     duplicated = scope & frame[key].duplicated(keep=False)
     if not duplicated.any():
         return frame, frame.iloc[:0].assign(reason=[])
-    first = frame[duplicated].drop_duplicates(key).set_index(key)
+    first = frame[duplicated].drop_duplicates(key).set_index(key, drop=False)
     is_later = duplicated & frame.duplicated(key, keep="first")
     later = frame[is_later]
     reasons = [
-        REASON_DUPLICATE.format(sheet=first.at[k, "sheet"], row=first.at[k, "row_number"]) for k in later[key]
+        REASON_DUPLICATE.format(sheet=first.at[k, "sheet"], row=first.at[k, "row_number"])
+        for k in later[key].itertuples(index=False, name=None)
     ]
     return frame[~is_later], later.assign(reason=reasons)
 
@@ -342,3 +506,35 @@ def _record_rejected(
     con.register("rejected_frame", frame)
     con.execute("INSERT INTO rejected_rows SELECT * FROM rejected_frame")
     con.unregister("rejected_frame")
+
+
+def _record_findings(con: duckdb.DuckDBPyConnection, import_id: int, outcome: FileOutcome) -> None:
+    """Columns, warnings, data issues and the outcome of the import, for the 数据质量 page."""
+    con.execute(
+        "INSERT INTO import_outcomes VALUES (?, ?, ?, ?, ?)",
+        [import_id, outcome.outcome, outcome.report_date_source, outcome.profile, outcome.rows_repeated],
+    )
+    columns = [
+        (sheet, use.index, use.header, use.field, use.looks_like)
+        for sheet, uses in outcome.columns.items()
+        for use in uses
+    ]
+    if columns:
+        names = ["sheet", "column_index", "header", "field", "looks_like"]
+        frame = pd.DataFrame(columns, columns=names, dtype=object).astype({"column_index": "int64"})
+        con.register("columns_frame", frame.assign(import_id=import_id)[["import_id", *names]])
+        con.execute("INSERT INTO import_columns SELECT * FROM columns_frame")
+        con.unregister("columns_frame")
+    warnings = [
+        [import_id, i, w.code, w.message, w.sheet, w.column, w.row_number, w.count]
+        for i, w in enumerate(outcome.warnings)
+    ]
+    if warnings:
+        con.executemany("INSERT INTO import_warnings VALUES (?, ?, ?, ?, ?, ?, ?, ?)", warnings)
+    if outcome.issues:
+        frame = pd.DataFrame([{"import_id": import_id, **issue.as_dict()} for issue in outcome.issues])
+        con.register(
+            "issues_frame", frame[["import_id", "sheet", "row_number", "column", "field", "value", "problem"]]
+        )
+        con.execute("INSERT INTO data_issues SELECT * FROM issues_frame")
+        con.unregister("issues_frame")

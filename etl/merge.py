@@ -27,8 +27,16 @@ STAGE_TYPES = {
     "measures": "VARCHAR", "found_date": "DATE", "deadline": "DATE", "deadline_raw": "VARCHAR",
     "office": "VARCHAR", "responsible": "VARCHAR", "phone": "VARCHAR", "method": "VARCHAR", "note": "VARCHAR",
     "has_status": "BOOLEAN", "status": "VARCHAR", "rectified_date": "DATE", "rectified_date_explicit": "BOOLEAN",
-    "closed": "BOOLEAN", "closed_date": "DATE", "reviewer": "VARCHAR", "funds": "DOUBLE",
+    "closed": "BOOLEAN", "closed_date": "DATE", "reviewer": "VARCHAR", "funds": "DOUBLE", "key_extra": "VARCHAR",
 }  # fmt: skip
+# A row without 隐患编号 and description carries key_extra (etl.load.incomplete_keys): its ticket_id then
+# digests it too, so such rows are never merged with a different hazard of the same village, unit and day.
+_TICKET_ID = """CASE WHEN key_extra IS NOT NULL AND no_key = '' THEN 'nk:' || md5(match_key || '|'
+        || coalesce(strftime(found_date, '%Y-%m-%d'), '') || '|' || key_extra) ELSE ticket_id END"""
+# A staged row's state columns, as folded between sheets of one workbook (fold_state).
+ROW_STATE = (
+    "has_status", "status", "rectified_date", "rectified_date_explicit", "closed", "closed_date", "reviewer", "funds",
+)  # fmt: skip
 
 # The state a row leaves its ticket in (s: the row, t: the stored ticket, NULL when new).
 # A rectified row without a date of its own keeps the earlier rectified date: a cumulative ledger says
@@ -49,13 +57,17 @@ _NEW_STATE = """
 
 def stage(con: duckdb.DuckDBPyConnection, frame: pd.DataFrame) -> pd.DataFrame:
     """Copy the file's rows into a temp table with explicit types and keys; return rid, ticket_id, no_key."""
-    source = frame.reset_index(drop=True).assign(rid=lambda f: range(len(f)))[list(STAGE_TYPES)]
+    source = frame.reset_index(drop=True).assign(rid=lambda f: range(len(f)))
+    if "key_extra" not in source:
+        source = source.assign(key_extra=None)
+    source = source[list(STAGE_TYPES)]
     con.register("stage_frame", _as_arrow(source))
     columns = ", ".join(f'CAST("{name}" AS {kind}) AS "{name}"' for name, kind in STAGE_TYPES.items())
     con.execute(
         f"""CREATE OR REPLACE TEMP TABLE stage AS
-        WITH typed AS (SELECT {columns} FROM stage_frame), keyed AS (SELECT *, {ROW_KEYS_SQL} FROM typed)
-        SELECT *, {TICKET_ID_SQL} FROM keyed"""  # noqa: S608
+        WITH typed AS (SELECT {columns} FROM stage_frame), keyed AS (SELECT *, {ROW_KEYS_SQL} FROM typed),
+             ided AS (SELECT *, {TICKET_ID_SQL} FROM keyed)
+        SELECT * REPLACE ({_TICKET_ID} AS ticket_id) FROM ided"""  # noqa: S608
     )
     con.unregister("stage_frame")
     return con.execute("SELECT rid, ticket_id, no_key FROM stage ORDER BY rid").df()
@@ -67,6 +79,45 @@ def _as_arrow(frame: pd.DataFrame) -> pa.Table | pd.DataFrame:
         return pa.Table.from_pandas(frame, preserve_index=False)
     except (pa.ArrowInvalid, pa.ArrowTypeError):  # a column of mixed types: let DuckDB cast row by row
         return frame
+
+
+def fold_state(earlier: dict[str, object], later: dict[str, object]) -> dict[str, object]:
+    """The state a later row leaves a ticket in after an earlier one, by _NEW_STATE's rules."""
+    if not later["has_status"]:
+        state = dict(earlier)
+    else:
+        state = dict(later)
+        keeps_date = later["status"] == "rectified" and not later["rectified_date_explicit"]
+        if keeps_date and earlier["status"] == "rectified" and _known(earlier["rectified_date"]):
+            state["rectified_date"] = earlier["rectified_date"]
+            state["rectified_date_explicit"] = earlier["rectified_date_explicit"]
+        if later["status"] == "rectified" and not later["closed"] and earlier["closed"]:
+            state["closed"], state["closed_date"] = True, earlier["closed_date"]
+    state["reviewer"] = later["reviewer"] if _known(later["reviewer"]) else earlier["reviewer"]
+    state["funds"] = later["funds"] if _known(later["funds"]) else earlier["funds"]
+    return state
+
+
+def _known(value: object) -> bool:
+    return value is not None and not (isinstance(value, float) and value != value) and value is not pd.NaT
+
+
+def restate(con: duckdb.DuckDBPyConnection, rows: list[tuple[int, dict[str, object]]]) -> None:
+    """Give staged rows (by rid) the state folded from the rows they repeat."""
+    if not rows:
+        return
+    assignments = ", ".join(f"{name} = ?" for name in ROW_STATE)
+    con.executemany(
+        f"UPDATE stage SET {assignments} WHERE rid = ?",  # noqa: S608 -- constant column names
+        [[_plain(state[name]) for name in ROW_STATE] + [rid] for rid, state in rows],
+    )
+
+
+def _plain(value: object) -> object:
+    """pandas' missing values as None, numpy scalars as Python ones, for DuckDB parameters."""
+    if not _known(value):
+        return None
+    return value.item() if hasattr(value, "item") else value
 
 
 def unstage(con: duckdb.DuckDBPyConnection, rids: list[int]) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Collection, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -13,7 +13,10 @@ import pyarrow as pa
 
 from etl.aliases import KEY_FIELDS
 from etl.columns import Column
+from etl.dates import CampaignYears
 from etl.fields import Fields, SheetContext, read_fields
+from etl.findings import CellIssue
+from etl.flags import ColumnUse, column_letter, column_uses
 from etl.headers import Header, find_header, report_date_in, title_lines
 from etl.readers import RawSheet, rows_at
 from etl.rows import FIRST_CELLS, MARK_PATTERN, RowRules, has_mark
@@ -68,6 +71,11 @@ class SheetResult:
     rows_read: int
     title_report_date: dt.date | None
     raw_rows: RawRows | None = None
+    columns: list[ColumnUse] = field(default_factory=list)  # every header cell: the field it became, or none
+    issues: list[CellIssue] = field(default_factory=list)  # cells read as unknown in rows that loaded
+    unknown_words: dict[str, dict[str, int]] = field(default_factory=dict)  # field → word → rows
+    with_status: int = 0  # loaded rows whose status could be read
+    rectified_undated: int = 0  # loaded rows rectified without a date of their own
 
 
 def sheet_kind(fields: Collection[str]) -> str | None:
@@ -100,8 +108,11 @@ def normalise_under(
     """normalise_sheet() with the header already found (find_header), so it is searched for once a sheet."""
     title_date = report_date_in(sheet, header)
     kind = sheet_kind(header.columns) if header else None
-    if header is None or kind is None:
+    if header is None:
         return SheetResult(None, empty_frame(), [], set(), 0, title_date)
+    if kind is None:
+        uses = column_uses(header, data_columns(sheet, header), CampaignYears(config.campaign))
+        return SheetResult(None, empty_frame(), [], set(), 0, title_date, columns=uses)
     titles = title_lines(sheet, header)
     ctx = _context(sheet, header, titles, kind, config, report_date, file_name)
     table = Table.read(sheet, header)
@@ -118,7 +129,53 @@ def normalise_under(
     ]
     frame = _frame(fields.values, keep & ~bad, sheet.name, kind, row_numbers)
     villages = _villages(fields.values["village"][keep], ctx.sheet_village, config)
-    return SheetResult(kind, frame, rejected, villages, int(keep.sum()), title_date, raw_rows)
+    result = SheetResult(kind, frame, rejected, villages, int(keep.sum()), title_date, raw_rows)
+    _account(result, table, header, fields, keep & ~bad, row_numbers, ctx.years, sheet.name)
+    return result
+
+
+def _account(
+    result: SheetResult,
+    table: Table,
+    header: Header,
+    fields: Fields,
+    loaded: np.ndarray,
+    row_numbers: np.ndarray,
+    years: CampaignYears,
+    sheet: str,
+) -> None:
+    """What the load reports of the sheet besides its rows: columns, cell issues, words, states read."""
+    result.columns = column_uses(header, table.body, years)
+    result.issues = cell_issues(fields.issues, loaded, header, row_numbers, sheet)
+    result.unknown_words = fields.unknown_words
+    values = fields.values
+    result.with_status = int(values["has_status"][loaded].sum())
+    undated = (values["status"] == "rectified") & ~values["rectified_date_explicit"].astype(bool)
+    result.rectified_undated = int(undated[loaded].sum())
+
+
+def cell_issues(
+    issues: Sequence[tuple[int, str, str, str]],
+    loaded: np.ndarray,
+    header: Header,
+    row_numbers: np.ndarray,
+    sheet: str,
+) -> list[CellIssue]:
+    """Fields' (row index, field, cell text, problem) as CellIssues of the rows that loaded, by Excel row
+    and header as written (a row kept aside lists its problems as its reason instead)."""
+    found = []
+    for row, name, value, problem in issues:
+        if not loaded[row]:
+            continue
+        col = header.columns.get(name)
+        column = _header_name(header, col) if col is not None else ""
+        found.append(CellIssue(sheet, int(row_numbers[row]), column, name, value, problem))
+    return found
+
+
+def _header_name(header: Header, col: int) -> str:
+    text = header.labels[col] if col < len(header.labels) else ""
+    return text or RAW_UNNAMED_COLUMN.format(letter=column_letter(col))
 
 
 def _context(
@@ -262,19 +319,10 @@ def _raw(cells: list[str | None], header: Header) -> dict[str, str]:
         name = header.labels[col] if col < len(header.labels) else ""
         if not name and not text:
             continue
-        letter = _column_letter(col)
+        letter = column_letter(col)
         key = name or RAW_UNNAMED_COLUMN.format(letter=letter)
         raw[key if key not in raw else RAW_REPEATED_COLUMN.format(name=key, letter=letter)] = text
     return raw
-
-
-def _column_letter(col: int) -> str:
-    letters = ""
-    col += 1
-    while col:
-        col, rest = divmod(col - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
 
 
 def _frame(

@@ -226,3 +226,16 @@ COMMUNITY_SUFFIXES = ("社区居民委员会", "社区居委会", "社区", "居
 # Dates, week numbers, copy markers and other digits.
 FILE_NAME_VARYING = r"\d{4}[-._年/]?\d{1,2}[-._月/]?\d{1,2}日?|第\s*\d+\s*[周期]|[(（]\d+[)）]|\d+"
 FILE_NAME_SEPARATORS = r"[\s_\-.·、,，()（）]+"
+
+# ── Unused columns that look needed (etl.flags, slice H9) ─────────────────────────────────────────────
+# A column the loader did not map is a warning when its header has one of these words (checked in this
+# order: 整改完成日期 is a date, 整改责任单位 a unit, before either is a status), unless it names a person, a phone or a measure.
+NEEDED_HEADER_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("date", ("日期", "时间")),
+    ("severity", ("等级", "级别")),
+    ("unit", ("单位",)),  # 整改责任单位 is a unit before it is a 整改 word
+    ("status", ("状态", "结果", "情况", "销号", "处置", "复查", "验收", "完成", "整改")),
+)
+# 处置措施 stays: a system export writes 当场纠正 there, the status of the hazard.
+NOT_NEEDED_HEADER_WORDS = ("电话", "要求", "依据", "备注", "说明")  # 整改措施与要求, 判定依据 …
+PERSON_SUFFIX = "人"  # 复查人, 检查人: a person, not a state

@@ -443,7 +443,7 @@ CLI_NO_STORE = "无法打开数据库 {db}：{error}"
 CLI_REFUSED = "✗ {name}：未导入——{reason}（数据库未作改动）"
 CLI_UNCHANGED = "= {name}：{reason}"
 CLI_LOADED = (
-    "✓ {name}：读取 {read} 行，新增隐患 {new} 处，更新 {updated} 处，"
+    "{mark} {name}：读取 {read} 行，新增隐患 {new} 处，更新 {updated} 处，"
     "未变 {unchanged} 处，暂存待修正 {rejected} 行（填报日期 {report_date}）"
 )
 CLI_STALE = "    · 其中 {stale} 处隐患库中已有填报日期更晚的报告，本文件未覆盖其内容和状态"
@@ -501,3 +501,54 @@ RESTORE_HELP = "列出备份，或用一个备份恢复数据库"
 RESTORE_ID_HELP = "备份编号（不填则列出备份）"
 RESTORE_JSON_HELP = "列出备份时输出 JSON 列表"
 RESTORE_YES_HELP = "不询问，直接恢复"
+# ---- Intake reporting (slice H9): column accounting, warnings, data issues. Kept apart to ease merging. ----
+# The mark before a loaded file's line: plain ✓, or ⚠ when the load has warnings.
+MARK_LOADED, MARK_WARNED = "✓", "⚠"
+NO_DATE_COLUMN = "台账没有任何日期列（没有排查日期），无法确定隐患的发现时间，未导入任何隐患"
+NEEDED_KINDS = {
+    "date": "日期（整改、复查或完成日期）",
+    "status": "整改状态",
+    "severity": "隐患等级",
+    "unit": "分组单位（村、单位）",
+}
+NEEDED_BY = {"header": "看列名", "values": "看内容"}
+WARN_UNUSED_COLUMN = (
+    "工作表「{sheet}」的列「{column}」未使用，但{by}像是{kind}：请确认，或用映射配置（data/profiles）指定"
+)
+WARN_NO_STATUS = "未读到任何整改状态：本文件的 {count} 处隐患都按未整改计"
+WARN_MOST_ASIDE = "大部分行未导入：{count} 行暂存待修正（共读取 {read} 行）"
+WARN_UNKNOWN_WORD = "工作表「{sheet}」的{field}“{word}”无法识别（{count} 行）"
+WARN_RECTIFIED_UNDATED = "{count} 处隐患写着已整改却没有整改日期，台账也没有填报日期：整改日期暂按导入当天计"
+CLI_COLUMNS = "    · 工作表「{sheet}」：{used}"
+CLI_UNUSED_COLUMNS = "    · 工作表「{sheet}」未使用的列：{unused}"
+CLI_COLUMN_FIELD = "{header}→{field}"
+# Fields the loader reads that have no column label of their own on the dashboard.
+INTAKE_FIELD_LABELS = {"seq": "序号", "closed_flag": CLOSED_FLAG_LABEL}
+CLI_LIST_SEPARATOR = "、"
+CLI_WARNING = "    ⚠ {message}"
+CLI_JSON_HELP = "以 JSON 输出每个文件的结果（供脚本和上传页使用）"
+CLI_PROFILE_HELP = "按 data/profiles 中指定的映射配置读取（文件名，不含 .toml）"
+CLI_NO_PROFILE = "找不到映射配置：{name}（可用：{names}）"
+PROFILE_BAD = "映射配置 {file} 有误：{error}"
+# The 数据质量 page's intake sections (slice H9): their titles, empty states and column labels.
+INTAKE_COLUMN_LABELS = {
+    "message": "说明",
+    "column": "列",
+    "value": "单元格内容",
+    "problem": "问题",
+    "field": "读作",
+}
+LABELS.update(INTAKE_COLUMN_LABELS)
+WORDS.update(
+    {
+        "import_warnings": "导入警告（可能读错或漏读的地方）",
+        "data_issues": "无法识别的单元格（隐患已导入，该项按未知计）",
+    }
+)
+MESSAGES.update(
+    {
+        "no_import_warnings": "最近导入的台账没有警告。",
+        "no_data_issues": "没有无法识别的单元格。",
+    }
+)
+TEXT.update({**WORDS, **MESSAGES})

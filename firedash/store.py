@@ -10,7 +10,7 @@ import duckdb
 
 from etl.ticket_key import hazard_key_sql
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 
 # Version 1's tables, one statement each; every later release appends a migration instead of editing these.
@@ -113,6 +113,45 @@ MIGRATIONS: dict[int, tuple[str, ...]] = {
         """UPDATE status_reports SET ticket_id = r.new_id FROM rekeyed r WHERE status_reports.ticket_id = r.old_id""",
         """UPDATE tickets SET ticket_id = r.new_id FROM rekeyed r WHERE tickets.ticket_id = r.old_id""",
         "DROP TABLE rekeyed",
+    ),
+    # What each load found besides its rows (slice H9), for the 数据质量 page: how every header cell was
+    # read, the warnings, the cells read as unknown, and the outcome with the source of its report date.
+    3: (
+        """CREATE TABLE IF NOT EXISTS import_columns (
+            import_id BIGINT NOT NULL,
+            sheet VARCHAR NOT NULL,
+            column_index INTEGER NOT NULL,   -- 0-based: A is 0
+            header VARCHAR NOT NULL,         -- as written ('' for a column without a header)
+            field VARCHAR,                   -- the canonical field it became; NULL: not used
+            looks_like VARCHAR,              -- an unused column that looks needed: date | status | severity | unit
+            PRIMARY KEY (import_id, sheet, column_index)
+        )""",
+        """CREATE TABLE IF NOT EXISTS import_warnings (
+            import_id BIGINT NOT NULL,
+            position INTEGER NOT NULL,       -- the order the load reported them in
+            code VARCHAR NOT NULL,           -- stable: unused_column, no_status, unknown_word, …
+            message VARCHAR NOT NULL,        -- the Chinese sentence shown
+            sheet VARCHAR,
+            "column" VARCHAR,
+            row_number INTEGER,
+            count INTEGER
+        )""",
+        """CREATE TABLE IF NOT EXISTS data_issues (
+            import_id BIGINT NOT NULL,
+            sheet VARCHAR NOT NULL,
+            row_number INTEGER NOT NULL,     -- the Excel row number
+            "column" VARCHAR NOT NULL,       -- the header as written
+            field VARCHAR,
+            value VARCHAR NOT NULL,          -- the cell as written
+            problem VARCHAR NOT NULL         -- the Chinese problem (etl.findings.CellIssue.problem)
+        )""",
+        """CREATE TABLE IF NOT EXISTS import_outcomes (
+            import_id BIGINT PRIMARY KEY,
+            outcome VARCHAR NOT NULL,        -- loaded | loaded_with_warnings
+            report_date_source VARCHAR,      -- cli | title | workbook_saved | latest_in_ledger | load_day
+            profile VARCHAR,                 -- the mapping profile (data/profiles) the file was read with
+            rows_repeated INTEGER NOT NULL   -- rows of a later sheet that updated a hazard of an earlier one
+        )""",
     ),
 }
 

@@ -12,7 +12,14 @@ from metrics.breakdowns import (
 )
 from metrics.filters import NO_FILTERS, SEVERITY_GROUP_CODES, Filters, filter_sql, within_severity_group
 from metrics.formatting import NO_VALUE, format_rate
-from metrics.quality import imports_log, latest_import, rejected_rows, villages_without_ledger
+from metrics.quality import (
+    data_issues,
+    import_warnings,
+    imports_log,
+    latest_import,
+    rejected_rows,
+    villages_without_ledger,
+)
 from metrics.ranking import rank_by_rate, red_black_lists, sector_ranking, split_ranked, village_ranking
 from metrics.summary import found_in_campaign, rejected_row_count, summary, summary_figures
 from metrics.summary_report import summary_payload, summary_text
@@ -32,7 +39,7 @@ from metrics.weekly import this_and_last_week, village_week_ranking, week_compar
 __all__ = [
     "AGEING_BANDS", "AGEING_BAND_CODES", "DIMENSIONS", "LIST_STATES", "NO_FILTERS", "NO_VALUE", "SEVERITY_GROUPS",
     "SEVERITY_GROUP_CODES", "STATES", "Filters", "daily_cumulative", "due_soon_tickets", "filter_sql",
-    "format_rate", "found_in_campaign", "imports_log", "latest_import", "open_by_village_sector", "overdue_by_band",
+    "format_rate", "found_in_campaign", "import_warnings", "imports_log", "data_issues", "latest_import", "open_by_village_sector", "overdue_by_band",
     "overdue_tickets", "rank_by_rate", "rates_by", "rates_by_category_severity", "rates_by_phase", "rates_by_sector",
     "rates_by_village", "red_black_lists", "rejected_row_count", "rejected_rows", "sector_ranking", "split_ranked",
     "summary", "summary_figures", "summary_payload", "summary_text", "this_and_last_week", "ticket_list",

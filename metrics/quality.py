@@ -90,3 +90,24 @@ def latest_import(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     SELECT import_id, imported_at, file_name, report_date FROM imports
     ORDER BY imported_at DESC, import_id DESC LIMIT 1"""
     return query_df(con, sql, [])
+
+
+def import_warnings(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """Warnings of each source's latest import: file_name, code, message, sheet, column, count, imported_at."""
+    sql = f"""
+    SELECT i.file_name, w.code, w.message, w.sheet, w."column", w.count, i.imported_at, w.import_id
+    FROM import_warnings w JOIN imports i USING (import_id)
+    WHERE w.import_id IN ({CURRENT_IMPORT_IDS})
+    ORDER BY i.imported_at DESC, w.import_id DESC, w.position"""  # noqa: S608 -- constant SQL
+    return query_df(con, sql, [])
+
+
+def data_issues(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """Cells read as unknown in the latest import of each source: file_name, sheet, row_number, column,
+    field, value, problem."""
+    sql = f"""
+    SELECT i.file_name, d.sheet, d.row_number, d."column", d.field, d.value, d.problem, d.import_id
+    FROM data_issues d JOIN imports i USING (import_id)
+    WHERE d.import_id IN ({CURRENT_IMPORT_IDS})
+    ORDER BY i.imported_at DESC, d.import_id DESC, d.sheet, d.row_number, d."column\""""  # noqa: S608
+    return query_df(con, sql, [])

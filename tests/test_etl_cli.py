@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import subprocess
 import sys
@@ -109,3 +110,100 @@ def test_imports_on_a_missing_store_and_restore_without_backups(tmp_path):
     result = subprocess.run([sys.executable, "-m", "etl", "restore", "--db", db, "--json"], cwd=ROOT, env=env,
                             capture_output=True, text=True, timeout=60)  # fmt: skip
     assert result.returncode == 0 and result.stdout.strip() == "[]"
+
+
+PROFILE = """# 建设系统 ledgers: the unit that checked is the village; 销号情况 holds the status.
+match = ["检查单位", "销号情况"]
+village_column = "检查单位"
+
+[columns]
+"检查时间" = "found_date"
+"隐患问题描述" = "description"
+"销号情况" = "status"
+
+[words.status]
+"现场处置" = "rectified"
+"""
+SHAPE = ("检查时间", "检查单位", "隐患问题描述", "整改期限", "销号情况", "整改完成日期")
+SHAPE_ROWS = [
+    ("2023-12-06", "东河村", "配电箱无门", "2023-12-20", "现场处置", "2023-12-06"),
+    ("2023-12-07", "西岭村", "灭火器过期", "2023-12-20", "待整改", None),
+]
+
+
+def town_with_profiles(tmp_path: Path) -> Path:
+    folder = tmp_path / "profiles"
+    folder.mkdir()
+    (folder / "jianshe.toml").write_text(PROFILE, encoding="utf-8")
+    config = (ROOT / "data" / "town.toml").read_text(encoding="utf-8")
+    file = tmp_path / "town.toml"
+    file.write_text(config + '\n[intake]\nprofiles_dir = "profiles"\n', encoding="utf-8")
+    return file
+
+
+def test_json_prints_one_object_per_file_with_outcome_columns_and_warnings(tmp_path):
+    good = write_xlsx(tmp_path / "东河村.xlsx", WEEK1, report_line="填报日期：2023-12-10")
+    doubtful = write_xlsx(
+        tmp_path / "西岭村.xlsx", SHAPE_ROWS, header=SHAPE, report_line="填报日期：2023-12-10"
+    )
+    bad = tmp_path / "z_bad.xlsx"
+    bad.write_text("not a workbook")
+    result = run_load("--json", "--db", str(tmp_path / "s.duckdb"), str(good), str(doubtful), str(bad))
+    assert result.returncode == 1, result.stderr
+    first, second, third = json.loads(result.stdout)
+    assert (first["outcome"], first["report_date"], first["report_date_source"]) == (
+        "loaded",
+        "2023-12-10",
+        "title",
+    )
+    assert (first["rows_read"], first["rows_new"], first["rows_kept_aside"], first["warnings"]) == (
+        3,
+        3,
+        0,
+        [],
+    )
+    assert first["columns"]["Sheet1"]["排查日期"] == "found_date"
+    assert second["outcome"] == "loaded_with_warnings"
+    warned = {(w["code"], w.get("column")) for w in second["warnings"]}
+    # 销号情况 is read as 是否销号, whose words (现场处置, 待整改) set both rows aside.
+    assert warned == {("unused_column", "检查单位"), ("most_rows_kept_aside", None)}
+    assert second["columns"]["Sheet1"]["检查单位"] is None and second["rows_kept_aside"] == 2
+    assert (third["outcome"], third["rows_new"]) == ("refused", 0) and third["reason"]
+
+
+def test_text_output_marks_warnings_and_lists_columns(tmp_path):
+    doubtful = write_xlsx(
+        tmp_path / "西岭村.xlsx", SHAPE_ROWS, header=SHAPE, report_line="填报日期：2023-12-10"
+    )
+    result = run_load("--db", str(tmp_path / "s.duckdb"), str(doubtful))
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("⚠ 西岭村.xlsx：读取")
+    assert "未使用的列：检查单位\n" in result.stdout and "    ⚠ 大部分行未导入" in result.stdout
+
+
+def test_a_matching_profile_reads_the_next_weeks_file_by_itself(tmp_path):
+    config = town_with_profiles(tmp_path)
+    ledger = write_xlsx(
+        tmp_path / "建设_20231210.xlsx", SHAPE_ROWS, header=SHAPE, report_line="填报日期：2023-12-10"
+    )
+    db = tmp_path / "s.duckdb"
+    result = run_load("--json", "--config", str(config), "--db", str(db), str(ledger))
+    assert result.returncode == 0, result.stderr
+    (outcome,) = json.loads(result.stdout)
+    assert (outcome["outcome"], outcome["profile"], outcome["rows_new"]) == ("loaded", "jianshe", 2)
+    assert outcome["columns"]["Sheet1"]["检查单位"] == "village"
+    with duckdb.connect(str(db), read_only=True) as con:
+        got = con.execute(
+            "SELECT village, status, rectified_date::VARCHAR FROM tickets ORDER BY village"
+        ).fetchall()
+    assert got == [("东河村", "rectified", "2023-12-06"), ("西岭村", "open", None)]
+
+
+def test_profile_forced_by_name_and_an_unknown_name_exits_two(tmp_path):
+    config = town_with_profiles(tmp_path)
+    ledger = write_xlsx(tmp_path / "建设.xlsx", SHAPE_ROWS, header=SHAPE, report_line="填报日期：2023-12-10")
+    db = tmp_path / "s.duckdb"
+    result = run_load("--json", "--config", str(config), "--db", str(db), "--profile", "jianshe", str(ledger))
+    assert json.loads(result.stdout)[0]["profile"] == "jianshe"
+    missing = run_load("--config", str(config), "--db", str(db), "--profile", "nope", str(ledger))
+    assert missing.returncode == 2 and "nope" in missing.stderr and "jianshe" in missing.stderr
