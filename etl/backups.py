@@ -105,12 +105,11 @@ def copy_to(backup: Path, target: Path) -> None:
 
 def _new_id(folder: Path, now: dt.datetime) -> str:
     base = now.strftime("%Y%m%d-%H%M%S")
-    taken = {p.stem.partition(".")[0] for p in folder.glob("*.duckdb")}
-    candidate, n = base, 1
-    while candidate in taken:
-        n += 1
-        candidate = f"{base}-{n}"
-    return candidate
+    # Past the highest of this second, not the first free one: a pruned id must never come back, or the
+    # newest backup would sort as the oldest and be pruned next.
+    taken = [p.stem.partition(".")[0] for p in folder.glob("*.duckdb")]
+    same = [_order(Backup(id_, "", Path()))[1] for id_ in taken if _is_id(id_) and id_[:15] == base]
+    return f"{base}-{max(same) + 1}" if same else base
 
 
 def _order(backup: Backup) -> tuple[str, int]:

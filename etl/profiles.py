@@ -97,11 +97,7 @@ def _column_of(labels: Sequence[str], text: str) -> int | None:
 
 def profiles_dir(config: TownConfig) -> Path:
     """[intake] profiles_dir of the town's config (relative to the config file), else data/profiles."""
-    if config.source is None or not config.source.exists():
-        return DEFAULT_DIR
-    raw = tomllib.loads(config.source.read_text(encoding="utf-8-sig"))
-    folder = raw.get("intake", {}).get("profiles_dir")
-    return (config.source.parent / folder) if isinstance(folder, str) and folder else DEFAULT_DIR
+    return config.intake.profiles_dir or DEFAULT_DIR
 
 
 def load_profiles(folder: Path) -> list[Profile]:

@@ -94,6 +94,9 @@ class IntakeSettings:
 
     backups_keep: int = 10
     publish_every_seconds: float = 5.0
+    profiles_dir: Path | None = (
+        None  # mapping profiles (data/profiles when unset); relative to the config file
+    )
 
 
 @dataclass(frozen=True)
@@ -263,4 +266,10 @@ def _intake(raw: object, file: Path) -> IntakeSettings:
         raise ConfigError(text("config_backups_keep", file=file))
     if isinstance(every, bool) or not isinstance(every, int | float) or every < 0:
         raise ConfigError(text("config_publish_every", file=file))
-    return IntakeSettings(backups_keep=keep, publish_every_seconds=float(every))
+    folder = raw.get("profiles_dir")
+    if folder is not None and (not isinstance(folder, str) or not folder.strip()):
+        raise ConfigError(
+            text("config_wrong_type", file=file, key="intake.profiles_dir", kind=text(_KIND_NAMES[str]))
+        )
+    profiles = file.parent / folder.strip() if folder else None
+    return IntakeSettings(backups_keep=keep, publish_every_seconds=float(every), profiles_dir=profiles)

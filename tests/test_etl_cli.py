@@ -137,7 +137,9 @@ def town_with_profiles(tmp_path: Path) -> Path:
     (folder / "jianshe.toml").write_text(PROFILE, encoding="utf-8")
     config = (ROOT / "data" / "town.toml").read_text(encoding="utf-8")
     file = tmp_path / "town.toml"
-    file.write_text(config + '\n[intake]\nprofiles_dir = "profiles"\n', encoding="utf-8")
+    file.write_text(
+        config.replace("[intake]\n", '[intake]\nprofiles_dir = "profiles"\n', 1), encoding="utf-8"
+    )
     return file
 
 

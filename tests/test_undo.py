@@ -252,3 +252,17 @@ def test_a_replay_reuses_the_report_date_and_the_day_of_loading_each_file_had(tm
     load_files([undated], db=expected, config=config, today=dt.date(2024, 1, 5))
     assert dump(db) == dump(expected)
     assert {r[4] for r in dump(db)["imports"]} == {dt.date(2023, 12, 12), dt.date(2024, 1, 5)}
+
+
+def test_backups_taken_within_one_second_keep_the_newest(tmp_path):
+    """A pruned id must never be given again: the newest backup would then sort first and be pruned next."""
+    store = tmp_path / "s.duckdb"
+    now = dt.datetime(2024, 1, 7, 9, 30, 0)
+    taken = []
+    for n in range(4):
+        store.write_bytes(f"state {n}".encode())
+        taken.append(backups.take(store, "load", keep=2, now=now).id)
+    assert len(set(taken)) == 4
+    listed = backups.list_backups(store)
+    assert [b.id for b in listed] == taken[-2:]
+    assert listed[-1].path.read_bytes() == b"state 3"
