@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Collection, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -13,11 +13,13 @@ import pyarrow as pa
 
 from etl.aliases import KEY_FIELDS
 from etl.columns import Column
-from etl.fields import Fields, SheetContext, read_fields
+from etl.fields import Fields, SheetContext, read_fields, unknown_words_of
+from etl.findings import CellIssue
 from etl.headers import Header, find_header, report_date_in, title_lines
 from etl.readers import RawSheet, rows_at
 from etl.rows import FIRST_CELLS, MARK_PATTERN, RowRules, has_mark
 from etl.text import cell_text
+from etl.values import town_words
 from etl.villages import VillageMatcher
 from etl.vocabulary import CLOSING_DATE_WORD, FUNDS_IN_TEN_THOUSANDS
 from firedash.config import TownConfig
@@ -68,6 +70,8 @@ class SheetResult:
     rows_read: int
     title_report_date: dt.date | None
     raw_rows: RawRows | None = None
+    issues: list[CellIssue] = field(default_factory=list)  # unreadable cells of loaded hazards
+    unknown_words: dict[str, dict[str, int]] = field(default_factory=dict)  # field → word → rows
 
 
 def sheet_kind(fields: Collection[str]) -> str | None:
@@ -89,9 +93,8 @@ def normalise_sheet(
     sheet: RawSheet, *, config: TownConfig, report_date: dt.date, file_name: str
 ) -> SheetResult:
     """Canonical rows of a sheet (frame), the rows set aside (rejected) and what the sheet covers."""
-    return normalise_under(
-        sheet, find_header(sheet), config=config, report_date=report_date, file_name=file_name
-    )
+    header = find_header(sheet, extra=town_words(config).columns)
+    return normalise_under(sheet, header, config=config, report_date=report_date, file_name=file_name)
 
 
 def normalise_under(
@@ -118,7 +121,21 @@ def normalise_under(
     ]
     frame = _frame(fields.values, keep & ~bad, sheet.name, kind, row_numbers)
     villages = _villages(fields.values["village"][keep], ctx.sheet_village, config)
-    return SheetResult(kind, frame, rejected, villages, int(keep.sum()), title_date, raw_rows)
+    issues = _cell_issues(fields, keep & ~bad, sheet.name, header, row_numbers)
+    result = SheetResult(kind, frame, rejected, villages, int(keep.sum()), title_date, raw_rows, issues)
+    result.unknown_words = unknown_words_of((issue.field, issue.value) for issue in issues)
+    return result
+
+
+def _cell_issues(
+    fields: Fields, loaded: np.ndarray, sheet: str, header: Header, row_numbers: np.ndarray
+) -> list[CellIssue]:
+    """Fields.issues of the rows that load, with their sheet, Excel row number and header as written."""
+    return [
+        CellIssue(sheet, int(row_numbers[row]), _label(header, name), name, text, problem)
+        for row, name, text, problem in fields.issues
+        if loaded[row]
+    ]
 
 
 def _context(
@@ -137,6 +154,7 @@ def _context(
         sheet_village=_sheet_village(sheet.name, titles, file_name, config),
         funds_scale=10_000.0 if FUNDS_IN_TEN_THOUSANDS in _label(header, "funds") else 1.0,
         closes_by_date=CLOSING_DATE_WORD in _label(header, "closed_date"),
+        major_by_header=any(word in _label(header, "description") for word in town_words(config).major),
     )
 
 
