@@ -14,10 +14,12 @@ import pandas as pd
 
 from etl import merge
 from etl.errors import LedgerError
-from etl.headers import find_header, report_date_in
+from etl.headers import find_header
 from etl.normalise import RawRows, Rejected, SheetResult, normalise_under
 from etl.readers import read_ledger
+from etl.report_date import decide_report_date
 from etl.source import source_key
+from etl.values import town_words
 from firedash.config import TownConfig
 from firedash.glossary import (
     NO_HEADER,
@@ -70,6 +72,7 @@ class ParsedFile:
     rejected: list[Rejected]
     results: list[SheetResult]
     raw_rows: dict[str, RawRows]  # sheet name → its rows as written, for rows set aside while merging
+    report_date_source: str = "load_day"  # etl.report_date.REPORT_DATE_SOURCES
 
 
 def load_files(
@@ -151,14 +154,12 @@ def _already_imported(con: duckdb.DuckDBPyConnection, digest: str) -> bool:
 def _parse(path: Path, *, config: TownConfig, report_date: dt.date | None, today: dt.date) -> ParsedFile:
     """Read every sheet and normalise it with its report date (--report-date, 填报日期, or today)."""
     sheets = read_ledger(path)
-    headers = [find_header(sheet) for sheet in sheets]
-    title_dates = [report_date_in(sheet, header) for sheet, header in zip(sheets, headers, strict=True)]
-    stated_date = report_date or max((d for d in title_dates if d), default=None)
-    file_date = stated_date or today
-    stated = stated_date is not None  # the ledger (or --report-date) gives it: not the day of loading
+    extra = town_words(config).columns
+    headers = [find_header(sheet, extra=extra) for sheet in sheets]
+    decided = decide_report_date(path, sheets, headers, config=config, cli=report_date, today=today)
+    file_date, stated = decided.date, decided.stated  # stated: the ledger dates itself, not the load
     results, frames, rejected = [], [], []
-    for sheet, header, title_date in zip(sheets, headers, title_dates, strict=True):
-        sheet_date = report_date or title_date or file_date
+    for sheet, header, sheet_date in zip(sheets, headers, decided.sheets, strict=True):
         result = normalise_under(sheet, header, config=config, report_date=sheet_date, file_name=path.name)
         results.append(result)
         if result.kind is None:
@@ -169,7 +170,7 @@ def _parse(path: Path, *, config: TownConfig, report_date: dt.date | None, today
         raise LedgerError(NO_HEADER)
     frame = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0].reset_index(drop=True)
     raw_rows = {s.name: r.raw_rows for s, r in zip(sheets, results, strict=True) if r.raw_rows}
-    return ParsedFile(file_date, frame, rejected, results, raw_rows)
+    return ParsedFile(file_date, frame, rejected, results, raw_rows, decided.source)
 
 
 def _write(con: duckdb.DuckDBPyConnection, path: Path, digest: str, parsed: ParsedFile) -> FileOutcome:
