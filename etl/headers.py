@@ -66,7 +66,8 @@ def _with_merged_rows(sheet: RawSheet, header: Header) -> Header:
             break
     if last == header.last_row:
         return header
-    labels = list(header.labels)
+    parents = _parents(sheet, header.last_row)  # 整改责任单位 over every column it spans
+    labels = [label or (parents[col] if col < len(parents) else "") for col, label in enumerate(header.labels)]
     for row in sheet.head[header.last_row + 1 : last + 1]:
         for col, cell in enumerate(row[: len(labels)]):
             text = plain_text(cell)
