@@ -67,7 +67,9 @@ def _with_merged_rows(sheet: RawSheet, header: Header) -> Header:
     if last == header.last_row:
         return header
     parents = _parents(sheet, header.last_row)  # 整改责任单位 over every column it spans
-    labels = [label or (parents[col] if col < len(parents) else "") for col, label in enumerate(header.labels)]
+    labels = [
+        label or (parents[col] if col < len(parents) else "") for col, label in enumerate(header.labels)
+    ]
     for row in sheet.head[header.last_row + 1 : last + 1]:
         for col, cell in enumerate(row[: len(labels)]):
             text = plain_text(cell)
