@@ -7,6 +7,7 @@ Matching ignores full/half width, whitespace, newlines and the kind of bracket, 
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from functools import lru_cache
 
 from etl.text import squeeze
@@ -47,8 +48,24 @@ def _field_for_key(key: str) -> str | None:
     return _LOOKUP.get(bare) if bare and bare != key else None
 
 
-def field_for(text: object) -> str | None:
-    """The canonical field a header cell names, or None when it names none we know."""
+def field_for(text: object, extra: Mapping[str, str] | None = None) -> str | None:
+    """The canonical field a header cell names, or None when it names none we know.
+
+    `extra` (normalised header → field, from town.toml's [vocabulary.columns]) is tried first.
+    """
     if text is None:
         return None
-    return _field_for_key(normalise_header(text))
+    key = normalise_header(text)
+    if extra and key in extra:
+        return extra[key]
+    return _field_for_key(key)
+
+
+def field_for_header(text: object) -> str:
+    """A header word as matched (normalise_header), for a lookup table of extra words."""
+    return normalise_header(text)
+
+
+def known_fields() -> frozenset[str]:
+    """The canonical field names a header can name."""
+    return frozenset(COLUMN_ALIASES)

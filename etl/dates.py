@@ -14,11 +14,6 @@ from firedash.glossary import IMPOSSIBLE, OUT_OF_RANGE, UNREADABLE
 
 _EXCEL_EPOCH = dt.date(1899, 12, 30)  # serial 1 = 1900-01-01 (Excel's 1900 leap-year bug included)
 _SERIAL_RANGE = (20000, 80000)  # 1954 … 2119: any other number is not a serial date
-# A ledger date outside the serials' years is a placeholder (1899-12-30 is serial 0, 9999-12-31 "none").
-_PLAUSIBLE = (
-    _EXCEL_EPOCH + dt.timedelta(days=_SERIAL_RANGE[0]),
-    _EXCEL_EPOCH + dt.timedelta(days=_SERIAL_RANGE[1] - 1),
-)
 _TIME_SUFFIX = re.compile(TIME_SUFFIX)
 _WEEKDAY_SUFFIX = re.compile(WEEKDAY_SUFFIX)
 _SPACES = re.compile(r"\s+")
@@ -38,10 +33,14 @@ class DateResult:
 
 
 class CampaignYears:
-    """The year a month without a year falls in: within the campaign, else the year nearest it."""
+    """The year a month without a year falls in: within the campaign, else the year nearest it; and the
+    window a kept date must lie in: the campaign's years, `margin` years either side ([campaign]
+    date_margin_years). Outside it a date is a placeholder or a typo (1776, 1899-12-30, 9999-12-31)."""
 
-    def __init__(self, campaign: Campaign) -> None:
+    def __init__(self, campaign: Campaign, margin: int = 1) -> None:
         self.start, self.end = campaign.start, campaign.end
+        self.first = dt.date(max(self.start.year - margin, dt.MINYEAR), 1, 1)
+        self.last = dt.date(min(self.end.year + margin, dt.MAXYEAR), 12, 31)
         candidates = range(self.start.year - 1, self.end.year + 2)
         self._years = {
             month: min(candidates, key=lambda year, m=month: (self._distance(year, m), year))
@@ -66,9 +65,9 @@ def parse_date(value: object, years: CampaignYears) -> DateResult:
     if value is None:
         return DateResult()
     if isinstance(value, dt.datetime):
-        return _plausible(value.date(), clean_text(value))
+        return _plausible(value.date(), clean_text(value), years)
     if isinstance(value, dt.date):
-        return _plausible(value, clean_text(value))
+        return _plausible(value, clean_text(value), years)
     if isinstance(value, bool):
         return DateResult(problem=UNREADABLE, text=clean_text(value))
     if isinstance(value, int | float):
@@ -91,7 +90,7 @@ def serial_date(text: str) -> dt.date | None:
 def _from_number(value: float, years: CampaignYears) -> DateResult:
     text = clean_text(value)
     if serial := excel_serial(value):
-        return DateResult(serial)
+        return _plausible(serial, text, years)
     if float(value).is_integer():
         return parse_date_text(text, years)  # 20231206
     if 1 <= value < 13:
@@ -106,28 +105,28 @@ def parse_date_text(text: str, years: CampaignYears) -> DateResult:
     compact = _SPACES.sub("", _WEEKDAY_SUFFIX.sub("", _TIME_SUFFIX.sub("", text.strip())))
     if _SERIAL_TEXT.match(compact):
         serial = serial_date(compact)
-        return DateResult(serial) if serial else DateResult(problem=UNREADABLE, text=text)
+        return _plausible(serial, text, years) if serial else DateResult(problem=UNREADABLE, text=text)
     if match := _FULL.match(compact) or _COMPACT.match(compact):
         year = int(match[1])
-        return _checked(year + 2000 if year < 100 else year, int(match[2]), int(match[3]), text)
+        return _checked(year + 2000 if year < 100 else year, int(match[2]), int(match[3]), text, years)
     if match := _MONTH_DAY.match(compact):
         month, day = int(match[1]), int(match[2])
         if not 1 <= month <= 12:
             return DateResult(problem=IMPOSSIBLE, text=text)
-        return _checked(years.year_for(month), month, day, text)
+        return _checked(years.year_for(month), month, day, text, years)
     return DateResult(problem=UNREADABLE, text=text)
 
 
-def _checked(year: int, month: int, day: int, text: str) -> DateResult:
+def _checked(year: int, month: int, day: int, text: str, years: CampaignYears) -> DateResult:
     try:
         day = dt.date(year, month, day)
     except ValueError:
         return DateResult(problem=IMPOSSIBLE, text=text)
-    return _plausible(day, text)
+    return _plausible(day, text, years)
 
 
-def _plausible(day: dt.date, text: str) -> DateResult:
-    """The date, or OUT_OF_RANGE when it lies outside the years a serial number can give (1954 … 2119)."""
-    if _PLAUSIBLE[0] <= day <= _PLAUSIBLE[1]:
+def _plausible(day: dt.date, text: str, years: CampaignYears) -> DateResult:
+    """The date, or OUT_OF_RANGE when it lies outside the campaign's years and their margin."""
+    if years.first <= day <= years.last:
         return DateResult(day)
-    return DateResult(problem=OUT_OF_RANGE, text=text)
+    return DateResult(problem=OUT_OF_RANGE, text=text or day.isoformat())

@@ -62,7 +62,11 @@ def parse_deadline(value: object, years: CampaignYears, key_periods: tuple[Perio
     spec = (
         _named_period(core, key_periods) or _month_end(core, years) or _relative(core) or _dated(core, years)
     )
-    return replace(spec, text=clean_text(value)) if spec.problem else spec
+    if spec.problem:
+        # 2024-08-13 08:30:00 as text: the squeezed form lost the space before the time of day.
+        written = parse_date(clean_text(value), years)
+        return _from_date(written) if written.value else replace(spec, text=clean_text(value))
+    return spec
 
 
 def _from_date(result: DateResult) -> DeadlineSpec:

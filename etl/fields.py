@@ -1,9 +1,14 @@
-"""Read every field of a sheet's ledger rows into arrays, each distinct cell parsed once, with each row's problems."""
+"""Read every field of a sheet's ledger rows into arrays, each distinct cell parsed once, with each row's problems.
+
+Only what a hazard cannot do without (its village, its found date) is a row's problem that sets it aside;
+an unreadable cell of any other field leaves that field unknown and is listed as an issue (Fields.issues).
+"""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+import re
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import partial
 
@@ -15,17 +20,19 @@ from etl.deadlines import DeadlineSpec, deadline_on, parse_deadline
 from etl.state import StateCells, derive_state
 from etl.text import clean_text, squeeze
 from etl.values import (
+    DEFAULT_WORDS,
     Coded,
     ListMatcher,
     mentions_done_on_the_spot,
-    parse_closed_flag,
+    parse_closed_or_status,
     parse_funds,
     parse_severity,
     parse_status,
     parse_supervised,
+    town_words,
 )
 from etl.villages import VillageMatcher
-from etl.vocabulary import CATEGORY_SYNONYMS, DONE_ON_THE_SPOT, SECTOR_SYNONYMS, SUPERVISED_IN_NOTE
+from etl.vocabulary import CATEGORY_SYNONYMS, SECTOR_SYNONYMS, SUPERVISED_IN_NOTE, Words
 from firedash.config import TownConfig
 from firedash.glossary import (
     CELL_PROBLEM,
@@ -41,7 +48,7 @@ TEXT_FIELDS = (
     "hazard_no", "unit", "address", "description", "measures", "office", "responsible", "phone", "method",
     "note", "reviewer",
 )  # fmt: skip
-DONE_PATTERN = "|".join(DONE_ON_THE_SPOT)
+DONE_PATTERN = "|".join(map(re.escape, DEFAULT_WORDS.done_on_the_spot))
 MISSING_VILLAGE = REASON_MISSING.format(field=label("village"))
 
 
@@ -55,13 +62,16 @@ class SheetContext:
     sheet_village: str | None = None
     funds_scale: float = 1.0
     closes_by_date: bool = False
+    major_by_header: bool = False  # the description column is 重大隐患描述: every hazard in it is major
+    words: Words = field(init=False)
     years: CampaignYears = field(init=False)
     villages: VillageMatcher = field(init=False)
     sectors: ListMatcher = field(init=False)
     categories: ListMatcher = field(init=False)
 
     def __post_init__(self) -> None:
-        self.years = CampaignYears(self.config.campaign)
+        self.words = town_words(self.config)
+        self.years = CampaignYears(self.config.campaign, self.config.vocabulary.date_margin_years)
         self.villages = VillageMatcher(self.config.villages, self.config.town)
         self.sectors = ListMatcher(self.config.sectors, synonyms=SECTOR_SYNONYMS)
         self.categories = ListMatcher(self.config.hazard_categories, synonyms=CATEGORY_SYNONYMS)
@@ -76,29 +86,89 @@ class Fields:
     village_guess: np.ndarray
     kind: str
     looks_like_data: np.ndarray  # the row's own cells name a configured village or a real found date
-    issues: list[tuple[int, str, str, str]] = field(
-        default_factory=list
-    )  # (row index, field, cell text, problem)
-    unknown_words: dict[str, dict[str, int]] = field(default_factory=dict)  # field → word → rows
+    # (row index, field, cell as written, problem): a cell the hazard loads without (that field unknown).
+    issues: list[tuple[int, str, str, str]] = field(default_factory=list)
+    # field → word → rows: words of a status column that are not in the vocabulary.
+    unknown_words: dict[str, dict[str, int]] = field(default_factory=dict)
+
+
+def unknown_words_of(issues: Iterable[tuple[str | None, str]]) -> dict[str, dict[str, int]]:
+    """field → word → rows, from (field, cell as written) of unreadable cells, for the status fields."""
+    words: dict[str, dict[str, int]] = {}
+    for name, text in issues:
+        if name in STATUS_FIELDS:
+            counts = words.setdefault(name, {})
+            counts[text] = counts.get(text, 0) + 1
+    return words
+
+
+# Per row: None, or (problem, cell as written) of a cell that could not be read.
+Issue = tuple[str, str]
+STATUS_SOURCES = ("hazard_state", "review_result", "status")  # the later step of the work first
+STATUS_FIELDS = (*STATUS_SOURCES, "closed_flag")
+
+
+class Issues:
+    """The cells of non-essential fields that could not be read, gathered field by field."""
+
+    def __init__(self) -> None:
+        self.by_field: list[tuple[str, np.ndarray]] = []
+
+    def add(self, name: str, issues: np.ndarray) -> None:
+        self.by_field.append((name, issues))
+
+    def as_problems(self, names: tuple[str, ...]) -> list[np.ndarray]:
+        """The issues of these fields as row problems ('<label><problem>：<text>'), to set the rows aside."""
+        return [
+            np.array([None if i is None else cell_problem(_label(name), *i) for i in issues], dtype=object)
+            for name, issues in self.by_field
+            if name in names
+        ]
+
+    def rows(self) -> list[tuple[int, str, str, str]]:
+        found = [
+            (int(row), name, issues[row][1], issues[row][0])
+            for name, issues in self.by_field
+            for row in np.flatnonzero(np.not_equal(issues, None))
+        ]
+        return sorted(found, key=lambda issue: issue[0])
 
 
 def read_fields(columns: dict[str, Column], size: int, ctx: SheetContext) -> Fields:
     """Parse each field's column (absent fields are empty) and derive each row's state."""
+    issues = Issues()
     values: dict[str, np.ndarray] = {name: _text(columns.get(name), size) for name in TEXT_FIELDS}
     village, village_problem, guess, named = _villages(columns.get("village"), size, ctx)
     if ctx.kind == "rectification":
         village_problem = _pointed_by_number(village_problem, values["hazard_no"])
     found, found_problem = _found_dates(columns.get("found_date"), size, ctx)
-    deadline, deadline_done, deadline_problem = _deadlines(columns.get("deadline"), found, size, ctx)
+    deadline, deadline_done, deadline_issue = _deadlines(columns.get("deadline"), found, size, ctx)
+    issues.add("deadline", deadline_issue)
     values.update(
         village=village,
         found_date=found.astype(object),
         deadline=deadline,
         deadline_raw=_text(columns.get("deadline"), size),
     )
-    problems = [village_problem, found_problem, *_coded(values, columns, size, ctx), deadline_problem]
-    problems += _state(values, columns, found, deadline_done, size, ctx)
-    return Fields(values, problems, guess, ctx.kind, named | ~np.isnat(found))
+    _coded(values, columns, size, ctx, issues)
+    _state(values, columns, found, deadline_done, size, ctx, issues)
+    problems = [village_problem, found_problem]
+    if ctx.kind == "rectification":  # a 整改 row is its state: an unreadable one leaves nothing to apply
+        problems += issues.as_problems((*STATUS_FIELDS, "rectified_date"))
+    rows = issues.rows()
+    return Fields(
+        values,
+        problems,
+        guess,
+        ctx.kind,
+        named | ~np.isnat(found),
+        rows,
+        unknown_words_of((name, text) for _, name, text, _ in rows),
+    )
+
+
+def _label(name: str) -> str:
+    return CLOSED_FLAG_LABEL if name == "closed_flag" else label(name)
 
 
 def _pointed_by_number(village_problem: np.ndarray, hazard_no: np.ndarray) -> np.ndarray:
@@ -121,24 +191,29 @@ def cell_problem(field: str, problem: str, text: str) -> str:
     return CELL_PROBLEM.format(field=field, problem=problem, text=text)
 
 
-def _coded_column(column: Column, parse: Callable[[object], Coded], name: str) -> tuple[np.ndarray, ...]:
-    """(code, problem, cell filled) of each row, parsing each distinct cell once."""
+def _issue(result: object) -> Issue | None:
+    return (result.problem, result.text) if result.problem else None
+
+
+def _coded_column(column: Column, parse: Callable[[object], Coded]) -> tuple[np.ndarray, ...]:
+    """(code, issue, cell filled) of each row, parsing each distinct cell once."""
     table = column.parsed(parse)
     return (
         column.spread([r.code for r in table]),
-        column.spread([_reason(name, r) for r in table]),
+        column.spread([_issue(r) for r in table]),
         column.spread([r.code is not None or r.problem is not None for r in table], bool),
     )
 
 
 def _date_column(column: Column, ctx: SheetContext, name: str) -> tuple[np.ndarray, ...]:
-    """(datetime64 with NaT, problem, cell filled) of each row."""
+    """(datetime64 with NaT, problem, cell filled, issue) of each row."""
     table = column.parsed(lambda v: parse_date(v, ctx.years))
     stamps = [NAT if r.value is None else np.datetime64(r.value, "D") for r in table]
     return (
         column.spread(stamps, "datetime64[D]"),
         column.spread([_reason(label(name), r) for r in table]),
         column.spread([r.value is not None or r.problem is not None for r in table], bool),
+        column.spread([_issue(r) for r in table]),
     )
 
 
@@ -174,7 +249,7 @@ def _found_dates(column: Column | None, size: int, ctx: SheetContext) -> tuple[n
     missing = None if ctx.kind == "rectification" else REASON_MISSING.format(field=name)
     if column is None:
         return empty_dates(size), np.full(size, missing, dtype=object)
-    stamps, reasons, _ = _date_column(column, ctx, "found_date")
+    stamps, reasons, _, _ = _date_column(column, ctx, "found_date")
     reasons[np.isnat(stamps) & np.equal(reasons, None)] = missing
     late = stamps > np.datetime64(ctx.report_date, "D")
     for row in np.flatnonzero(late):
@@ -183,13 +258,16 @@ def _found_dates(column: Column | None, size: int, ctx: SheetContext) -> tuple[n
     return stamps, reasons
 
 
-def _coded(values: dict[str, np.ndarray], columns: dict[str, Column], size: int, ctx: SheetContext) -> list:
+def _coded(
+    values: dict[str, np.ndarray], columns: dict[str, Column], size: int, ctx: SheetContext, issues: Issues
+) -> None:
     """Severity, 挂牌督办, sector and category (configured entry + raw text), funds."""
-    problems = []
-    values["severity"] = np.full(size, "general", dtype=object)
+    values["severity"] = np.full(size, "major" if ctx.major_by_header else "general", dtype=object)
     if (severity := columns.get("severity")) is not None:
-        values["severity"], problem, _ = _coded_column(severity, parse_severity, label("severity"))
-        problems.append(problem)
+        codes, issue, _ = _coded_column(severity, partial(parse_severity, words=ctx.words))
+        # The store needs a severity: an unreadable one stays general (or major under 重大隐患描述), listed.
+        values["severity"] = np.where(np.equal(codes, None), values["severity"], codes)
+        issues.add("severity", issue)
     supervised = columns.get("county_supervised")
     if supervised is not None:
         values["county_supervised"] = supervised.map(parse_supervised, bool)
@@ -212,9 +290,8 @@ def _coded(values: dict[str, np.ndarray], columns: dict[str, Column], size: int,
     values["funds"] = nones(size)
     if (funds := columns.get("funds")) is not None:
         parse = partial(parse_funds, scale=ctx.funds_scale)
-        values["funds"], problem, _ = _coded_column(funds, parse, label("funds"))
-        problems.append(problem)
-    return problems
+        values["funds"], issue, _ = _coded_column(funds, parse)
+        issues.add("funds", issue)
 
 
 def _deadlines(
@@ -233,9 +310,14 @@ def _deadlines(
         if key not in cache:
             cache[key] = deadline_on(*key)
         deadline[row] = cache[key]
-    name = label("deadline")
-    problems = column.spread([cell_problem(name, s.problem, s.text) if s.problem else None for s in specs])
-    return deadline, column.spread([s.kind == "done" for s in specs], bool), problems
+    # An unreadable deadline stays NULL (so the hazard cannot be counted overdue) and is listed as an issue.
+    issues = column.spread([(s.problem, s.text) if s.problem else None for s in specs])
+    return deadline, column.spread([s.kind == "done" for s in specs], bool), issues
+
+
+def done_pattern(words: Words) -> str:
+    """The Arrow pre-filter for mentions_done_on_the_spot with these words."""
+    return "|".join(map(re.escape, words.done_on_the_spot))
 
 
 def _state(
@@ -245,30 +327,28 @@ def _state(
     deadline_done: np.ndarray,
     size: int,
     ctx: SheetContext,
-) -> list[np.ndarray]:
-    """Status, rectified date and 销号 state of each row; returns the rows' problems with them."""
-    status, status_problem, status_present = _coded_or_empty(
-        columns.get("status"), parse_status, "status", size
-    )
-    flag, flag_problem, flag_present = _coded_or_empty(
-        columns.get("closed_flag"), parse_closed_flag, CLOSED_FLAG_LABEL, size
-    )
-    rectified, rectified_problem, rectified_present = _dates_or_empty(
-        columns.get("rectified_date"), size, ctx, "rectified_date"
-    )
-    closed_on, closed_problem, _ = _dates_or_empty(columns.get("closed_date"), size, ctx, "closed_date")
+    issues: Issues,
+) -> None:
+    """Status, rectified date and 销号 state of each row, from every column that says something of it."""
+    # A cell read says something of the state; an unreadable one leaves it unknown (and is listed).
+    status = _status(columns, size, ctx, issues)
+    flag, flag_status = _closed_flag(columns.get("closed_flag"), size, ctx, issues)
+    status = np.where(np.equal(status, None), flag_status, status)  # 销号情况 holding 已整改, 整改中 …
+    rectified = _checked_dates("rectified_date", columns, found, size, ctx, issues)
+    closed_on = _checked_dates("closed_date", columns, found, size, ctx, issues)
     measures = columns.get("measures")
     done = deadline_done | (status == "done")
     if measures is not None:
-        done |= measures.matching(DONE_PATTERN, mentions_done_on_the_spot)
+        words = ctx.words
+        done |= measures.matching(done_pattern(words), partial(mentions_done_on_the_spot, words=words))
     cells = StateCells(
         found=found,
         status=status,
-        status_present=status_present,
+        status_present=np.not_equal(status, None),
         rectified=rectified,
-        rectified_present=rectified_present,
+        rectified_present=~np.isnat(rectified),
         closed_flag=flag,
-        closed_flag_present=flag_present,
+        closed_flag_present=np.not_equal(flag, None),
         closed_on=closed_on,
         done=done,
         closes_by_date=ctx.closes_by_date,
@@ -282,27 +362,50 @@ def _state(
         closed=state.closed,
         closed_date=state.closed_date.astype(object),
     )
-    problems = [rectified_problem, closed_problem, status_problem, flag_problem]
-    problems.append(_before_found(rectified, found, "rectified_date"))
-    problems.append(_before_found(closed_on, found, "closed_date"))
-    return problems
 
 
-def _dates_or_empty(column: Column | None, size: int, ctx: SheetContext, name: str) -> tuple[np.ndarray, ...]:
+def _status(columns: dict[str, Column], size: int, ctx: SheetContext, issues: Issues) -> np.ndarray:
+    """Status codes: 隐患状态 over 复查结果 over 整改情况 (the later step of the work first)."""
+    status = nones(size)
+    parse = partial(parse_status, words=ctx.words)
+    for name in STATUS_SOURCES:
+        column = columns.get(name)
+        if column is None:
+            continue
+        codes, issue, _ = _coded_column(column, parse)
+        status = np.where(np.equal(status, None), codes, status)
+        issues.add(name, issue)
+    return status
+
+
+def _closed_flag(
+    column: Column | None, size: int, ctx: SheetContext, issues: Issues
+) -> tuple[np.ndarray, np.ndarray]:
+    """(是否销号 True/False/None, a status word written there instead)."""
     if column is None:
-        return empty_dates(size), nones(size), np.zeros(size, bool)
-    return _date_column(column, ctx, name)
+        return nones(size), nones(size)
+    codes, issue, filled = _coded_column(column, partial(parse_closed_or_status, words=ctx.words))
+    issues.add("closed_flag", issue)
+    is_flag = np.array([isinstance(code, bool) for code in codes], dtype=bool)
+    flag = np.where(is_flag, codes, None)
+    return flag, np.where(is_flag, None, codes)
 
 
-def _coded_or_empty(
-    column: Column | None, parse: Callable[[object], Coded], name: str, size: int
-) -> tuple[np.ndarray, ...]:
+def _checked_dates(
+    name: str, columns: dict[str, Column], found: np.ndarray, size: int, ctx: SheetContext, issues: Issues
+) -> np.ndarray:
+    """The dates of a rectified or review date column; an unreadable date, or one before the found date,
+    is left unknown (NaT) and listed."""
+    column = columns.get(name)
     if column is None:
-        return nones(size), nones(size), np.zeros(size, bool)
-    return _coded_column(column, parse, label(name))
-
-
-def _before_found(dates: np.ndarray, found: np.ndarray, name: str) -> np.ndarray:
-    early = dates < found  # NaT compares False
-    reason = REASON_EARLIER_THAN.format(field=label(name), other=label("found_date"))
-    return np.where(early, reason, None).astype(object)
+        return empty_dates(size)
+    dates, _, _, issue = _date_column(column, ctx, name)
+    early = dates < found  # NaT compares False; a found date's own problem sets the row aside anyway
+    if early.any():
+        texts = column.texts()
+        problem = REASON_EARLIER_THAN.format(field="", other=label("found_date"))
+        for row in np.flatnonzero(early):
+            issue[row] = (problem, texts[row] or dates[row].astype(object).isoformat())
+        dates = np.where(early, NAT, dates)
+    issues.add(name, issue)
+    return dates

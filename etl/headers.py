@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
 
 from etl.aliases import KEY_FIELDS, field_for
 from etl.dates import serial_date
@@ -34,36 +35,69 @@ class Header:
         return self.last_row + 1
 
 
-def find_header(sheet: RawSheet, scan: int = SCAN_ROWS) -> Header | None:
-    """The row (or pair of rows) in the first `scan` naming the most fields; None when none names enough."""
+def find_header(
+    sheet: RawSheet, scan: int = SCAN_ROWS, extra: Mapping[str, str] | None = None
+) -> Header | None:
+    """The row (or pair of rows) in the first `scan` naming the most fields; None when none names enough.
+
+    `extra`: the town's own header words (normalised header → field). A header block whose cells are
+    merged down over further rows (整改责任单位 over 建设/设计/施工/监理) ends with those rows.
+    """
     best: Header | None = None
     for row in range(min(scan, len(sheet.head))):
-        for candidate in _candidates(sheet, row):
+        for candidate in _candidates(sheet, row, extra):
             if _acceptable(candidate) and (best is None or len(candidate.columns) > len(best.columns)):
                 best = candidate
-    return best
+    return _with_merged_rows(sheet, best) if best else None
+
+
+def _with_merged_rows(sheet: RawSheet, header: Header) -> Header:
+    """The header extended down to the last row a header cell is merged over, sub-labels joined in."""
+    named = set(header.columns.values())
+    last = header.last_row
+    for r0, c0, r1, _ in sheet.merged:
+        if header.first_row <= r0 <= header.last_row and c0 in named and r1 > last:
+            last = r1
+    last = min(last, header.first_row + SCAN_ROWS, len(sheet.head) - 1)
+    # A row with a cell under a named column is data, whatever a merge says.
+    for row in range(header.last_row + 1, last + 1):
+        if any(col < len(sheet.head[row]) and clean_text(sheet.head[row][col]) for col in named):
+            last = row - 1
+            break
+    if last == header.last_row:
+        return header
+    parents = _parents(sheet, header.last_row)  # 整改责任单位 over every column it spans
+    labels = [
+        label or (parents[col] if col < len(parents) else "") for col, label in enumerate(header.labels)
+    ]
+    for row in sheet.head[header.last_row + 1 : last + 1]:
+        for col, cell in enumerate(row[: len(labels)]):
+            text = plain_text(cell)
+            if text and text != labels[col]:
+                labels[col] = f"{labels[col]}/{text}" if labels[col] else text
+    return replace(header, last_row=last, labels=tuple(labels))
 
 
 def _acceptable(header: Header) -> bool:
     return len(header.columns) >= MIN_FIELDS and not KEY_FIELDS.isdisjoint(header.columns)
 
 
-def _candidates(sheet: RawSheet, row: int) -> list[Header]:
-    single = _single(sheet.head[row], row)
+def _candidates(sheet: RawSheet, row: int, extra: Mapping[str, str] | None = None) -> list[Header]:
+    single = _single(sheet.head[row], row, extra)
     if row + 1 >= len(sheet.head):
         return [single]
-    pair = _pair(sheet, row)
-    lower = _single(sheet.head[row + 1], row + 1)
+    pair = _pair(sheet, row, extra)
+    lower = _single(sheet.head[row + 1], row + 1, extra)
     gains = len(pair.columns) > max(len(single.columns), len(lower.columns))
-    return [single, pair] if gains and _linked(sheet, row) else [single]
+    return [single, pair] if gains and _linked(sheet, row, extra) else [single]
 
 
-def _single(cells: list[object], row: int) -> Header:
+def _single(cells: list[object], row: int, extra: Mapping[str, str] | None = None) -> Header:
     labels = tuple(plain_text(c) for c in cells)
-    return Header(row, row, _columns([field_for(label) for label in labels]), labels)
+    return Header(row, row, _columns([field_for(label, extra) for label in labels]), labels)
 
 
-def _pair(sheet: RawSheet, upper: int) -> Header:
+def _pair(sheet: RawSheet, upper: int, extra: Mapping[str, str] | None = None) -> Header:
     """Two header rows: the sub-header names the field, the parent only when the child alone does not."""
     parents = _parents(sheet, upper)
     children = [plain_text(c) for c in sheet.head[upper + 1]]
@@ -72,7 +106,7 @@ def _pair(sheet: RawSheet, upper: int) -> Header:
     children += [""] * (width - len(children))
     fields, labels = [], []
     for parent, child in zip(parents, children, strict=True):
-        fields.append(field_for(child) or field_for(parent + child) or field_for(parent))
+        fields.append(field_for(child, extra) or field_for(parent + child, extra) or field_for(parent, extra))
         labels.append(f"{parent}/{child}" if parent and child and parent != child else child or parent)
     return Header(upper, upper + 1, _columns(fields), tuple(labels))
 
@@ -88,13 +122,13 @@ def _parents(sheet: RawSheet, upper: int) -> list[str]:
     return parents
 
 
-def _linked(sheet: RawSheet, upper: int) -> bool:
+def _linked(sheet: RawSheet, upper: int, extra: Mapping[str, str] | None = None) -> bool:
     """Evidence the rows form one header: merged cells across or down them, or a row of sub-headers only."""
     for r0, c0, r1, c1 in sheet.merged:
         if (r0 <= upper < r1) or (r0 <= upper <= r1 and c1 > c0):
             return True
     lower = [c for c in sheet.head[upper + 1] if clean_text(c)]
-    return bool(lower) and all(field_for(c) for c in lower)
+    return bool(lower) and all(field_for(c, extra) for c in lower)
 
 
 def _columns(fields: list[str | None]) -> dict[str, int]:
@@ -114,12 +148,21 @@ def title_lines(sheet: RawSheet, header: Header | None) -> list[list[str]]:
 
 
 def report_date_in(sheet: RawSheet, header: Header | None) -> dt.date | None:
-    """填报日期/报送日期/日期 written above the header: in the same cell, or in the cell after the label."""
+    """填报日期/报送日期/日期 written above the header: in the same cell, or in the cell after the label;
+    or 填报时间：2019年6月25日 in a band merged over the header (label and date in one cell there, since a
+    header cell 日期 is a column's name, not a label)."""
     end = header.first_row if header else min(10, len(sheet.head))
     for row in sheet.head[:end]:
         found = _report_date_in_row(row)
         if found:
             return found
+    if header is None:
+        return None
+    for row in sheet.head[header.first_row : header.last_row + 1]:
+        for cell in row:
+            match = _REPORT_DATE.search(clean_text(cell)) if cell is not None else None
+            if match and (found := _date_from_text(match[1])):
+                return found
     return None
 
 

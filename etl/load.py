@@ -17,11 +17,13 @@ from etl import merge, publish
 from etl.errors import LedgerError
 from etl.findings import CellIssue, LoadWarning
 from etl.flags import ColumnUse, columns_by_name, file_warnings, unknown_word_warnings, unused_column_warnings
-from etl.headers import Header, find_header, report_date_in
+from etl.headers import Header, find_header
 from etl.normalise import RawRows, Rejected, SheetResult, normalise_under
 from etl.profiles import Profile, choose, load_profiles, profiles_dir, with_status_words
 from etl.readers import RawSheet, read_ledger
+from etl.report_date import decide_report_date
 from etl.source import source_key
+from etl.values import town_words
 from firedash.config import TownConfig
 from firedash.glossary import (
     NO_DATE_COLUMN,
@@ -206,13 +208,13 @@ def _parse(
     profile: Profile | None = None,
 ) -> ParsedFile:
     """Read every sheet and normalise it with its report date (--report-date, 填报日期, or today)."""
-    sheets, headers, chosen = _headers(read_ledger(path), profiles, profile)
-    title_dates = [report_date_in(sheet, header) for sheet, header in zip(sheets, headers, strict=True)]
-    file_date, source = _report_date(report_date, title_dates, today)
-    stated = source != "load_day"  # the ledger (or --report-date) gives it: not the day of loading
+    extra = town_words(config).columns
+    sheets, headers, chosen = _headers(read_ledger(path), profiles, profile, extra)
+    decided = decide_report_date(path, sheets, headers, config=config, cli=report_date, today=today)
+    # stated: --report-date or the ledger dates itself (not its latest date, not the day of loading)
+    file_date, source, stated = decided.date, decided.source, decided.stated
     results, frames, rejected = [], [], []
-    for sheet, header, title_date in zip(sheets, headers, title_dates, strict=True):
-        sheet_date = report_date or title_date or file_date
+    for sheet, header, sheet_date in zip(sheets, headers, decided.sheets, strict=True):
         result = normalise_under(sheet, header, config=config, report_date=sheet_date, file_name=path.name)
         results.append(result)
         if result.kind is None:
@@ -230,28 +232,17 @@ def _parse(
 
 
 def _headers(
-    sheets: list[RawSheet], profiles: Sequence[Profile], forced: Profile | None
+    sheets: list[RawSheet], profiles: Sequence[Profile], forced: Profile | None, extra: dict[str, str]
 ) -> tuple[list[RawSheet], list[Header | None], Profile | None]:
-    """Each sheet's header, found once; a mapping profile (forced, else the first that matches) settles
-    the columns and status words it names."""
-    headers = [find_header(sheet) for sheet in sheets]
+    """Each sheet's header, found once (with the town's extra header words); a mapping profile (forced,
+    else the first that matches) settles the columns and status words it names."""
+    headers = [find_header(sheet, extra=extra) for sheet in sheets]
     profile = forced or choose(profiles, list(zip(sheets, headers, strict=True)))
     if profile is None:
         return sheets, headers, None
     headers = [profile.header(h, s) for s, h in zip(sheets, headers, strict=True)]
     sheets = [with_status_words(profile, s, h) for s, h in zip(sheets, headers, strict=True)]
     return sheets, headers, profile
-
-
-def _report_date(
-    given: dt.date | None, title_dates: list[dt.date | None], today: dt.date
-) -> tuple[dt.date, str]:
-    """(the file's report date, its source): --report-date (cli), the title's 填报日期 (title), else the
-    day of loading (load_day), which the load then says it used."""
-    if given:
-        return given, "cli"
-    stated = max((d for d in title_dates if d), default=None)
-    return (stated, "title") if stated else (today, "load_day")
 
 
 def _nothing_read(headers: list[Header | None], results: list[SheetResult]) -> str:

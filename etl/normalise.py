@@ -14,13 +14,14 @@ import pyarrow as pa
 from etl.aliases import KEY_FIELDS
 from etl.columns import Column
 from etl.dates import CampaignYears
-from etl.fields import Fields, SheetContext, read_fields
+from etl.fields import Fields, SheetContext, read_fields, unknown_words_of
 from etl.findings import CellIssue
 from etl.flags import ColumnUse, column_letter, column_uses
 from etl.headers import Header, find_header, report_date_in, title_lines
 from etl.readers import RawSheet, rows_at
 from etl.rows import FIRST_CELLS, MARK_PATTERN, RowRules, has_mark
 from etl.text import cell_text
+from etl.values import town_words
 from etl.villages import VillageMatcher
 from etl.vocabulary import CLOSING_DATE_WORD, FUNDS_IN_TEN_THOUSANDS
 from firedash.config import TownConfig
@@ -97,9 +98,8 @@ def normalise_sheet(
     sheet: RawSheet, *, config: TownConfig, report_date: dt.date, file_name: str
 ) -> SheetResult:
     """Canonical rows of a sheet (frame), the rows set aside (rejected) and what the sheet covers."""
-    return normalise_under(
-        sheet, find_header(sheet), config=config, report_date=report_date, file_name=file_name
-    )
+    header = find_header(sheet, extra=town_words(config).columns)
+    return normalise_under(sheet, header, config=config, report_date=report_date, file_name=file_name)
 
 
 def normalise_under(
@@ -147,7 +147,7 @@ def _account(
     """What the load reports of the sheet besides its rows: columns, cell issues, words, states read."""
     result.columns = column_uses(header, table.body, years)
     result.issues = cell_issues(fields.issues, loaded, header, row_numbers, sheet)
-    result.unknown_words = fields.unknown_words
+    result.unknown_words = unknown_words_of((issue.field, issue.value) for issue in result.issues)
     values = fields.values
     result.with_status = int(values["has_status"][loaded].sum())
     undated = (values["status"] == "rectified") & ~values["rectified_date_explicit"].astype(bool)
@@ -194,6 +194,7 @@ def _context(
         sheet_village=_sheet_village(sheet.name, titles, file_name, config),
         funds_scale=10_000.0 if FUNDS_IN_TEN_THOUSANDS in _label(header, "funds") else 1.0,
         closes_by_date=CLOSING_DATE_WORD in _label(header, "closed_date"),
+        major_by_header=any(word in _label(header, "description") for word in town_words(config).major),
     )
 
 

@@ -17,19 +17,56 @@ from etl.vocabulary import (
     NEGATION,
     NO_FUNDS,
     OTHER,
+    SEVERITY_LEVEL,
     SEVERITY_PARTS,
     SEVERITY_WORDS,
     STATUS_IN_PROGRESS_STARTS,
+    STATUS_KEYS,
+    STATUS_NEUTRAL,
     STATUS_OPEN_STARTS,
     STATUS_RECTIFIED_STARTS,
     STATUS_WORDS,
     SUPERVISED_PARTS,
     SUPERVISED_YES,
     YES,
+    Words,
 )
-from firedash.glossary import UNREADABLE
+from firedash.config import ConfigError, TownConfig, VocabularySettings
+from firedash.glossary import LIST_SEPARATOR, UNREADABLE, VOCABULARY_UNKNOWN_FIELDS
 
 _MONEY = re.compile(MONEY_PATTERN)
+_LEVEL = re.compile(SEVERITY_LEVEL)
+DEFAULT_WORDS = Words()
+
+
+_BUILT: dict[int, tuple[VocabularySettings, Words]] = {}  # id → (settings kept alive, words)
+
+
+def town_words(config: TownConfig) -> Words:
+    """The vocabulary with the town's [vocabulary] additions (its words win over the built-in ones)."""
+    settings, file = config.vocabulary, config.source
+    if not settings.words and not settings.columns:
+        return DEFAULT_WORDS
+    built = _BUILT.get(id(settings))
+    if built is None or built[0] is not settings:
+        built = _BUILT[id(settings)] = (settings, _town_words(settings, file))
+    return built[1]
+
+
+def _town_words(settings: VocabularySettings, file: object) -> Words:
+    from etl.aliases import field_for_header, known_fields  # aliases imports this module's neighbours
+
+    status = dict(STATUS_WORDS)
+    for key, code in STATUS_KEYS.items():
+        status.update((squeeze(word), code) for word in settings.words.get(key, ()))
+    done = DONE_ON_THE_SPOT + tuple(squeeze(w) for w in settings.words.get("done_on_the_spot_words", ()))
+    major = tuple(squeeze(w) for w in settings.words.get("major_words", ()))
+    unknown = sorted(set(settings.columns) - known_fields())
+    if unknown:
+        names = LIST_SEPARATOR.join(unknown)
+        raise ConfigError(VOCABULARY_UNKNOWN_FIELDS.format(file=file, names=names))
+    columns = {field_for_header(w): name for name, words in settings.columns.items() for w in words}
+    return Words(status, done, Words().major + major, columns)
 
 
 @dataclass(frozen=True)
@@ -47,14 +84,15 @@ def _yes_no_word(value: object) -> str:
     return BOOLEAN_WORDS.get(text.lower(), text) if len(text) in (4, 5) else text
 
 
-def parse_status(value: object) -> Coded:
-    """整改状态: a code from STATUS_WORDS, 'done' for 立查立改; None code for an empty cell."""
+def parse_status(value: object, words: Words = DEFAULT_WORDS) -> Coded:
+    """整改状态: a code from the status words, 'done' for 立查立改; None code for an empty cell or a word
+    that says nothing about the state (限时整改 in a 处置措施 column)."""
     text = _yes_no_word(value)
-    if not text:
+    if not text or text in STATUS_NEUTRAL:
         return Coded()
-    if text in STATUS_WORDS:
-        return Coded(STATUS_WORDS[text])
-    if any(word in text for word in DONE_ON_THE_SPOT):
+    if text in words.status:
+        return Coded(words.status[text])
+    if any(word in text for word in words.done_on_the_spot):
         return Coded("done")
     code = _status_by_shape(text)
     return Coded(code) if code else Coded(problem=UNREADABLE, text=clean_text(value))
@@ -85,13 +123,27 @@ def parse_closed_flag(value: object) -> Coded:
     return Coded(problem=UNREADABLE, text=clean_text(value))
 
 
-def parse_severity(value: object) -> Coded:
-    """隐患等级: general (also for an empty cell), serious (较大) or major (重大)."""
+def parse_closed_or_status(value: object, words: Words = DEFAULT_WORDS) -> Coded:
+    """A 销号情况 cell: 是/否/已销号 as the flag (True/False), else a status word (已整改, 整改中) as its code.
+
+    Only a status word itself counts here, not a phrasing by its start: 待定 is no 待整改.
+    """
+    flag = parse_closed_flag(value)
+    if flag.problem is None:
+        return flag
+    code = words.status.get(_yes_no_word(value))
+    return Coded(code) if code else flag
+
+
+def parse_severity(value: object, words: Words = DEFAULT_WORDS) -> Coded:
+    """隐患等级: general (also for an empty cell and a bare level: 3, 3级), serious (较大) or major (重大)."""
     text = squeeze(value)
-    if not text:
+    if not text or _LEVEL.match(text):
         return Coded("general")
     if text in SEVERITY_WORDS:
         return Coded(SEVERITY_WORDS[text])
+    if text in words.major:
+        return Coded("major")
     for word, code in SEVERITY_PARTS:
         if word in text:
             return Coded(code)
@@ -121,10 +173,10 @@ def parse_funds(value: object, scale: float = 1.0) -> Coded:
     return Coded(float(match[1]) * (10_000 if match[2] else scale))
 
 
-def mentions_done_on_the_spot(value: object) -> bool:
-    """立查立改/当场整改 written anywhere in a cell (measures, deadline, status)."""
+def mentions_done_on_the_spot(value: object, words: Words = DEFAULT_WORDS) -> bool:
+    """立查立改/当场整改/当场纠正 written anywhere in a cell (measures, deadline, status)."""
     text = squeeze(value)
-    return any(word in text for word in DONE_ON_THE_SPOT)
+    return any(word in text for word in words.done_on_the_spot)
 
 
 class ListMatcher:

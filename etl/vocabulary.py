@@ -7,6 +7,8 @@ unified as "()"), unless a comment says otherwise. Messages shown to users live 
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
 # ── Column headers (etl.aliases): canonical field → the headers villages write for it ───────────────
 # Matching ignores full/half width, whitespace, newlines and the kind of bracket, so "村（社区）",
 # "村 (社区)" and "村【社区】" are one spelling.
@@ -30,14 +32,18 @@ COLUMN_ALIASES: dict[str, tuple[str, ...]] = {
     "sector": ("场所类型", "行业领域", "场所类别", "单位类型", "单位类别", "场所性质", "行业类别", "行业"),
     "category": ("隐患类别", "隐患类型", "问题类别", "问题类型", "隐患分类"),
     "description": (
-        "隐患描述", "存在问题", "隐患内容", "存在的问题", "主要问题", "隐患问题", "存在隐患", "发现问题",
+        "隐患描述", "问题内容", *("重大隐患描述", "重大隐患内容", "重大隐患", "重大事故隐患描述"), "存在问题", "隐患内容", "存在的问题", "主要问题", "隐患问题", "存在隐患", "发现问题",
         "隐患情况", "问题描述", "具体隐患", "隐患具体内容", "存在的隐患", "火灾隐患", "主要隐患",
-        "存在的主要问题", "存在的火灾隐患", "隐患问题描述", "问题隐患", "检查发现问题", "发现的问题",
-        "检查发现的问题", "问题及隐患", "隐患及问题",
+        "存在的主要问题", "存在的火灾隐患", "问题隐患", "检查发现问题", "发现的问题",
+        "检查发现的问题", "问题及隐患", "隐患及问题", "隐患问题描述",
     ),
     "severity": ("隐患等级", "隐患级别", "等级", "级别", "隐患程度"),
     "county_supervised": ("是否挂牌督办", "挂牌督办", "是否县政府挂牌督办", "县政府挂牌督办", "是否挂牌"),
-    "measures": ("整改措施", "整改要求", "处理措施", "整改意见", "处理意见", "采取措施"),
+    # 处置措施 holds 当场纠正 (done on the spot) / 限时整改 / 隐患整改通知单: a measure, not a status.
+    "measures": (
+        "整改措施", "整改要求", "处理措施", "整改意见", "处理意见", "采取措施", "处置措施", "整改措施与要求",
+        "整改要求(措施)", "整改治理措施",
+    ),
     "deadline": (
         "整改时限", "整改期限", "整改时间要求", "整改完成时限", "限期整改时间", "整改期限要求",
         "要求完成时间", "限改时间", "计划完成时间",
@@ -51,9 +57,12 @@ COLUMN_ALIASES: dict[str, tuple[str, ...]] = {
         "整改情况", "整改状态", "是否整改", "整改进度", "整改结果", "完成情况", "整改落实情况",
         "是否完成整改", "整改是否完成",
     ),
+    # Further sources of a row's state, read with the status words (etl.fields: the later step wins).
+    "review_result": ("复查结果", "复查情况", "验收结果", "验收情况", "复查意见", "复核结果"),
+    "hazard_state": ("隐患状态", "状态", "治理状态", "隐患治理状态", "闭环状态"),
     "rectified_date": (
         "整改完成时间", "完成时间", "整改日期", "完成整改时间", "整改完成日期", "完成日期", "实际完成时间",
-        "实际整改时间", "完成整改日期",
+        "实际整改时间", "完成整改日期", "实际整改完成时间", "实际整改完成日期", "实际完成日期",
     ),
     "reviewer": ("复查人", "复查人员", "验收人", "复核人", "销号人"),
     "closed_date": ("复查时间", "销号时间", "复查日期", "销号日期", "验收时间", "验收日期", "复核时间", "复查销号时间"),
@@ -91,20 +100,31 @@ CLOSING_DATE_WORD = "销号"  # 销号时间 (not 复查时间): a filled date m
 BRACKETS = {"【": "(", "】": ")", "〔": "(", "〕": ")", "[": "(", "]": ")", "{": "(", "}": ")"}
 
 # ── 整改状态 (etl.values) → open | in_progress | rectified | closed (已销号) | done (立查立改) ─────
+# A town adds words in town.toml's [vocabulary] (rectified_words, closed_words, in_progress_words,
+# open_words, done_on_the_spot_words, major_words) and header words in [vocabulary.columns]: see Words below.
 STATUS_WORDS: dict[str, str] = {
     **dict.fromkeys(
         ("已整改", "整改完成", "已完成", "完成", "是", "√", "已整改完成", "整改到位", "已整改到位", "已完成整改",
-         "已落实", "已处理", "已改", "整改完毕", "已整改完毕", "完成整改"),
+         "已落实", "已处理", "已改", "整改完毕", "已整改完毕", "完成整改", "合格", "复查合格", "验收合格",
+         "已验收", "通过", "复查通过", "验收通过"),
         "rectified",
     ),
-    **dict.fromkeys(("已销号", "销号", "已整改已销号", "已整改并销号", "已验收销号"), "closed"),
+    # 关闭/闭环: a hazard system's last state — rectified, reviewed and struck off.
+    **dict.fromkeys(
+        ("已销号", "销号", "已整改已销号", "已整改并销号", "已验收销号", "已整改销号", "关闭", "已关闭", "闭环",
+         "已闭环", "整改闭环", "已整改闭环"),
+        "closed",
+    ),
+    # Rectified on the day found, written as the status (as a deadline 立行立改 means "by the day found").
+    **dict.fromkeys(("立行立改", "当场纠正", "现场处置", "当场整改", "现场纠正", "立查立改", "当场处理"), "done"),
     **dict.fromkeys(
         ("整改中", "正在整改", "部分整改", "整改进行中", "正在整改中", "部分完成", "已部分整改", "进行中"),
         "in_progress",
     ),
     **dict.fromkeys(
         ("未整改", "待整改", "限期整改", "否", "未完成", "×", "未开始", "尚未整改", "未落实", "责令整改",
-         "限期整改中", "待整改中", "未整改完成", "暂未整改"),
+         "限期整改中", "待整改中", "未整改完成", "暂未整改", "不合格", "复查不合格", "验收不合格", "未通过",
+         "复查未通过", "未关闭"),
         "open",
     ),
 }  # fmt: skip
@@ -112,6 +132,10 @@ STATUS_WORDS: dict[str, str] = {
 STATUS_OPEN_STARTS = ("未", "待", "尚未", "暂未")
 STATUS_IN_PROGRESS_STARTS = ("整改中", "正在", "部分")
 STATUS_RECTIFIED_STARTS = ("已整改", "已完成", "整改完成", "已落实")
+# Words that say nothing about the state (处置措施 kinds, a deadline word): neither a status nor unknown.
+STATUS_NEUTRAL = frozenset(
+    {"限时整改", "隐患整改通知单", "整改通知单", "限期整改通知书", "/", "-", "—", "无"}
+)
 DONE_PREFIX = "已"  # 已… with 销号 in it: struck off
 CLOSED_WORD = "销号"
 
@@ -134,6 +158,12 @@ SEVERITY_WORDS: dict[str, str] = {
     **dict.fromkeys(("重大", "重大隐患", "重大火灾隐患", "重大事故隐患"), "major"),
 }
 SEVERITY_PARTS = (("重大", "major"), ("较大", "serious"), ("一般", "general"))  # a longer phrasing: first hit
+# A numbered level (3, 3级, 三级, Ⅲ级, 一般3级 is caught by 一般 first) is not one of the notice's words and
+# its scale differs between ledgers (one says 1级 = 重大, another counts to 5): such a hazard stays general,
+# without a problem. Only 重大/较大 said in words make it major/serious.
+SEVERITY_LEVEL = r"^(?:[1-9]|[一二三四五]|[ⅠⅡⅢⅣⅤ]|I{1,3}|IV|V)(?:级|类|级隐患)?$"
+# A description column whose header says 重大 (重大隐患描述): every hazard in it is major.
+MAJOR_HEADER_WORDS = ("重大隐患", "重大事故隐患", "重大火灾隐患")
 
 # ── 整改资金 (etl.values) ─────────────────────────────────────────────────────────────────────────────
 NO_FUNDS = ("", "无", "/", "-", "—")
@@ -163,7 +193,7 @@ NO_DEADLINE = frozenset(
 )
 NO_DEADLINE_START = "长期"
 # Rectified on the spot: a status as much as a deadline (also found in 整改措施).
-DONE_ON_THE_SPOT = ("立查立改", "当场整改", "即查即改", "现场整改")
+DONE_ON_THE_SPOT = ("立查立改", "当场整改", "即查即改", "现场整改", "当场纠正", "现场处置", "现场纠正")
 IMMEDIATE = frozenset(
     {"立即整改", "立行立改", "立即", "马上整改", "立改", "即改", "立即停用", "立即整改到位"}
 )
@@ -212,6 +242,7 @@ TOTAL_WORDS = ("合计", "小计", "总计", "共计")
 NOTE_WORDS = (
     "填表人", "审核人", "注", "说明", "制表", "制表人", "负责人", "联系人", "填报人", "备注", "填表说明",
     "填报单位", "填报日期", "填表日期", "审核", "统计人", "主要负责人", "分管领导", "单位负责人", "领导签字",
+    "填写要求", "填写说明",
 )  # fmt: skip
 COLONS = (":", "：")  # on clean text, which keeps the full-width colon of a signature line
 
@@ -239,3 +270,29 @@ NEEDED_HEADER_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
 # 处置措施 stays: a system export writes 当场纠正 there, the status of the hazard.
 NOT_NEEDED_HEADER_WORDS = ("电话", "要求", "依据", "备注", "说明")  # 整改措施与要求, 判定依据 …
 PERSON_SUFFIX = "人"  # 复查人, 检查人: a person, not a state
+
+
+# ── The town's own words (town.toml [vocabulary]) on top of the ones above ────────────────────────────
+@dataclass(frozen=True)
+class Words:
+    """The words one load reads with: the lists above, plus what the town's [vocabulary] adds.
+
+    Keys of town.toml (a stable contract): rectified_words, closed_words, in_progress_words, open_words,
+    done_on_the_spot_words (status words), major_words (a severity word, and a description header that
+    makes its hazards major), and [vocabulary.columns] field = [extra header words].
+    """
+
+    status: dict[str, str] = field(default_factory=lambda: dict(STATUS_WORDS))
+    done_on_the_spot: tuple[str, ...] = DONE_ON_THE_SPOT
+    major: tuple[str, ...] = MAJOR_HEADER_WORDS
+    columns: dict[str, str] = field(default_factory=dict)  # squeezed header → field
+
+
+STATUS_KEYS = {
+    "rectified_words": "rectified",
+    "closed_words": "closed",
+    "in_progress_words": "in_progress",
+    "open_words": "open",
+    "done_on_the_spot_words": "done",
+}
+DEFAULT_WORDS = Words()

@@ -111,6 +111,7 @@ class TownConfig:
     access: AccessSettings = field(default_factory=AccessSettings)
     intake: IntakeSettings = field(default_factory=IntakeSettings)
     source: Path | None = None
+    vocabulary: VocabularySettings = field(default_factory=lambda: VocabularySettings())
 
     def default_as_of(self, today: dt.date | None = None) -> dt.date:
         """The as-of date when none is given (CLI and dashboard): today, clipped into the campaign."""
@@ -161,6 +162,7 @@ def _parse(raw: dict, file: Path) -> TownConfig:
         access=_access(raw.get("access", {}), file),
         intake=_intake(raw.get("intake", {}), file),
         source=file,
+        vocabulary=parse_vocabulary(raw, file),
     )
 
 
@@ -273,3 +275,50 @@ def _intake(raw: object, file: Path) -> IntakeSettings:
         )
     profiles = file.parent / folder.strip() if folder else None
     return IntakeSettings(backups_keep=keep, publish_every_seconds=float(every), profiles_dir=profiles)
+
+
+# ── [vocabulary] and [campaign] date_margin_years: how the loader reads this town's ledgers ──────────────
+VOCABULARY_WORD_KEYS = (
+    "rectified_words", "closed_words", "in_progress_words", "open_words", "done_on_the_spot_words", "major_words",
+)  # fmt: skip
+DEFAULT_DATE_MARGIN_YEARS = 1
+
+
+@dataclass(frozen=True)
+class VocabularySettings:
+    """Words a town adds to etl.vocabulary (key → words), extra header words (field → words), and how many
+    years around the campaign a ledger's date may lie ([campaign] date_margin_years)."""
+
+    words: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    columns: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    date_margin_years: int = DEFAULT_DATE_MARGIN_YEARS
+
+
+def parse_vocabulary(raw: dict, file: Path) -> VocabularySettings:
+    """[vocabulary] word lists and [vocabulary.columns]; unknown keys are refused so a typo is not ignored."""
+    from firedash import glossary  # imported here so this appended section stays one piece
+
+    table = raw.get("vocabulary", {})
+    margin = raw.get("campaign", {}).get("date_margin_years", DEFAULT_DATE_MARGIN_YEARS)
+    if not isinstance(margin, int) or isinstance(margin, bool) or not 0 <= margin <= 50:
+        raise ConfigError(glossary.VOCABULARY_BAD_MARGIN.format(file=file))
+    if not isinstance(table, dict):
+        raise ConfigError(glossary.VOCABULARY_NOT_A_TABLE.format(file=file))
+    columns = table.get("columns", {})
+    unknown = sorted(set(table) - set(VOCABULARY_WORD_KEYS) - {"columns"})
+    if unknown or not isinstance(columns, dict):
+        keys = glossary.LIST_SEPARATOR.join(unknown) or "columns"
+        raise ConfigError(glossary.VOCABULARY_UNKNOWN_KEYS.format(file=file, keys=keys))
+    words = {
+        key: _words(table[key], file, f"vocabulary.{key}") for key in VOCABULARY_WORD_KEYS if key in table
+    }
+    headers = {name: _words(value, file, f"vocabulary.columns.{name}") for name, value in columns.items()}
+    return VocabularySettings(words, headers, margin)
+
+
+def _words(value: object, file: Path, key: str) -> tuple[str, ...]:
+    from firedash import glossary
+
+    if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+        raise ConfigError(glossary.VOCABULARY_NOT_WORDS.format(file=file, key=key))
+    return tuple(v.strip() for v in value)

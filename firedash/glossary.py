@@ -44,6 +44,8 @@ COLUMN_LABELS: dict[str, str] = {
     "rectified_date": "整改完成时间",
     "closed_date": "销号时间",
     "reviewer": "复查人",
+    "review_result": "复查结果",
+    "hazard_state": "隐患状态",
     "funds": "整改资金（元）",
     "report_date": "填报日期",
     "file_name": "文件",
@@ -366,6 +368,13 @@ REASON_LATER_THAN = "{field}晚于{other}：{text}"
 REASON_EARLIER_THAN = "{field}早于{other}"
 REASON_SEPARATOR = "；"  # between the problems of one row
 CLOSED_FLAG_LABEL = "是否销号"
+# town.toml's [vocabulary] and [campaign] date_margin_years (firedash.config.parse_vocabulary, etl.values).
+VOCABULARY_BAD_MARGIN = "配置文件 {file} 的键 campaign.date_margin_years 类型不对：应为 0～50 的整数"
+VOCABULARY_NOT_A_TABLE = "配置文件 {file} 的键 vocabulary 类型不对：应为表"
+VOCABULARY_UNKNOWN_KEYS = "配置文件 {file} 的 [vocabulary] 有未知的键：{keys}"
+VOCABULARY_NOT_WORDS = "配置文件 {file} 的键 {key} 类型不对：应为文字列表"
+VOCABULARY_UNKNOWN_FIELDS = "配置文件 {file} 的 [vocabulary.columns] 有不认识的字段名：{names}"
+LIST_SEPARATOR = "、"
 # A kept-aside row's cells under a column without a header, or a header written twice.
 RAW_UNNAMED_COLUMN = "第{letter}列"
 RAW_REPEATED_COLUMN = "{name}（{letter}列）"

@@ -68,6 +68,12 @@ def reason(result: SheetResult, key: str) -> str:
     return rejected.reason
 
 
+def issues_of(result: SheetResult, key: str) -> list[tuple[str | None, str, str, str]]:
+    """The cells of an accepted row listed as data issues: (field, header as written, value, problem)."""
+    number = accepted(result, key)["row_number"]
+    return [(i.field, i.column, i.value, i.problem) for i in result.issues if i.row_number == number]
+
+
 FOUND_DATES = table("found", "排查日期", [
     (D(2023, 12, 6), D(2023, 12, 6)),
     (dt.datetime(2023, 12, 6, 9, 30), D(2023, 12, 6)),
@@ -100,10 +106,11 @@ FOUND_DATES = table("found", "排查日期", [
     ("12月31日", D(2023, 12, 31)),
     ("1月1日", D(2024, 1, 1)),
     ("1月7日", D(2024, 1, 7)),  # the report date itself
-    # Serial numbers at their bounds (20000 … 79999 are dates).
-    (20000, D(1954, 10, 3)),
-    ("20000", D(1954, 10, 3)),
-    ("1954-10-03", D(1954, 10, 3)),
+    # The first day of the window: the campaign's years (2023-2024) with date_margin_years = 1 either side.
+    (44562, D(2022, 1, 1)),
+    ("44562", D(2022, 1, 1)),
+    ("2022-01-01", D(2022, 1, 1)),
+    ("2022.1.1", D(2022, 1, 1)),
 ])  # fmt: skip
 
 
@@ -122,7 +129,11 @@ BAD_FOUND_DATES = table("badfound", "排查日期", [
     ("1月8日", "排查日期晚于填报日期：2024-01-08"),  # a day after the report date
     ("2月29日", "排查日期晚于填报日期：2024-02-29"),  # 2024: a leap year (2023-02-29 does not exist)
     ("3月31日", "排查日期晚于填报日期：2024-03-31"),
-    (79999, "排查日期晚于填报日期：2119-01-10"),
+    (79999, "排查日期不在合理范围内：79999"),  # a serial, but 2119: outside the campaign's window
+    (20000, "排查日期不在合理范围内：20000"),
+    (44561, "排查日期不在合理范围内：44561"),  # 2021-12-31: the day before the window
+    ("2021-12-31", "排查日期不在合理范围内：2021-12-31"),
+    ("1776-07-04", "排查日期不在合理范围内：1776-07-04"),
     (19999, "排查日期无法识别：19999"),
     (80000, "排查日期无法识别：80000"),
     ("80000", "排查日期无法识别：80000"),
@@ -183,14 +194,27 @@ def test_deadline_keeps_its_raw_text(result: SheetResult) -> None:
 
 
 BAD_DEADLINES = table("baddeadline", "整改期限", [
-    ("下周", "整改期限无法识别：下周"),
-    ("2024-02-30", "整改期限不存在：2024-02-30"),
+    ("下周", ("下周", "无法识别")),
+    ("2024-02-30", ("2024-02-30", "不存在")),
+    ("2026-01-01", ("2026-01-01", "不在合理范围内")),  # the day after the window
 ])  # fmt: skip
 
 
 @pytest.mark.parametrize("key, expected", BAD_DEADLINES)
-def test_unreadable_deadlines_reject_the_row(result: SheetResult, key: str, expected: str) -> None:
-    assert reason(result, key) == expected
+def test_unreadable_deadlines_load_without_one_and_are_listed(
+    result: SheetResult, key: str, expected: tuple[str, str]
+) -> None:
+    # No deadline means the hazard cannot be counted overdue: the listed issue is what says so.
+    assert accepted(result, key)["deadline"] is None
+    assert issues_of(result, key) == [("deadline", "整改期限", *expected)]
+
+
+WINDOW_LAST = case("deadline-window-last", 整改期限="2025-12-31")
+
+
+def test_the_windows_last_day_is_a_deadline(result: SheetResult) -> None:
+    assert accepted(result, WINDOW_LAST)["deadline"] == D(2025, 12, 31)
+    assert issues_of(result, WINDOW_LAST) == []
 
 
 # (status, rectified_date, rectified_date_explicit, closed, closed_date) as of REPORT, found 2023-12-06.
@@ -285,21 +309,67 @@ def test_a_row_without_state_cells_has_no_status(result: SheetResult) -> None:
     )
 
 
+# A state cell that cannot be read leaves that part of the state unknown; the hazard loads and the cell is
+# listed. (field, header, value, problem), then (has_status, status, rectified_date).
 BAD_STATES = [
-    pytest.param(case("badstate-word", 整改情况="研究中"), "整改状态无法识别：研究中"),
-    pytest.param(case("badstate-early", 整改完成时间="2023-12-01"), "整改完成时间早于排查日期"),
-    pytest.param(case("badstate-date", 整改完成时间="2023-11-31"), "整改完成时间不存在：2023-11-31"),
-    pytest.param(case("badstate-flag", 是否销号="待定"), "是否销号无法识别：待定"),
     pytest.param(
-        case("badstate-two", 排查日期="2023-12-32", 整改情况="研究中"),
-        "排查日期不存在：2023-12-32；整改状态无法识别：研究中",
+        case("badstate-word", 整改情况="研究中"),
+        [("status", "整改情况", "研究中", "无法识别")],
+        (False, None, None),
+        id="word",
+    ),
+    pytest.param(
+        case("badstate-early", 整改完成时间="2023-12-01"),
+        [("rectified_date", "整改完成时间", "2023-12-01", "早于排查日期")],
+        (False, None, None),
+        id="early",
+    ),
+    pytest.param(
+        case("badstate-early-rectified", 整改情况="已整改", 整改完成时间="2023-12-05"),
+        [("rectified_date", "整改完成时间", "2023-12-05", "早于排查日期")],
+        (True, "rectified", REPORT),
+        id="early-but-rectified",
+    ),
+    pytest.param(
+        case("badstate-date", 整改完成时间="2023-11-31"),
+        [("rectified_date", "整改完成时间", "2023-11-31", "不存在")],
+        (False, None, None),
+        id="date",
+    ),
+    pytest.param(
+        case("badstate-flag", 是否销号="待定"),
+        [("closed_flag", "是否销号", "待定", "无法识别")],
+        (False, None, None),
+        id="flag",
+    ),
+    pytest.param(
+        case("badstate-late", 整改情况="已整改", 整改完成时间="2026-01-01"),
+        [("rectified_date", "整改完成时间", "2026-01-01", "不在合理范围内")],
+        (True, "rectified", REPORT),
+        id="outside-window",
     ),
 ]
 
 
-@pytest.mark.parametrize("key, expected", BAD_STATES)
-def test_state_problems_reject_the_row(result: SheetResult, key: str, expected: str) -> None:
-    assert reason(result, key) == expected
+@pytest.mark.parametrize("key, listed, state", BAD_STATES)
+def test_unreadable_state_cells_load_unknown_and_are_listed(
+    result: SheetResult, key: str, listed: list, state: tuple
+) -> None:
+    row = accepted(result, key)
+    assert (row["has_status"], row["status"], row["rectified_date"]) == state
+    assert issues_of(result, key) == listed
+
+
+def test_an_unreadable_status_word_is_counted_by_word(result: SheetResult) -> None:
+    assert result.unknown_words["status"]["研究中"] == 1
+    assert result.unknown_words["closed_flag"] == {"待定": 1}
+
+
+BAD_FOUND_WITH_STATE = case("badstate-two", 排查日期="2023-12-32", 整改情况="研究中")
+
+
+def test_a_bad_found_date_sets_the_row_aside_for_that_reason_alone(result: SheetResult) -> None:
+    assert reason(result, BAD_FOUND_WITH_STATE) == "排查日期不存在：2023-12-32"
 
 
 VILLAGES = table("village", "村（社区）", [
@@ -358,6 +428,10 @@ def test_a_rejected_row_names_its_village_guess_and_raw_cells(result: SheetResul
 SEVERITIES = table("severity", "隐患等级", [
     ("一般", "general"), ("一般隐患", "general"), ("较大", "serious"), ("重大", "major"),
     ("重大火灾隐患", "major"), ("重大隐患", "major"), (None, "general"),
+    ("一般事故隐患", "general"), ("较大事故隐患", "serious"), ("重大事故隐患", "major"),
+    # A numbered level is not a severity word (scales differ between ledgers): general, and nothing listed.
+    (3, "general"), ("3", "general"), ("3级", "general"), ("5级", "general"), ("三级", "general"),
+    ("Ⅲ级", "general"), ("1级", "general"), ("一般3级", "general"), ("重大1级", "major"), ("较大2级", "serious"),
 ])  # fmt: skip
 SUPERVISED = table("supervised", "是否挂牌督办", [
     ("是", True), ("√", True), ("挂牌", True), ("县政府挂牌督办", True), ("否", False), (None, False),
@@ -384,14 +458,29 @@ def test_funds_in_yuan(result: SheetResult, key: str, expected: float | None) ->
 
 
 BAD_CODES = [
-    pytest.param(case("badcode-severity", 隐患等级="紧急"), "隐患等级无法识别：紧急"),
-    pytest.param(case("badcode-funds", **{"整改资金（元）": "若干"}), "整改资金（元）无法识别：若干"),
+    pytest.param(
+        case("badcode-severity", 隐患等级="紧急"),
+        ("severity", "general"),
+        ("隐患等级", "紧急"),
+        id="severity",
+    ),
+    pytest.param(
+        case("badcode-funds", **{"整改资金（元）": "若干"}),
+        ("funds", None),
+        ("整改资金（元）", "若干"),
+        id="funds",
+    ),
 ]
 
 
-@pytest.mark.parametrize("key, expected", BAD_CODES)
-def test_unknown_severity_and_funds_reject_the_row(result: SheetResult, key: str, expected: str) -> None:
-    assert reason(result, key) == expected
+@pytest.mark.parametrize("key, value, cell", BAD_CODES)
+def test_unknown_severity_and_funds_load_and_are_listed(
+    result: SheetResult, key: str, value: tuple, cell: tuple
+) -> None:
+    # The store needs a severity: an unreadable one stays general, and the cell is listed.
+    field, expected = value
+    assert accepted(result, key)[field] == expected
+    assert issues_of(result, key) == [(field, *cell, "无法识别")]
 
 
 SECTORS = table("sector", "场所类型", [
