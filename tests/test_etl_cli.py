@@ -167,9 +167,10 @@ def test_json_prints_one_object_per_file_with_outcome_columns_and_warnings(tmp_p
     assert first["columns"]["Sheet1"]["排查日期"] == "found_date"
     assert second["outcome"] == "loaded_with_warnings"
     warned = {(w["code"], w.get("column")) for w in second["warnings"]}
-    # 销号情况 is read as 是否销号, whose words (现场处置, 待整改) set both rows aside.
-    assert warned == {("unused_column", "检查单位"), ("most_rows_kept_aside", None)}
-    assert second["columns"]["Sheet1"]["检查单位"] is None and second["rows_kept_aside"] == 2
+    # 销号情况 holds status words (现场处置, 待整改): both rows load; the grouping unit 检查单位 is not used.
+    assert warned == {("unused_column", "检查单位")}
+    assert second["columns"]["Sheet1"]["检查单位"] is None
+    assert (second["rows_new"], second["rows_kept_aside"]) == (2, 0)
     assert (third["outcome"], third["rows_new"]) == ("refused", 0) and third["reason"]
 
 
@@ -180,7 +181,10 @@ def test_text_output_marks_warnings_and_lists_columns(tmp_path):
     result = run_load("--db", str(tmp_path / "s.duckdb"), str(doubtful))
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("⚠ 西岭村.xlsx：读取")
-    assert "未使用的列：检查单位\n" in result.stdout and "    ⚠ 大部分行未导入" in result.stdout
+    assert (
+        "未使用的列：检查单位\n" in result.stdout
+        and "    ⚠ 工作表「Sheet1」的列「检查单位」未使用" in result.stdout
+    )
 
 
 def test_a_matching_profile_reads_the_next_weeks_file_by_itself(tmp_path):
