@@ -245,13 +245,15 @@ def test_a_replay_reuses_the_report_date_and_the_day_of_loading_each_file_had(tm
     load_files([first], db=db, config=config, today=DAY)
     load_files([stated], db=db, config=config, report_date=dt.date(2023, 12, 12), today=DAY)
     load_files([undated], db=db, config=config, today=dt.date(2024, 1, 5))
+    dated = {r[1]: r[4] for r in dump(db)["imports"] if r[1] != first.name}
+    assert dated[stated.name] == dt.date(2023, 12, 12)
     undo(db, 1, config=config)
     expected = tmp_path / "expected" / "s.duckdb"
     expected.parent.mkdir()
     load_files([stated], db=expected, config=config, report_date=dt.date(2023, 12, 12), today=DAY)
     load_files([undated], db=expected, config=config, today=dt.date(2024, 1, 5))
     assert dump(db) == dump(expected)
-    assert {r[4] for r in dump(db)["imports"]} == {dt.date(2023, 12, 12), dt.date(2024, 1, 5)}
+    assert {r[1]: r[4] for r in dump(db)["imports"]} == dated
 
 
 def test_backups_taken_within_one_second_keep_the_newest(tmp_path):
