@@ -227,16 +227,16 @@ def _dashboard(raw: object, file: Path) -> DashboardSettings:
 
 def _access(raw: object, file: Path) -> AccessSettings:
     if not isinstance(raw, dict):
-        raise ConfigError(f"配置文件 {file} 的键 access 应为表")
+        raise ConfigError(text("config_access_not_table", file=file))
     defaults = AccessSettings()
     public_view = raw.get("public_view", defaults.public_view)
     minutes = raw.get("session_minutes", defaults.session_minutes)
     address = raw.get("listen_address", defaults.listen_address)
     if not isinstance(public_view, bool):
-        raise ConfigError(f"配置文件 {file} 的键 access.public_view 应为 true 或 false")
+        raise ConfigError(text("config_public_view", file=file))
     # bool is an int in Python: true must not pass as one minute.
     if isinstance(minutes, bool) or not isinstance(minutes, int) or minutes < 1:
-        raise ConfigError(f"配置文件 {file} 的键 access.session_minutes 应为正整数（分钟）")
+        raise ConfigError(text("config_session_minutes", file=file))
     if not isinstance(address, str) or not address.strip():
-        raise ConfigError(f"配置文件 {file} 的键 access.listen_address 应为非空文字（如 127.0.0.1）")
+        raise ConfigError(text("config_listen_address", file=file))
     return AccessSettings(public_view=public_view, session_minutes=minutes, listen_address=address.strip())
