@@ -449,6 +449,7 @@ AUDIT_COLUMN_LABELS: dict[str, str] = {
     "address": "来源地址",
     "action": "操作",
     "detail": "详情",
+    "data": "附加信息",
 }
 
 ACCESS: dict[str, str] = {

@@ -123,11 +123,9 @@ def refuse(user: users.User, role: Role) -> None:
     st.error(text("needs_role", role=ROLE_LABELS[role], name=user.name, current=user.role.label))
 
 
-def gate(page: str, user: users.User | None, config: TownConfig) -> bool:
-    """Whether `page` may run for this user (access.can_open_page); if not, the login form or a refusal
-    is shown in its place. A page nobody may open yet (no 应急办 account) says how to create the first."""
-    if access.can_open_page(user, page, config):
-        return True
+def closed_page(page: str, user: users.User | None) -> None:
+    """What stands in place of a page this user may not open: the login form, or a refusal. An office
+    page nobody can open yet (no 应急办 account) says how to create the first account."""
     if page in access.ADMIN_PAGES and not admin_exists():
         first_admin_hint()
     if user is None:
@@ -135,7 +133,6 @@ def gate(page: str, user: users.User | None, config: TownConfig) -> bool:
         login_form()
     else:
         refuse(user, Role.OFFICE_ADMIN)
-    return False
 
 
 def admin_exists() -> bool:
@@ -162,3 +159,5 @@ def sidebar_block(user: users.User | None, *, show_form: bool) -> None:
             _show_notice()  # outside the folded form, so "已退出登录" is seen
             with st.expander(LOGIN):
                 login_form()
+                if not admin_exists():
+                    first_admin_hint()
