@@ -279,14 +279,22 @@ def test_the_town_ranking_still_lists_every_village_for_a_village_head(town, con
     ranking = app.dataframe[0].value
     assert list(ranking.columns) == TOWN_RANKING
     assert set(ranking[label("village")]) == set(config.villages)
+    # The same figures a 领导 sees for the whole town (not zeros for the other villages).
+    leader = open_as(LEADER, "app_pages/weekly.py").dataframe[0].value[TOWN_RANKING]
+    assert ranking.to_dict("records") == leader.to_dict("records")
+    assert ranking.set_index(label("village")).loc[OTHER, label("found")] > 0
     workbook = sheets(downloads(app, built_downloads)["weekly_download"])
     assert list(workbook["各村排名"][0]) == TOWN_RANKING
     assert {row[label("village")] for row in workbook["各村排名"]} == set(config.villages)
     villages_page = open_as(HEAD, "app_pages/villages.py")
     assert villages_page.selectbox(key="drill_village").options == [VILLAGE]
     bars = [e for e in villages_page.get("plotly_chart") if e.proto.id.endswith("village_bars")]
-    drawn = {y.split(". ")[-1] for trace in json.loads(bars[0].proto.spec)["data"] for y in trace["y"]}
+    traces = json.loads(bars[0].proto.spec)["data"]
+    drawn = {y.split(". ")[-1] for trace in traces for y in trace["y"]}
     assert drawn == set(config.villages)  # "1. 石桥村": rank and name
+    leader = open_as(LEADER, "app_pages/villages.py")
+    town = next(e for e in leader.get("plotly_chart") if e.proto.id.endswith("village_bars"))
+    assert [t["text"] for t in traces] == [t["text"] for t in json.loads(town.proto.spec)["data"]]
 
 
 def test_a_village_head_sees_no_other_villages_rows_kept_aside_or_imports(town, built_downloads):
