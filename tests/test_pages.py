@@ -512,7 +512,8 @@ def test_timeline_page_phases_from_config_and_counts_by_phase(mini_store, on_sto
 
 
 def test_quality_page_imports_and_rows_kept_aside(mini_store, on_store):
-    app = open_app(on_store(mini_store), "app_pages/quality.py", as_of=MINI_AS_OF.isoformat())
+    # Logged in: a public viewer sees the rows kept aside without their raw cells.
+    app = open_app(on_store(mini_store), "app_pages/quality.py", user=CLERK, as_of=MINI_AS_OF.isoformat())
     assert not app.exception, [e.value for e in app.exception]
     imports, rejected, missing = (frame.value for frame in app.dataframe)
     by_file = shown_rows(imports, label("file_name"))
