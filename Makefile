@@ -27,8 +27,9 @@ store: $(STAMP)
 	@if [ ! -f $(DB) ]; then \
 	  rm -f $(DB).building && $(BIN)/python -m etl load --db $(DB).building data/sample && mv $(DB).building $(DB); fi
 
+# Listens on [access] listen_address of the town's config (127.0.0.1 unless a town opens it to its LAN).
 run: store
-	$(BIN)/streamlit run dashboard.py
+	ARGS=$$($(BIN)/python -m firedash serve-args) && $(BIN)/streamlit run dashboard.py $$ARGS
 
 sample: $(STAMP)
 	$(BIN)/python -m sample_town

@@ -1,43 +1,65 @@
-"""Entry point of the dashboard: page setup, navigation, the shared sidebar controls and the header line."""
+"""Entry point of the dashboard: page setup, who is logged in, navigation, the sidebar and the header line."""
 
 from __future__ import annotations
 
 import streamlit as st
+from streamlit.navigation.page import StreamlitPage
 
 import metrics
-from firedash.config import ConfigError
+from firedash import access
+from firedash.config import ConfigError, TownConfig
 from firedash.glossary import PAGE_TITLES, text
-from ui import data
+from firedash.users import User
+from ui import auth, data
 from ui.controls import sidebar
 from ui.format import import_stamp
 from ui.layout import header, no_data, page_title
-from ui.navigation import PAGES
+from ui.navigation import PageSpec, menu_visibility
+
+
+def navigation(user: User | None, config: TownConfig) -> tuple[PageSpec, StreamlitPage]:
+    """Every page is registered (so a direct URL resolves, and is refused there); the menu lists only
+    those this user may open, and none at all when the dashboard needs a login first."""
+    pages = {
+        spec: st.Page(
+            spec.script,
+            title=PAGE_TITLES[spec.name],
+            icon=spec.icon,
+            url_path=spec.url_path,
+            default=(i == 0),
+            visibility=visibility,
+        )
+        for i, (spec, visibility) in enumerate(menu_visibility(user, config))
+    }
+    menu = "sidebar" if access.can_view_dashboard(user, config) else "hidden"
+    current = st.navigation(list(pages.values()), position=menu)
+    return next(spec for spec, page in pages.items() if page.url_path == current.url_path), current
 
 
 def main() -> None:
     st.set_page_config(
         page_title=text("app_title"), page_icon="🔥", layout="wide", initial_sidebar_state="expanded"
     )
-    pages = {
-        spec.name: st.Page(
-            spec.script,
-            title=PAGE_TITLES[spec.name],
-            icon=spec.icon,
-            url_path=spec.url_path,
-            default=(i == 0),
-        )
-        for i, spec in enumerate(PAGES)
-    }
-    current = st.navigation(list(pages.values()))
     try:
         config = data.config()
     except ConfigError as exc:
         st.error(str(exc))
         return
-    view = sidebar(config)
+    user = auth.current_user(config)
+    spec, current = navigation(user, config)
+    allowed = access.can_open_page(user, spec.name, config)
+    auth.sidebar_block(user, show_form=allowed)  # else the page's place holds the login form
+    if not allowed:
+        page_title(spec.name)
+        auth.closed_page(spec.name, user)
+        return
+    if spec.admin:  # the office's pages read no ticket and need no store
+        current.run()
+        return
+    view = sidebar(config, user)
     if not data.store_exists():
         header(config, view, None)
-        page_title(next(name for name, page in pages.items() if page.title == current.title))
+        page_title(spec.name)
         no_data(text("no_store_hint"))
         return
     try:

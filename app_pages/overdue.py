@@ -6,6 +6,7 @@ import streamlit as st
 
 import metrics
 from charts.rates import ageing_bars
+from firedash.access import can_export
 from firedash.glossary import AGEING_BAND_LABELS, label, text
 from ui import data
 from ui.controls import View, current_view
@@ -52,12 +53,15 @@ def render() -> None:
     if not now["found"]:
         no_data_for(data.cached(metrics.found_in_campaign, campaign=config.campaign))
         return
-    download(
-        text("download_xlsx"),
-        overdue_workbook(config.town, view.as_of, view.filters),
-        file_name=text("file_overdue", stamp=as_of_stamp(view.as_of)),
-        key="overdue_download",
-    )
+    if can_export(view.viewer):
+        download(
+            text("download_xlsx"),
+            overdue_workbook(config.town, view.as_of, view.filters),
+            file_name=text("file_overdue", stamp=as_of_stamp(view.as_of)),
+            key="overdue_download",
+        )
+    else:
+        st.caption(text("export_needs_login"))
     overdue_section(view)
     due_soon = int(now["due_soon"])
     st.subheader(text("due_soon_list", n=due_soon), anchor=False)

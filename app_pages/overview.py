@@ -29,12 +29,14 @@ def render() -> None:
     tiles(now, before, OVERVIEW_TILES)
     left, right = st.columns([3, 2], gap="large")
     with left:
+        town = view.ranking("overview", "village_ranking")
         ranked, unranked = data.cached(
-            metrics.village_ranking, as_of=view.as_of, filters=view.filters, villages=config.villages,
+            metrics.village_ranking, as_of=town.as_of, filters=town.filters, villages=config.villages,
             min_tickets=config.dashboard.min_tickets_to_rank,
         )  # fmt: skip
+        whole = data.cached(metrics.summary_figures, as_of=town.as_of, filters=town.filters)
         fig = ranking_bars(
-            ranked, unranked, key="village", title=text("village_ranking"), town_rate=now["rate"],
+            ranked, unranked, key="village", title=text("village_ranking"), town_rate=whole["rate"],
             min_tickets=config.dashboard.min_tickets_to_rank, bar_height=30,
         )  # fmt: skip
         chart(fig, key="overview_village_bars")

@@ -6,6 +6,7 @@ from __future__ import annotations
 import streamlit as st
 
 import metrics
+from firedash.access import can_see_raw_rows
 from firedash.config import TownConfig
 from firedash.glossary import text
 from ui import data
@@ -20,8 +21,11 @@ IMPORT_COLUMNS = (
 )  # fmt: skip
 
 
-def imports_section() -> None:
+def imports_section(view: View) -> None:
     st.subheader(text("imports"), anchor=False)
+    if view.scoped:  # every village's files and counts
+        st.caption(text("town_only"))
+        return
     imports = data.cached(metrics.imports_log)
     if imports.empty:
         st.info(text("no_data"))
@@ -31,24 +35,36 @@ def imports_section() -> None:
 
 def rejected_section(town: str, view: View) -> None:
     st.subheader(text("rejected"), anchor=False)
+    if view.own_villages == ():  # a 科室: rows kept aside carry a village, no office
+        st.caption(text("town_only"))
+        return
     rejected = data.cached(metrics.rejected_rows, current_only=True, villages=view.filters.villages)
     if rejected.empty:
         st.success(text("no_rejected"))
         return
-    download(
-        text("download_xlsx"),
-        rejected_workbook(town, view.as_of, view.filters.villages),
-        file_name=text("file_rejected", stamp=as_of_stamp(view.as_of)),
-        key="rejected_download",
-    )
-    plain_table(rejected_frame(rejected), key="quality_rejected")
+    raw = can_see_raw_rows(view.viewer)
+    if raw:
+        download(
+            text("download_xlsx"),
+            rejected_workbook(town, view.as_of, view.filters.villages),
+            file_name=text("file_rejected", stamp=as_of_stamp(view.as_of)),
+            key="rejected_download",
+        )
+    else:
+        st.caption(text("raw_needs_login"))
+    plain_table(rejected_frame(rejected, raw_values=raw), key="quality_rejected")
 
 
 def missing_section(config: TownConfig, view: View) -> None:
     st.subheader(text("no_ledger"), anchor=False)
+    own = view.own_villages
+    if own == ():
+        st.caption(text("town_only"))
+        return
     missing = data.cached(
-        metrics.villages_without_ledger, villages=config.villages, as_of=view.as_of, campaign=config.campaign
-    )
+        metrics.villages_without_ledger, villages=config.villages if own is None else own,
+        as_of=view.as_of, campaign=config.campaign,
+    )  # fmt: skip
     if missing.empty:
         st.success(text("all_sent"))
         return
@@ -79,7 +95,7 @@ def issues_section() -> None:
 def render() -> None:
     config, view = data.config(), current_view()
     page_title("quality")
-    imports_section()
+    imports_section(view)
     rejected_section(config.town, view)
     missing_section(config, view)
     warnings_section()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import streamlit as st
 
 import metrics
@@ -62,7 +64,7 @@ def render() -> None:
         format_func=_choice_label,
         default="all",
     )
-    sector_section(View(view.as_of, metrics.within_severity_group(view.filters, choice)))
+    sector_section(replace(view, filters=metrics.within_severity_group(view.filters, choice)))
     if not data.cached(metrics.summary_figures, as_of=view.as_of, filters=view.filters)["found"]:
         return
     split = data.cached(metrics.rates_by_category_severity, as_of=view.as_of, filters=view.filters)

@@ -45,7 +45,8 @@ def _on_pick() -> None:
 
 
 def ranking_section(config: TownConfig, view: View, town: View) -> None:
-    """Every village's rate (a click on a bar drills down into it)."""
+    """Every village's rate (a click on a bar drills down into it); the whole town's, whoever looks."""
+    town = town.ranking("villages", "village_ranking")
     ranked, unranked = data.cached(
         metrics.village_ranking, as_of=town.as_of, filters=town.filters, villages=config.villages,
         min_tickets=config.dashboard.min_tickets_to_rank,
@@ -70,9 +71,10 @@ def heatmap_section(config: TownConfig, town: View) -> None:
 
 def village_picker(config: TownConfig, view: View) -> None:
     st.session_state[PICK_KEY] = view.village
+    own = view.village_scope
     st.selectbox(
         text("choose_village"),
-        [None, *config.villages],
+        [None, *config.villages] if own is None else list(own),
         key=PICK_KEY,
         format_func=lambda v: label("town") if v is None else v,
         on_change=_on_pick,

@@ -62,23 +62,34 @@ def render() -> None:
     this_week, last_week = metrics.this_and_last_week(comparison)
     tiles(this_week, last_week, WEEK_TILES, per_row=7)
     minimum = settings.min_tickets_to_rank
-    ranking = data.cached(metrics.village_week_ranking, **week, villages=config.villages, min_tickets=minimum)
+    # The ranking and the 红黑榜 (drawn from it) are the whole town's, whoever looks, as in a 通报.
+    town = {**week, "filters": view.ranking("weekly", "village_ranking").filters}
+    ranking = data.cached(metrics.village_week_ranking, **town, villages=config.villages, min_tickets=minimum)
     ranked, unranked = metrics.split_ranked(ranking)
     red, black = metrics.red_black_lists(
         ranked, red_rate=settings.red_list_rate, black_rate=settings.black_list_rate
     )
+    town_week, _ = metrics.this_and_last_week(data.cached(metrics.week_comparison, **town))
     fig = ranking_bars(
-        ranked, unranked, key="village", title=text("village_ranking"), town_rate=this_week["rate"],
+        ranked, unranked, key="village", title=text("village_ranking"), town_rate=town_week["rate"],
         min_tickets=minimum, bar_height=34,
     )  # fmt: skip
     chart(fig, key="weekly_bars")
-    plain_table(display_frame(ranking, RANKING_COLUMNS), key="weekly_ranking")
+    columns = view.town_columns(RANKING_COLUMNS)
+    plain_table(display_frame(ranking, columns), key="weekly_ranking")
     lists_section(red, black, settings)
     name = week_label(week_no)
     download(
         text("download_xlsx"),
         weekly_workbook(
-            config.town, view.as_of, name, comparison=comparison, ranking=ranking, red=red, black=black
+            config.town,
+            view.as_of,
+            name,
+            comparison=comparison,
+            ranking=ranking,
+            red=red,
+            black=black,
+            ranking_columns=columns,
         ),
         file_name=text("file_weekly", week=name),
         key="weekly_download",

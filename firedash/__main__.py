@@ -1,16 +1,18 @@
-"""The command line for users and the audit trail: `python -m firedash users …` and `python -m firedash audit`."""
+"""The command line for users and the audit trail (`python -m firedash users …`, `audit`) and `serve-args`."""
 
 from __future__ import annotations
 
 import argparse
 import getpass
 import json
+import shlex
 import sys
 from collections.abc import Sequence
 
 from firedash import audit, users
 from firedash.access import Role
 from firedash.config import ConfigError, load_config
+from firedash.glossary import AUDIT_ACTIONS, text
 
 EXIT_OK, EXIT_PROBLEM, EXIT_USAGE = 0, 1, 2
 
@@ -18,32 +20,38 @@ EXIT_OK, EXIT_PROBLEM, EXIT_USAGE = 0, 1, 2
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> None:  # argparse's own exit code is 2 as well
         self.print_usage(sys.stderr)
-        self.exit(EXIT_USAGE, f"用法错误：{message}\n")
+        self.exit(EXIT_USAGE, text("users_cli_usage_error", message=message) + "\n")
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="python -m firedash", description="看板用户与操作记录")
-    parser.add_argument("--users", help="用户文件（默认 $FIREDASH_USERS 或 data/users.toml）")
-    parser.add_argument("--db", help="数据库，操作记录在其所在文件夹（默认 $FIREDASH_DB）")
-    parser.add_argument("--audit", help="操作记录文件（默认 $FIREDASH_AUDIT 或数据库旁的 audit.jsonl）")
-    parser.add_argument("--config", help="镇的配置文件（默认 $FIREDASH_CONFIG 或 data/town.toml）")
+    parser = _Parser(prog="python -m firedash", description=text("users_cli_description"))
+    parser.add_argument("--users", help=text("users_cli_users"))
+    parser.add_argument("--db", help=text("users_cli_db"))
+    parser.add_argument("--audit", help=text("users_cli_audit"))
+    parser.add_argument("--config", help=text("users_cli_config"))
     commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
-    user_commands = commands.add_parser("users", help="管理用户").add_subparsers(
+    user_commands = commands.add_parser("users", help=text("users_cli_manage")).add_subparsers(
         dest="users_command", required=True, parser_class=_Parser
     )
-    add = user_commands.add_parser("add", help="新增用户（密码从终端或标准输入读取）")
+    add = user_commands.add_parser("add", help=text("users_cli_add"))
     add.add_argument("name")
-    add.add_argument("--role", required=True, help="应急办、领导 或 村（社区）/科室")
-    add.add_argument("--village", help="村（社区）/科室 角色所属的村（社区）或科室")
-    user_commands.add_parser("list", help="列出用户").add_argument("--json", action="store_true")
-    user_commands.add_parser("remove", help="删除用户").add_argument("name")
-    user_commands.add_parser("passwd", help="修改密码（也解除锁定）").add_argument("name")
-    trail = commands.add_parser("audit", help="查看操作记录")
-    trail.add_argument("--json", action="store_true", help="每行一个 JSON 对象")
-    trail.add_argument("--verify", action="store_true", help="检查记录是否被改动或删除")
-    trail.add_argument("--action", help="只看某类操作（代码，如 login_failed）")
-    trail.add_argument("--user", help="只看某个用户")
+    add.add_argument("--role", required=True, help=text("role_choices"))
+    add.add_argument("--village", help=text("users_cli_village"))
+    user_commands.add_parser("list", help=text("users_cli_list")).add_argument("--json", action="store_true")
+    user_commands.add_parser("remove", help=AUDIT_ACTIONS["user_remove"]).add_argument("name")
+    user_commands.add_parser("passwd", help=text("users_cli_passwd")).add_argument("name")
+    commands.add_parser("serve-args", help=text("users_cli_serve_args"))
+    trail = commands.add_parser("audit", help=text("users_cli_audit_show"))
+    trail.add_argument("--json", action="store_true", help=text("users_cli_json"))
+    trail.add_argument("--verify", action="store_true", help=text("users_cli_verify"))
+    trail.add_argument("--action", help=text("users_cli_action"))
+    trail.add_argument("--user", help=text("users_cli_user"))
     return parser
+
+
+def _unit(village: str | None) -> str:
+    """The village or office after a role: （东河村）, or nothing for a whole-town role."""
+    return text("unit_suffix", unit=village) if village else ""
 
 
 def _fail(message: str, code: int = EXIT_USAGE) -> int:
@@ -55,9 +63,9 @@ def read_password(confirm: bool = True) -> str:
     """From the terminal (asked twice) or, when stdin is not a terminal, its first line; never an argument."""
     if not sys.stdin.isatty():
         return sys.stdin.readline().rstrip("\r\n")
-    first = getpass.getpass("密码：")
-    if confirm and getpass.getpass("再输入一次：") != first:
-        raise users.UserError("两次输入的密码不一致")
+    first = getpass.getpass(text("password_prompt"))
+    if confirm and getpass.getpass(text("password_again")) != first:
+        raise users.UserError(text("password_mismatch"))
     return first
 
 
@@ -74,25 +82,26 @@ def _users_add(args: argparse.Namespace) -> int:
     users.check_new_user(args.name, role, args.village, config=config, path=args.users)
     users.check_password(password := read_password())
     user = users.add_user(args.name, role, password, config=config, village=args.village, path=args.users)
-    unit = f"（{user.village}）" if user.village else ""
-    _audit_user_change(args, "user_add", f"新增用户 {user.name}，角色 {role.label}{unit}", user.name)
-    print(f"已新增用户 {user.name}，角色 {role.label}{unit}")
+    added = {"name": user.name, "role": role.label, "unit": _unit(user.village)}
+    _audit_user_change(args, "user_add", text("user_added_detail", **added), user.name)
+    print(text("user_added", **added))
     return EXIT_OK
 
 
 def _users_remove(args: argparse.Namespace) -> int:
     user = users.remove_user(args.name, path=args.users)
-    _audit_user_change(args, "user_remove", f"删除用户 {user.name}（{user.role.label}）", user.name)
-    print(f"已删除用户 {user.name}")
+    detail = text("user_removed_detail", name=user.name, role=user.role.label)
+    _audit_user_change(args, "user_remove", detail, user.name)
+    print(text("user_removed", name=user.name))
     return EXIT_OK
 
 
 def _users_passwd(args: argparse.Namespace) -> int:
     if args.name not in users.load_users(args.users):
-        raise users.UserError(f"没有用户 {args.name}")
+        raise users.UserError(text("no_such_user", name=args.name))
     user = users.set_password(args.name, read_password(), path=args.users)
-    _audit_user_change(args, "user_passwd", f"修改用户 {user.name} 的密码", user.name)
-    print(f"已修改用户 {user.name} 的密码")
+    _audit_user_change(args, "user_passwd", text("password_changed_detail", name=user.name), user.name)
+    print(text("password_changed", name=user.name))
     return EXIT_OK
 
 
@@ -120,13 +129,15 @@ def _users_list(args: argparse.Namespace) -> int:
         print(json.dumps(rows, ensure_ascii=False, indent=1))
         return EXIT_OK
     if not rows:
-        print("还没有用户。新增第一个应急办账户：python -m firedash users add 用户名 --role 应急办")
+        print(text("no_users_yet"))
     for row in rows:
-        lock = f"  锁定至 {row['locked_until'][11:16]}" if row["locked_until"] else ""
-        unit = f"（{row['village']}）" if row["village"] else ""
+        lock = text("locked_until", time=row["locked_until"][11:16]) if row["locked_until"] else ""
         print(
-            f"{row['name']}\t{row['role_label']}{unit}\t创建 {row['created'][:16]}\t修改 {row['changed'][:16]}{lock}"
-        )
+            text(
+                "user_row", name=row["name"], role=row["role_label"], unit=_unit(row["village"]),
+                created=row["created"][:16], changed=row["changed"][:16], lock=lock,
+            )
+        )  # fmt: skip
     return EXIT_OK
 
 
@@ -135,8 +146,8 @@ def _audit(args: argparse.Namespace) -> int:
     if args.verify:
         report = audit.verify_chain(path)
         if not report.ok:
-            return _fail(f"操作记录 {path} 不完整：{report.reason}", EXIT_PROBLEM)
-        print(f"操作记录 {path} 完整：{report.lines} 行，未发现改动或删除")
+            return _fail(text("trail_broken", path=path, reason=report.reason), EXIT_PROBLEM)
+        print(text("trail_intact", path=path, lines=report.lines))
         return EXIT_OK
     frame = audit.read(path, action=args.action, user=args.user)
     for row in frame.to_dict("records"):
@@ -149,6 +160,12 @@ def _audit(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _serve_args(args: argparse.Namespace) -> int:
+    """`streamlit run`'s listening address from [access] listen_address, for `make run`."""
+    print(f"--server.address {shlex.quote(load_config(args.config).access.listen_address)}")
+    return EXIT_OK
+
+
 _COMMANDS = {"add": _users_add, "list": _users_list, "remove": _users_remove, "passwd": _users_passwd}
 
 
@@ -157,11 +174,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command == "audit":
             return _audit(args)
+        if args.command == "serve-args":
+            return _serve_args(args)
         return _COMMANDS[args.users_command](args)
     except (users.UserError, ConfigError, ValueError) as exc:
         return _fail(str(exc))
     except (EOFError, KeyboardInterrupt):
-        return _fail("已取消")
+        return _fail(text("cancelled"))
 
 
 if __name__ == "__main__":

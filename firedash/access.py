@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import replace
 from enum import StrEnum
 from typing import TYPE_CHECKING, Protocol, TypeVar
+
+from firedash import glossary
 
 if TYPE_CHECKING:
     from firedash.config import TownConfig
@@ -24,23 +27,25 @@ class Role(StrEnum):
     @classmethod
     def parse(cls, text: str) -> Role:
         """The role a word names (应急办, 领导, 村, 村（社区）, 科室, or a code); ValueError otherwise."""
-        word = text.strip().replace("(", "（").replace(")", "）")
-        role = _ROLE_WORDS.get(word)
+        role = _ROLE_WORDS.get(_folded(text))
         if role is None:
-            raise ValueError(f"未知的角色“{text}”：应为 应急办、领导 或 村（社区）/科室")
+            raise ValueError(glossary.text("unknown_role", text=text, choices=glossary.text("role_choices")))
         return role
 
 
-ROLE_LABELS = {Role.OFFICE_ADMIN: "应急办", Role.LEADER: "领导", Role.VILLAGE: "村（社区）/科室"}
+def _folded(word: str) -> str:
+    # NFKC makes full-width and half-width brackets the same: 村(社区) = 村（社区）.
+    return unicodedata.normalize("NFKC", word.strip())
+
+
+ROLE_LABELS = {role: glossary.ROLE_LABELS[role.value] for role in Role}
 _ROLE_WORDS = {
-    **{role.value: role for role in Role},
-    "应急办": Role.OFFICE_ADMIN,
-    "领导": Role.LEADER,
-    "村": Role.VILLAGE,
-    "社区": Role.VILLAGE,
-    "村（社区）": Role.VILLAGE,
-    "科室": Role.VILLAGE,
-    "村（社区）/科室": Role.VILLAGE,
+    _folded(word): role
+    for role, words in (
+        *((role, (role.value, role.label)) for role in Role),
+        (Role.VILLAGE, (glossary.COLUMN_LABELS["village"], *glossary.VILLAGE_ROLE_WORDS)),
+    )
+    for word in words
 }
 # How much of the town a role sees, for require(role): a higher rank sees at least what a lower one does.
 _RANK = {Role.VILLAGE: 1, Role.LEADER: 2, Role.OFFICE_ADMIN: 3}

@@ -21,28 +21,17 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from firedash.config import db_path
+from firedash.glossary import AUDIT_ACTIONS, text
 
 if TYPE_CHECKING:
     import pandas as pd
 
 AUDIT_ENV = "FIREDASH_AUDIT"
 GENESIS = "0" * 64
-LOCAL_ADDRESS = "本机"  # the address of a change made on this machine's command line
+LOCAL_ADDRESS = text("local_address")  # the address of a change made on this machine's command line
 
 # Action code → Chinese label; record() takes only these codes.
-ACTIONS: dict[str, str] = {
-    "login": "登录",
-    "login_failed": "登录失败",
-    "lockout": "账户锁定",
-    "logout": "退出登录",
-    "import": "导入台账",
-    "undo": "撤销导入",
-    "restore": "恢复备份",
-    "user_add": "新增用户",
-    "user_remove": "删除用户",
-    "user_passwd": "修改密码",
-    "settings": "修改设置",
-}
+ACTIONS: dict[str, str] = AUDIT_ACTIONS
 COLUMNS = ("line", "at", "who", "address", "action", "detail", "data")
 
 Clock = Callable[[], dt.datetime]
@@ -178,12 +167,10 @@ def verify_chain(path: str | os.PathLike[str] | None = None) -> ChainReport:
         try:
             prev = json.loads(line)["prev"]
         except (ValueError, KeyError, TypeError):
-            return ChainReport(False, len(lines), number, f"第 {number} 行无法读取（被改动或写入中断）")
+            return ChainReport(False, len(lines), number, text("chain_unreadable", n=number))
         if prev != expected:
-            culprit = (
-                "第 1 行之前的记录被删除" if number == 1 else f"第 {number - 1} 行被改动，或其后有记录被删除"
-            )
-            return ChainReport(False, len(lines), number, f"第 {number} 行与上一行的摘要不符：{culprit}")
+            culprit = text("chain_first_deleted") if number == 1 else text("chain_line_changed", n=number - 1)
+            return ChainReport(False, len(lines), number, text("chain_mismatch", n=number, culprit=culprit))
         expected = _digest(line)
     return _check_head(trail, lines)
 
@@ -192,7 +179,7 @@ def _check_head(trail: Path, lines: list[bytes]) -> ChainReport:
     head = _read_head(trail)
     if head is None:
         if lines:
-            return ChainReport(False, len(lines), len(lines), "缺少记录摘要文件（audit.jsonl.head）")
+            return ChainReport(False, len(lines), len(lines), text("chain_no_head"))
         return ChainReport(True, 0)
     count, last = head.get("lines", 0), head.get("sha256")
     if count > len(lines):
@@ -200,11 +187,11 @@ def _check_head(trail: Path, lines: list[bytes]) -> ChainReport:
             False,
             len(lines),
             len(lines) + 1,
-            f"记录应至少有 {count} 行，现只有 {len(lines)} 行：末尾的记录被删除",
+            text("chain_tail_deleted", count=count, lines=len(lines)),
         )
     # A crash between a line's fsync and the head's update leaves the head one line behind: still fine.
     if count and _digest(lines[count - 1]) != last:
-        return ChainReport(False, len(lines), count, f"第 {count} 行与记录摘要文件不符：该行被改动")
+        return ChainReport(False, len(lines), count, text("chain_head_mismatch", n=count))
     return ChainReport(True, len(lines))
 
 

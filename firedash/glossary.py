@@ -138,6 +138,8 @@ PAGE_TITLES: dict[str, str] = {
     "timeline": "时间轴",
     "weekly": "周报",
     "quality": "数据质量",
+    "audit": "操作记录",
+    "import": "数据导入",
 }
 
 # Words of tiles, charts, tables and exports; {placeholders} are filled in by text().
@@ -561,3 +563,142 @@ MESSAGES.update(
     }
 )
 TEXT.update({**WORDS, **MESSAGES})
+
+# ════════════════════════════════════════════════════════════════════════════════════════════════════
+# Logins, roles and the audit trail (firedash/users.py, access.py, audit.py, __main__.py, ui/auth.py and
+# the 操作记录/数据导入 pages). Templates are filled with text(key, **values).
+# ════════════════════════════════════════════════════════════════════════════════════════════════════
+
+# Words of the login form and the logout button, also the labels of the login/logout audit actions.
+LOGIN = "登录"
+LOGOUT = "退出登录"
+
+# Roles by their stored code (firedash.access.Role); 应急办 is the office of that name.
+ROLE_LABELS: dict[str, str] = {
+    "office_admin": DEFAULT_OFFICES[0],
+    "leader": "领导",
+    "village": "村（社区）/科室",
+}
+# Further words `--role` takes for 村（社区）/科室 (besides its label and COLUMN_LABELS["village"]).
+VILLAGE_ROLE_WORDS: tuple[str, ...] = ("村", "社区", "科室")
+
+# Audit action code → what the 操作记录 shows (firedash.audit.ACTIONS).
+AUDIT_ACTIONS: dict[str, str] = {
+    "login": LOGIN,
+    "login_failed": "登录失败",
+    "lockout": "账户锁定",
+    "logout": LOGOUT,
+    "import": "导入台账",
+    "undo": "撤销导入",
+    "restore": "恢复备份",
+    "user_add": "新增用户",
+    "user_remove": "删除用户",
+    "user_passwd": "修改密码",
+    "settings": "修改设置",
+}
+# The audit trail's columns on the 操作记录 page and in its export (firedash.audit.COLUMNS).
+AUDIT_COLUMN_LABELS: dict[str, str] = {
+    "line": "序号",
+    "at": "时间",
+    "who": "用户",
+    "address": "来源地址",
+    "action": "操作",
+    "detail": "详情",
+    "data": "附加信息",
+}
+
+ACCESS: dict[str, str] = {
+    # firedash.access
+    "role_choices": "应急办、领导 或 村（社区）/科室",
+    "unknown_role": "未知的角色“{text}”：应为 {choices}",
+    # firedash.users
+    "wrong_login": "用户名或密码错误（连续 {failures} 次错误将锁定账户 {minutes} 分钟）",
+    "users_file_malformed": "用户文件 {file} 格式错误：{error}",
+    "users_file_incomplete": "用户文件 {file} 中有不完整的用户记录：{name}",
+    "users_file_comment": "# 看板用户（python -m firedash users 维护；含密码摘要，请勿提交到 git）",
+    "password_too_short": "密码太短：至少 {n} 个字符，才不易被猜中",
+    "role_needs_no_unit": "角色 {role} 看全镇数据，不需要 --village",
+    "role_needs_unit": "村（社区）/科室 角色须用 --village 指定所属村（社区）或科室",
+    "unknown_unit": "“{unit}”不是配置中的村（社区）或科室；可选：{known}",
+    "bad_user_name": "用户名须为 1–32 个字符，不含空格、引号、斜杠和尖括号",
+    "user_exists": "用户 {name} 已存在（改密码请用 users passwd {name}）",
+    "no_such_user": "没有用户 {name}",
+    "account_locked": "账户 {name} 因连续 {failures} 次密码错误已锁定，请 {minutes} 分钟后再试",
+    "account_locks": "连续 {failures} 次密码错误，账户 {name} 已锁定 {minutes} 分钟",
+    "welcome": "欢迎，{name}（{role}）",
+    # firedash.audit
+    "local_address": "本机",
+    "chain_unreadable": "第 {n} 行无法读取（被改动或写入中断）",
+    "chain_first_deleted": "第 1 行之前的记录被删除",
+    "chain_line_changed": "第 {n} 行被改动，或其后有记录被删除",
+    "chain_mismatch": "第 {n} 行与上一行的摘要不符：{culprit}",
+    "chain_no_head": "缺少记录摘要文件（audit.jsonl.head）",
+    "chain_tail_deleted": "记录应至少有 {count} 行，现只有 {lines} 行：末尾的记录被删除",
+    "chain_head_mismatch": "第 {n} 行与记录摘要文件不符：该行被改动",
+    # python -m firedash
+    "users_cli_usage_error": "用法错误：{message}",
+    "users_cli_description": "看板用户与操作记录",
+    "users_cli_users": "用户文件（默认 $FIREDASH_USERS 或 data/users.toml）",
+    "users_cli_db": "数据库，操作记录在其所在文件夹（默认 $FIREDASH_DB）",
+    "users_cli_audit": "操作记录文件（默认 $FIREDASH_AUDIT 或数据库旁的 audit.jsonl）",
+    "users_cli_config": "镇的配置文件（默认 $FIREDASH_CONFIG 或 data/town.toml）",
+    "users_cli_manage": "管理用户",
+    "users_cli_add": "新增用户（密码从终端或标准输入读取）",
+    "users_cli_village": "村（社区）/科室 角色所属的村（社区）或科室",
+    "users_cli_list": "列出用户",
+    "users_cli_passwd": "修改密码（也解除锁定）",
+    "users_cli_audit_show": "查看操作记录",
+    "users_cli_json": "每行一个 JSON 对象",
+    "users_cli_verify": "检查记录是否被改动或删除",
+    "users_cli_action": "只看某类操作（代码，如 login_failed）",
+    "users_cli_user": "只看某个用户",
+    "users_cli_serve_args": "打印 streamlit run 的监听地址参数（取自 [access] listen_address）",
+    "password_prompt": "密码：",
+    "password_again": "再输入一次：",
+    "password_mismatch": "两次输入的密码不一致",
+    "unit_suffix": "（{unit}）",
+    "user_added_detail": "新增用户 {name}，角色 {role}{unit}",
+    "user_added": "已新增用户 {name}，角色 {role}{unit}",
+    "user_removed_detail": "删除用户 {name}（{role}）",
+    "user_removed": "已删除用户 {name}",
+    "password_changed_detail": "修改用户 {name} 的密码",
+    "password_changed": "已修改用户 {name} 的密码",
+    "no_users_yet": "还没有用户。新增第一个应急办账户：python -m firedash users add 用户名 --role 应急办",
+    "locked_until": "  锁定至 {time}",
+    "user_row": "{name}\t{role}{unit}\t创建 {created}\t修改 {changed}{lock}",
+    "trail_broken": "操作记录 {path} 不完整：{reason}",
+    "trail_intact": "操作记录 {path} 完整：{lines} 行，未发现改动或删除",
+    "cancelled": "已取消",
+    # ui.auth and the sidebar
+    "user_name": "用户名",
+    "password": "密码",
+    "logged_in_as": "当前用户：{name}（{role}）",
+    "session_expired": "已超过 {minutes} 分钟未操作，请重新登录",
+    "session_timed_out": "{minutes} 分钟未操作，会话超时",
+    "logged_out": "已退出登录",
+    "needs_login": "请先登录",
+    "user_gone": "用户已被删除，会话结束",
+    "needs_role": "此页面仅限 {role} 使用；当前用户：{name}（{current}）",
+    "empty_login": "请输入用户名和密码",
+    "login_ok": "登录成功",
+    "lockout_detail": "连续 {failures} 次密码错误，账户锁定 {minutes} 分钟",
+    "forwarded_address": "{address}（X-Forwarded-For: {forwarded}）",
+    "anonymous": "未登录（公开浏览）",
+    "scope_caption": "只显示{unit}的隐患；全镇排名照常显示",
+    "export_needs_login": "登录后可下载含责任人、联系电话的清单。",
+    "raw_needs_login": "登录后可查看搁置行的原始内容并下载清单。",
+    "town_only": "此部分仅对全镇用户显示。",
+    # The 操作记录 page (应急办 only)
+    "audit_from": "起始日期",
+    "audit_to": "截止日期",
+    "audit_none": "没有符合条件的操作记录。",
+    "audit_intact": "操作记录完整：共 {lines} 行，未发现改动或删除。",
+    "audit_broken": "操作记录不完整：{reason}",
+    "title_audit": "{town}看板操作记录",
+    "file_audit": "操作记录_{stamp}.xlsx",
+    # The 数据导入 page (应急办 only; the upload itself comes later)
+    "import_placeholder": "在浏览器中上传台账的功能正在建设中；目前请在服务器上导入：python -m etl load 台账文件或文件夹",
+    "first_admin": "还没有应急办账户。请在服务器上运行下面的命令新增第一个账户（按提示输入两次密码），然后在此登录：",
+    "first_admin_command": "python -m firedash users add 姓名 --role 应急办",
+}
+TEXT.update(ACCESS)

@@ -24,13 +24,14 @@ from argon2.exceptions import InvalidHashError, VerificationError
 
 from firedash.access import Role
 from firedash.config import PROJECT_ROOT, TownConfig
+from firedash.glossary import text
 
 USERS_ENV = "FIREDASH_USERS"
 DEFAULT_USERS = PROJECT_ROOT / "data" / "users.toml"
 MIN_PASSWORD_LENGTH = 8
 MAX_FAILURES = 5  # wrong passwords in a row that lock the account
 LOCK_MINUTES = 15
-WRONG_LOGIN = f"用户名或密码错误（连续 {MAX_FAILURES} 次错误将锁定账户 {LOCK_MINUTES} 分钟）"
+WRONG_LOGIN = text("wrong_login", failures=MAX_FAILURES, minutes=LOCK_MINUTES)
 _NAME = re.compile(r"[^\s\"'\\/<>]{1,32}")
 
 Clock = Callable[[], dt.datetime]
@@ -123,7 +124,7 @@ def load_users(path: str | os.PathLike[str] | None = None) -> dict[str, User]:
     except FileNotFoundError:
         return {}
     except tomllib.TOMLDecodeError as exc:
-        raise UserError(f"用户文件 {file} 格式错误：{exc}") from None
+        raise UserError(text("users_file_malformed", file=file, error=exc)) from None
     users = {}
     for item in raw.get("users", []):
         try:
@@ -136,7 +137,7 @@ def load_users(path: str | os.PathLike[str] | None = None) -> dict[str, User]:
                 changed=item["changed"],
             )
         except (KeyError, ValueError, TypeError):
-            raise UserError(f"用户文件 {file} 中有不完整的用户记录：{item.get('name', '?')}") from None
+            raise UserError(text("users_file_incomplete", file=file, name=item.get("name", "?"))) from None
         users[user.name] = user
     return users
 
@@ -147,7 +148,7 @@ def _toml_str(value: str) -> str:
 
 
 def _users_toml(users: dict[str, User]) -> str:
-    lines = ["# 看板用户（python -m firedash users 维护；含密码摘要，请勿提交到 git）"]
+    lines = [text("users_file_comment")]
     for user in users.values():
         lines += [
             "",
@@ -178,20 +179,20 @@ def _save_state(users_file: Path, state: dict[str, dict]) -> None:
 
 def check_password(password: str) -> None:
     if len(password) < MIN_PASSWORD_LENGTH:
-        raise UserError(f"密码太短：至少 {MIN_PASSWORD_LENGTH} 个字符，才不易被猜中")
+        raise UserError(text("password_too_short", n=MIN_PASSWORD_LENGTH))
 
 
 def _check_unit(role: Role, village: str | None, config: TownConfig) -> str | None:
     if role is not Role.VILLAGE:
         if village:
-            raise UserError(f"角色 {role.label} 看全镇数据，不需要 --village")
+            raise UserError(text("role_needs_no_unit", role=role.label))
         return None
     unit = (village or "").strip()
     if not unit:
-        raise UserError("村（社区）/科室 角色须用 --village 指定所属村（社区）或科室")
+        raise UserError(text("role_needs_unit"))
     if unit not in config.villages and unit not in config.offices:
-        known = "、".join((*config.villages, *config.offices))
-        raise UserError(f"“{unit}”不是配置中的村（社区）或科室；可选：{known}")
+        known = text("list_separator").join((*config.villages, *config.offices))
+        raise UserError(text("unknown_unit", unit=unit, known=known))
     return unit
 
 
@@ -205,10 +206,10 @@ def check_new_user(
 ) -> str | None:
     """Check a new user before asking for its password; return its village or office (None: whole town)."""
     if not _NAME.fullmatch(name):
-        raise UserError("用户名须为 1–32 个字符，不含空格、引号、斜杠和尖括号")
+        raise UserError(text("bad_user_name"))
     unit = _check_unit(role, village, config)
     if name in load_users(path):
-        raise UserError(f"用户 {name} 已存在（改密码请用 users passwd {name}）")
+        raise UserError(text("user_exists", name=name))
     return unit
 
 
@@ -241,7 +242,7 @@ def remove_user(name: str, *, path: str | os.PathLike[str] | None = None) -> Use
     with _locked(file):
         users = load_users(file)
         if name not in users:
-            raise UserError(f"没有用户 {name}")
+            raise UserError(text("no_such_user", name=name))
         removed = users.pop(name)
         _write_atomic(file, _users_toml(users))
         _clear_failures(file, name)
@@ -257,7 +258,7 @@ def set_password(
     with _locked(file):
         users = load_users(file)
         if name not in users:
-            raise UserError(f"没有用户 {name}")
+            raise UserError(text("no_such_user", name=name))
         old = users[name]
         users[name] = User(name, old.role, old.village, _HASHER.hash(password), old.created, clock())
         _write_atomic(file, _users_toml(users))
@@ -286,7 +287,7 @@ def _minutes_left(until: dt.datetime, at: dt.datetime) -> int:
 
 def _locked_outcome(user: User, until: dt.datetime, at: dt.datetime) -> LoginOutcome:
     minutes = _minutes_left(until, at)
-    message = f"账户 {user.name} 因连续 {MAX_FAILURES} 次密码错误已锁定，请 {minutes} 分钟后再试"
+    message = text("account_locked", name=user.name, failures=MAX_FAILURES, minutes=minutes)
     return LoginOutcome(False, None, message, "login_failed", minutes)
 
 
@@ -331,7 +332,7 @@ def verify(
             if entry:
                 state.pop(name)
                 _save_state(file, state)
-            return LoginOutcome(True, user, f"欢迎，{user.name}（{user.role.label}）", "login")
+            return LoginOutcome(True, user, text("welcome", name=user.name, role=user.role.label), "login")
         # An expired lock starts a fresh count of five.
         failures = (0 if until is not None else entry.get("failures", 0)) + 1
         if failures >= MAX_FAILURES:
@@ -341,7 +342,7 @@ def verify(
             return LoginOutcome(
                 False,
                 None,
-                f"连续 {MAX_FAILURES} 次密码错误，账户 {name} 已锁定 {LOCK_MINUTES} 分钟",
+                text("account_locks", failures=MAX_FAILURES, name=name, minutes=LOCK_MINUTES),
                 "lockout",
                 LOCK_MINUTES,
             )

@@ -10,7 +10,7 @@ from streamlit.testing.v1 import AppTest
 
 from firedash import audit, users
 from firedash.access import Role
-from ui import auth
+from firedash.glossary import text
 
 SCRIPT = str(Path(__file__).with_name("auth_script.py"))
 GOOD, WRONG = "正确的密码abc", "wrong-password"
@@ -63,10 +63,10 @@ def test_five_wrong_lock_the_account_even_for_the_right_password(app):
 def test_success_then_logout(app):
     _log_in(app, "王芳", GOOD)
     assert "已登录：王芳" in _texts(app) and not app.error
-    assert auth.LOGGED_IN_AS.format(name="王芳", role="应急办") in _texts(app)
+    assert text("logged_in_as", name="王芳", role="应急办") in _texts(app)
     app.button(key="auth_logout").click().run()
     assert "已登录：王芳" not in _texts(app)
-    assert [e.value for e in app.info] == [auth.LOGGED_OUT]
+    assert [e.value for e in app.info] == [text("logged_out")]
     assert app.text_input(key="auth_name") is not None
     trail = audit.read()
     assert list(zip(trail["action"], trail["who"], strict=True)) == [("login", "王芳"), ("logout", "王芳")]
@@ -81,7 +81,7 @@ def test_an_idle_session_times_out_after_session_minutes(app, config):
     app.session_state["auth_last_seen"] = time.time() - minutes * 60 - 1
     app.run()
     assert "已登录：王芳" not in _texts(app)
-    assert [e.value for e in app.info] == [auth.SESSION_EXPIRED.format(minutes=minutes)]
+    assert [e.value for e in app.info] == [text("session_expired", minutes=minutes)]
     last = audit.read().iloc[-1]
     assert (last["action"], last["who"]) == ("logout", "王芳") and "会话超时" in last["detail"]
 

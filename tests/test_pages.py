@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import time
 from pathlib import Path
 
 import duckdb
@@ -11,6 +12,8 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 import metrics
+from firedash import users
+from firedash.access import Role
 from firedash.config import TownConfig
 from firedash.glossary import LABELS, PAGE_TITLES, TEXT, label
 from firedash.store import connect
@@ -26,7 +29,7 @@ from ui.format import (
     rate_delta,
     scope_name,
 )
-from ui.navigation import PAGES
+from ui.navigation import PAGES, PageSpec
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "data" / "sample"
@@ -66,9 +69,15 @@ def cold_cache():
     data.clear()
 
 
-def open_app(db: Path, page: str | None = None, **params: str | list[str]) -> AppTest:
-    """Run the dashboard on `db` with the given URL parameters, then switch to a page (script path)."""
+def open_app(
+    db: Path, page: str | None = None, *, user: str | None = None, **params: str | list[str]
+) -> AppTest:
+    """Run the dashboard on `db` with the given URL parameters, then switch to a page (script path);
+    `user`: logged in as that user of the users file (None: a public viewer)."""
     app = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
+    if user is not None:
+        app.session_state["auth_user"] = user
+        app.session_state["auth_last_seen"] = time.time()
     for key, value in params.items():
         app.query_params[key] = value
     app.run()
@@ -95,8 +104,15 @@ def texts(app: AppTest) -> str:
     return "\n".join(str(p.value) for p in parts)
 
 
+CLERK = "王芳"  # the 应急办 of the users file on_store writes: the office's pages need a login
+
+
 @pytest.fixture
-def on_store(monkeypatch: pytest.MonkeyPatch):
+def on_store(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, config: TownConfig):
+    monkeypatch.setenv("FIREDASH_USERS", str(tmp_path / "users.toml"))
+    monkeypatch.setenv("FIREDASH_AUDIT", str(tmp_path / "audit.jsonl"))
+    users.add_user(CLERK, Role.OFFICE_ADMIN, "正确的密码abc", config=config)
+
     def point(db: Path) -> Path:
         monkeypatch.setenv("FIREDASH_DB", str(db))
         monkeypatch.setenv("FIREDASH_CONFIG", str(ROOT / "data" / "town.toml"))
@@ -105,35 +121,44 @@ def on_store(monkeypatch: pytest.MonkeyPatch):
     return point
 
 
+def viewer(spec: PageSpec) -> str | None:
+    """Who opens a page in the loops below: the 应急办 for its pages, else a public viewer."""
+    return CLERK if spec.admin else None
+
+
 # Every page, three stores.
 
 
 @pytest.mark.parametrize("spec", PAGES, ids=[spec.name for spec in PAGES])
 def test_every_page_renders_on_the_sample_store(sample_store, on_store, spec):
-    app = open_app(on_store(sample_store), spec.script, as_of=AS_OF.isoformat())
+    app = open_app(on_store(sample_store), spec.script, user=viewer(spec), as_of=AS_OF.isoformat())
     assert not app.exception, [e.value for e in app.exception]
     assert app.header[0].value == PAGE_TITLES[spec.name]
-    assert "大同镇" in app.markdown[0].value and "2024年2月20日" in app.markdown[0].value
+    assert not app.error and not app.warning  # no refusal, no login asked for
+    if not spec.admin:  # the office's pages read no ticket: no header line of figures
+        assert "大同镇" in app.markdown[0].value and "2024年2月20日" in app.markdown[0].value
     assert TEXT["no_data"] not in "\n".join(i.value for i in app.info)
 
 
 @pytest.mark.parametrize("spec", PAGES, ids=[spec.name for spec in PAGES])
 def test_every_page_says_no_data_on_an_empty_store(db_file, on_store, spec):
-    app = open_app(on_store(db_file), spec.script)
+    app = open_app(on_store(db_file), spec.script, user=viewer(spec))
     assert not app.exception, [e.value for e in app.exception]
     assert app.header[0].value == PAGE_TITLES[spec.name]
     shown = texts(app)
-    assert TEXT["no_data"] in shown or spec.name == "quality"
+    assert TEXT["no_data"] in shown or spec.name in ("quality", "import", "audit")
+    if spec.name == "audit":  # nobody logged in through the browser yet
+        assert TEXT["audit_none"] in shown
     if spec.name == "quality":
         assert TEXT["no_rejected"] in shown
 
 
 @pytest.mark.parametrize("spec", PAGES, ids=[spec.name for spec in PAGES])
 def test_every_page_explains_a_missing_store(tmp_path, on_store, spec):
-    app = open_app(on_store(tmp_path / "none.duckdb"), spec.script)
+    app = open_app(on_store(tmp_path / "none.duckdb"), spec.script, user=viewer(spec))
     assert not app.exception, [e.value for e in app.exception]
     assert app.header[0].value == PAGE_TITLES[spec.name]
-    assert "python -m etl load" in app.info[0].value
+    assert "python -m etl load" in app.info[0].value or spec.name == "audit"
     assert not (tmp_path / "none.duckdb").exists()  # reading never creates the store
 
 
@@ -487,7 +512,8 @@ def test_timeline_page_phases_from_config_and_counts_by_phase(mini_store, on_sto
 
 
 def test_quality_page_imports_and_rows_kept_aside(mini_store, on_store):
-    app = open_app(on_store(mini_store), "app_pages/quality.py", as_of=MINI_AS_OF.isoformat())
+    # Logged in: a public viewer sees the rows kept aside without their raw cells.
+    app = open_app(on_store(mini_store), "app_pages/quality.py", user=CLERK, as_of=MINI_AS_OF.isoformat())
     assert not app.exception, [e.value for e in app.exception]
     imports, rejected, missing = [frame.value for frame in app.dataframe][:3]
     by_file = shown_rows(imports, label("file_name"))

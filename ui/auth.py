@@ -6,23 +6,11 @@ import time
 
 import streamlit as st
 
-from firedash import audit, users
+from firedash import access, audit, users
 from firedash.access import ROLE_LABELS, Role, role_at_least
 from firedash.config import TownConfig
+from firedash.glossary import LOGIN, LOGOUT, text
 from ui import data
-
-# On-screen words (moved into firedash.glossary when the login is wired into the dashboard).
-LOGIN_TITLE = "登录"
-NAME_LABEL = "用户名"
-PASSWORD_LABEL = "密码"
-LOGIN_BUTTON = "登录"
-LOGOUT_BUTTON = "退出登录"
-LOGGED_IN_AS = "当前用户：{name}（{role}）"
-SESSION_EXPIRED = "已超过 {minutes} 分钟未操作，请重新登录"
-LOGGED_OUT = "已退出登录"
-NEEDS_LOGIN = "请先登录"
-NEEDS_ROLE = "此页面仅限 {role} 使用；当前用户：{name}（{current}）"
-EMPTY_LOGIN = "请输入用户名和密码"
 
 _USER_KEY = "auth_user"  # name of the logged-in user
 _SEEN_KEY = "auth_last_seen"  # time.time() of the user's last run of the script
@@ -40,7 +28,7 @@ def client_address() -> str:
     ip, forwarded = (value if isinstance(value, str) else None for value in (ip, forwarded))
     address = ip or "localhost"
     # The header can be forged by the client, so it is recorded beside the address, never instead of it.
-    return f"{address}（X-Forwarded-For: {forwarded}）" if forwarded else address
+    return text("forwarded_address", address=address, forwarded=forwarded) if forwarded else address
 
 
 def _end_session(user: str, detail: str, notice: str) -> None:
@@ -58,11 +46,13 @@ def current_user(config: TownConfig | None = None) -> users.User | None:
         return None
     minutes = (config or data.config()).access.session_minutes
     if time.time() - st.session_state.get(_SEEN_KEY, 0.0) > minutes * 60:
-        _end_session(name, f"{minutes} 分钟未操作，会话超时", SESSION_EXPIRED.format(minutes=minutes))
+        _end_session(
+            name, text("session_timed_out", minutes=minutes), text("session_expired", minutes=minutes)
+        )
         return None
     user = users.load_users().get(name)
     if user is None:
-        _end_session(name, "用户已被删除，会话结束", NEEDS_LOGIN)
+        _end_session(name, text("user_gone"), text("needs_login"))
         return None
     st.session_state[_SEEN_KEY] = time.time()
     return user
@@ -76,8 +66,8 @@ def _show_notice() -> None:
 
 def _record_outcome(name: str, outcome: users.LoginOutcome, address: str) -> None:
     detail = {
-        "login": "登录成功",
-        "lockout": f"连续 {users.MAX_FAILURES} 次密码错误，账户锁定 {users.LOCK_MINUTES} 分钟",
+        "login": text("login_ok"),
+        "lockout": text("lockout_detail", failures=users.MAX_FAILURES, minutes=users.LOCK_MINUTES),
     }.get(outcome.action, outcome.message)
     audit.record(outcome.action, detail, who=name, address=address)
 
@@ -86,14 +76,14 @@ def login_form() -> users.User | None:
     """The login form; on success the user is kept in the session and the script reruns as that user."""
     _show_notice()
     with st.form("auth_login"):
-        st.subheader(LOGIN_TITLE, anchor=False)
-        name = st.text_input(NAME_LABEL, key="auth_name").strip()
-        password = st.text_input(PASSWORD_LABEL, type="password", key="auth_password")
-        submitted = st.form_submit_button(LOGIN_BUTTON, key="auth_submit")
+        st.subheader(LOGIN, anchor=False)
+        name = st.text_input(text("user_name"), key="auth_name").strip()
+        password = st.text_input(text("password"), type="password", key="auth_password")
+        submitted = st.form_submit_button(LOGIN, key="auth_submit")
     if not submitted:
         return None
     if not name or not password:
-        st.warning(EMPTY_LOGIN)
+        st.warning(text("empty_login"))
         return None
     address = client_address()
     outcome = users.verify(name, password, address)
@@ -108,9 +98,9 @@ def login_form() -> users.User | None:
 
 def logout_button(user: users.User) -> None:
     """Who is logged in, and a button that ends the session (recorded in the audit trail)."""
-    st.caption(LOGGED_IN_AS.format(name=user.name, role=user.role.label))
-    if st.button(LOGOUT_BUTTON, key="auth_logout"):
-        _end_session(user.name, "退出登录", LOGGED_OUT)
+    st.caption(text("logged_in_as", name=user.name, role=user.role.label))
+    if st.button(LOGOUT, key="auth_logout"):
+        _end_session(user.name, LOGOUT, text("logged_out"))
         st.rerun()
 
 
@@ -119,10 +109,55 @@ def require(role: Role | None = None, *, config: TownConfig | None = None) -> us
     a refusal is shown and the script stops here."""
     user = current_user(config)
     if user is None:
-        st.warning(NEEDS_LOGIN)
+        st.warning(text("needs_login"))
         login_form()
         st.stop()
     if role is not None and not role_at_least(user, role):
-        st.error(NEEDS_ROLE.format(role=ROLE_LABELS[role], name=user.name, current=user.role.label))
+        refuse(user, role)
         st.stop()
     return user
+
+
+def refuse(user: users.User, role: Role) -> None:
+    """The refusal a logged-in user sees on a page of a higher role."""
+    st.error(text("needs_role", role=ROLE_LABELS[role], name=user.name, current=user.role.label))
+
+
+def closed_page(page: str, user: users.User | None) -> None:
+    """What stands in place of a page this user may not open: the login form, or a refusal. An office
+    page nobody can open yet (no 应急办 account) says how to create the first account."""
+    if page in access.ADMIN_PAGES and not admin_exists():
+        first_admin_hint()
+    if user is None:
+        st.warning(text("needs_login"))
+        login_form()
+    else:
+        refuse(user, Role.OFFICE_ADMIN)
+
+
+def admin_exists() -> bool:
+    """Whether the users file holds at least one 应急办 account."""
+    return any(user.role is Role.OFFICE_ADMIN for user in users.load_users().values())
+
+
+def first_admin_hint() -> None:
+    """How to create the first 应急办 account (on the server, never through the browser)."""
+    st.info(text("first_admin"))
+    st.code(text("first_admin_command"), language="bash")
+
+
+def sidebar_block(user: users.User | None, *, show_form: bool) -> None:
+    """Who is logged in (and the logout button), or the login form in the sidebar for a public viewer.
+
+    show_form is False when the page itself shows the login form (one form per run: widget keys are unique).
+    """
+    with st.sidebar:
+        if user is not None:
+            logout_button(user)
+        elif show_form:
+            st.caption(text("anonymous"))
+            _show_notice()  # outside the folded form, so "已退出登录" is seen
+            with st.expander(LOGIN):
+                login_form()
+                if not admin_exists():
+                    first_admin_hint()

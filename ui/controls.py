@@ -1,4 +1,8 @@
-"""The shared controls (as-of date and filters): drawn once in the sidebar, kept in session state and the URL."""
+"""The shared controls (as-of date and filters): drawn once in the sidebar, kept in session state and the URL.
+
+This is where a View is built from the widgets and the URL, and so the one place the viewer's scope
+(firedash.access.scoped_filters) is applied: a page cannot forget it, and an edited URL cannot widen it.
+"""
 
 from __future__ import annotations
 
@@ -8,9 +12,12 @@ from dataclasses import dataclass, replace
 
 import streamlit as st
 
+from firedash import access
 from firedash.config import TownConfig
 from firedash.glossary import SEVERITY_LABELS, label, text
+from firedash.users import User
 from metrics.filters import SEVERITY_CODES, Filters
+from ui import auth, data
 
 AS_OF_KEY = "as_of"
 # Filter field -> (widget key, URL parameter); the URL parameter may repeat (?village=A&village=B).
@@ -28,11 +35,42 @@ class View:
     """What every page shows: the state as of a date, for the tickets the filters select."""
 
     as_of: dt.date
-    filters: Filters
+    filters: Filters  # already narrowed to the viewer's scope
+    viewer: User | None = None  # None: not logged in (public viewing)
+    village_scope: tuple[str, ...] | None = None  # access.scope_villages: None = every village
+    office_scope: tuple[str, ...] | None = None  # access.scope_offices: None = every office
+    town_filters: Filters | None = None  # the filters asked for, without village or office (town rankings)
 
     def for_village(self, village: str | None) -> View:
-        """The same view narrowed to one village (None: every village, other filters kept)."""
-        return replace(self, filters=replace(self.filters, villages=(village,) if village else ()))
+        """The same view narrowed to one village (None: every village, other filters kept), within the scope."""
+        villages = access.narrow((village,) if village else (), self.village_scope)
+        return replace(self, filters=replace(self.filters, villages=villages))
+
+    @property
+    def scoped(self) -> bool:
+        """Whether the viewer sees only some tickets (a 村（社区）/科室 user)."""
+        return self.village_scope is not None or self.office_scope is not None
+
+    def ranking(self, page: str, section: str) -> View:
+        """The view a ranking section runs on: a town ranking (access.keeps_town_ranking) shows the whole
+        town to a scoped viewer, as a 通报 does; every other section stays in the viewer's scope."""
+        if self.scoped and access.keeps_town_ranking(page, section):
+            return View(self.as_of, self.town_filters or Filters())
+        return self
+
+    def town_columns(self, columns: Sequence[str]) -> tuple[str, ...]:
+        """The columns of a town ranking this viewer may see (a scoped viewer: access.TOWN_RANKING_COLUMNS)."""
+        if not self.scoped:
+            return tuple(columns)
+        return tuple(c for c in columns if c in access.TOWN_RANKING_COLUMNS)
+
+    @property
+    def own_villages(self) -> tuple[str, ...] | None:
+        """The villages whose rows outside tickets (kept aside, ledgers sent) the viewer may see: None =
+        all, () = none (a 科室 user: such rows carry no office)."""
+        if self.village_scope is not None:
+            return self.village_scope
+        return () if self.office_scope is not None else None
 
     @property
     def village(self) -> str | None:
@@ -45,12 +83,15 @@ class View:
         return self.as_of - dt.timedelta(days=7)
 
 
-def filter_options(config: TownConfig) -> dict[str, tuple[str, ...]]:
-    """The choices of each filter: configured villages, sectors, offices (and villages), severity codes."""
+def filter_options(config: TownConfig, user: User | None = None) -> dict[str, tuple[str, ...]]:
+    """The choices of each filter: configured villages, sectors, offices (and villages), severity codes;
+    a 村（社区）/科室 user is offered only its own village or office."""
+    villages = access.scope_villages(user, config)
+    offices = access.scope_offices(user, config)
     return {
-        "villages": config.villages,
+        "villages": config.villages if villages is None else villages,
         "sectors": config.sectors,
-        "offices": tuple(dict.fromkeys((*config.offices, *config.villages))),
+        "offices": tuple(dict.fromkeys((*config.offices, *config.villages))) if offices is None else offices,
         "severities": SEVERITY_CODES,
     }
 
@@ -70,22 +111,31 @@ def parse_choices(raw: Sequence[str], options: Sequence[str]) -> list[str]:
     return [option for option in options if option in wanted]
 
 
-def _read_url_once(config: TownConfig) -> None:
+def _read_url_once(options: dict[str, tuple[str, ...]], config: TownConfig) -> None:
     if st.session_state.get(_URL_READ):
         return
     params = st.query_params
     st.session_state[AS_OF_KEY] = parse_as_of(params.get("as_of"), config)
-    for field, options in filter_options(config).items():
+    for field, choices in options.items():
         widget_key, param = FILTER_KEYS[field]
-        st.session_state[widget_key] = parse_choices(params.get_all(param), options)
+        st.session_state[widget_key] = parse_choices(params.get_all(param), choices)
     st.session_state[_URL_READ] = True
 
 
-def sidebar(config: TownConfig) -> View:
+def _keep_to_options(options: dict[str, tuple[str, ...]]) -> None:
+    # A choice made before logging in (or by choose_village) may be outside the options of this viewer.
+    for field, choices in options.items():
+        key = FILTER_KEYS[field][0]
+        if key in st.session_state:
+            st.session_state[key] = parse_choices(st.session_state[key], choices)
+
+
+def sidebar(config: TownConfig, user: User | None = None) -> View:
     """Draw the as-of date and the four filters in the sidebar; return the view they select."""
-    _read_url_once(config)
+    options = filter_options(config, user)
+    _read_url_once(options, config)
+    _keep_to_options(options)
     campaign = config.campaign
-    options = filter_options(config)
     with st.sidebar:
         st.date_input(
             text("as_of"),
@@ -104,17 +154,29 @@ def sidebar(config: TownConfig) -> View:
             format_func=lambda code: SEVERITY_LABELS.get(code, code),
             placeholder=text("all"),
         )
-    view = current_view()
+        if user is not None and user.village:
+            st.caption(text("scope_caption", unit=user.village))
+    view = current_view(config)
     write_url(view)
     return view
 
 
-def current_view() -> View:
-    """The view held in session state (after the sidebar has been drawn in this run)."""
-    filters = Filters(
+def current_view(config: TownConfig | None = None) -> View:
+    """The view held in session state (after the sidebar has been drawn in this run), narrowed to what
+    the logged-in user may see."""
+    config = config or data.config()
+    user = auth.current_user(config)
+    requested = Filters(
         **{field: tuple(st.session_state.get(key, ())) for field, (key, _) in FILTER_KEYS.items()}
     )
-    return View(as_of=st.session_state[AS_OF_KEY], filters=filters)
+    return View(
+        as_of=st.session_state[AS_OF_KEY],
+        filters=access.scoped_filters(requested, user, config),
+        viewer=user,
+        village_scope=access.scope_villages(user, config),
+        office_scope=access.scope_offices(user, config),
+        town_filters=replace(requested, villages=(), offices=()),
+    )
 
 
 def url_params(view: View) -> dict[str, str | list[str]]:
