@@ -445,6 +445,7 @@ CLI_LOAD_HELP = "导入台账文件（.xlsx/.xls/.csv，或包含它们的文件
 CLI_DB_HELP = "数据库文件（默认 data/campaign.duckdb 或环境变量 FIREDASH_DB）"
 CLI_CONFIG_HELP = "镇和专项行动配置（默认 data/town.toml 或环境变量 FIREDASH_CONFIG）"
 CLI_REPORT_DATE_HELP = "填报日期 YYYY-MM-DD（默认取台账标题中的填报日期，否则今天）"
+STORE_TOO_NEW = "数据库版本 {current} 比本程序支持的版本 {supported} 新，请升级程序"
 CLI_DRY_RUN_HELP = "试导入：照常读取并报告结果，不写入数据库"
 CLI_FILES_HELP = "台账文件或文件夹"
 CLI_FILES_UNIT = "个文件"

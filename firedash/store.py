@@ -9,6 +9,7 @@ from pathlib import Path
 import duckdb
 
 from etl.ticket_key import hazard_key_sql
+from firedash.glossary import STORE_TOO_NEW
 
 SCHEMA_VERSION = 3
 
@@ -22,7 +23,7 @@ SCHEMA = (
         source_key VARCHAR NOT NULL,     -- file name without dates/week numbers: a re-sent ledger shares it
         sha256 VARCHAR NOT NULL,
         imported_at TIMESTAMP NOT NULL,
-        report_date DATE NOT NULL,       -- --report-date, else 填报日期 of the title, else the day of loading
+        report_date DATE NOT NULL,       -- --report-date, else the report date of the title rows, else the day of loading
         ledger_kinds VARCHAR NOT NULL,   -- comma-separated: inspection, rectification, combined
         sheets INTEGER NOT NULL,
         rows_read INTEGER NOT NULL,
@@ -37,21 +38,21 @@ SCHEMA = (
         PRIMARY KEY (import_id, village)
     )""",
     """CREATE TABLE IF NOT EXISTS tickets (
-        ticket_id VARCHAR PRIMARY KEY,   -- village#隐患编号, else nk:<md5 of village|unit|description|found_date>
+        ticket_id VARCHAR PRIMARY KEY,   -- village#hazard number, else nk:<md5 of village|unit|description|found_date>
         hazard_no VARCHAR,
         village VARCHAR NOT NULL,
         unit VARCHAR,
         address VARCHAR,
-        sector VARCHAR NOT NULL,         -- a configured sector, else 其他
+        sector VARCHAR NOT NULL,         -- a configured sector, else the catch-all 'other'
         sector_raw VARCHAR,
-        category VARCHAR NOT NULL,       -- a configured hazard category, else 其他
+        category VARCHAR NOT NULL,       -- a configured hazard category, else the catch-all 'other'
         category_raw VARCHAR,
         description VARCHAR,
         severity VARCHAR NOT NULL,       -- general | serious | major
         county_supervised BOOLEAN NOT NULL,
         measures VARCHAR,
         found_date DATE NOT NULL,
-        deadline DATE,                   -- NULL: no deadline (长期 or blank), never overdue
+        deadline DATE,                   -- NULL: no deadline (long-term or blank), never overdue
         deadline_raw VARCHAR,
         office VARCHAR,
         responsible VARCHAR,
@@ -60,10 +61,10 @@ SCHEMA = (
         note VARCHAR,
         status VARCHAR NOT NULL,         -- open | in_progress | rectified, as last reported
         rectified_date DATE,
-        closed_date DATE,                -- 销号 date; NULL while not struck off
+        closed_date DATE,                -- strike-off date; NULL while not struck off
         reviewer VARCHAR,
         funds DOUBLE,
-        match_key VARCHAR NOT NULL,      -- village|unit|description without spaces: finds a ticket for a 整改 row
+        match_key VARCHAR NOT NULL,      -- village|unit|description without spaces: finds a ticket for a rectification row
         first_import_id BIGINT NOT NULL,
         last_import_id BIGINT NOT NULL
     )""",
@@ -206,7 +207,7 @@ def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
         con.execute("INSERT INTO store_meta VALUES ('schema_version', '1')")
         current = 1
     if current > SCHEMA_VERSION:
-        raise RuntimeError(f"数据库版本 {current} 比本程序支持的版本 {SCHEMA_VERSION} 新，请升级程序")
+        raise RuntimeError(STORE_TOO_NEW.format(current=current, supported=SCHEMA_VERSION))
     for version in range(current + 1, SCHEMA_VERSION + 1):
         _migrate(con, version)
 
