@@ -107,6 +107,8 @@ def _sections() -> dict[str, dict]:
         "COMMAND_LINE": glossary.COMMAND_LINE,
         "CONFIG_ERRORS": glossary.CONFIG_ERRORS,
         "METRIC_ERRORS": glossary.METRIC_ERRORS,
+        # The 周通报's words, template text, style and font names (metrics.bulletin*).
+        "BULLETIN": glossary.BULLETIN,
         # The default lists share OTHER (spelled once); every other name in them is checked too.
         "OTHER": {"other": glossary.OTHER},
         **{
