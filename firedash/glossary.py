@@ -590,7 +590,6 @@ BULLETIN: dict[str, str] = {
     "bulletin_row_town": "合计",
     "bulletin_col_kind": "类别",
     "bulletin_col_change": "较上周（百分点）",
-    "bulletin_col_days": "超期（天）",
     "bulletin_lists": "{name}（{rule}）：{names}",
     "bulletin_list_item": "{village}（{rate}）",
     "bulletin_nobody": "无",

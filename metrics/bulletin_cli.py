@@ -51,7 +51,12 @@ def make_bulletin(
         issue_no = args.issue_no or number_for(issues, week.week_no)
         try:
             data = bulletin_bytes(
-                con, config, week=week.week_no, as_of=None, issue_no=issue_no, settings=settings
+                con,
+                config,
+                week=args.week,
+                as_of=None if args.week else as_of,
+                issue_no=issue_no,
+                settings=settings,
             )
         except (OSError, ValueError) as exc:
             raise CliError(text("cli_bulletin_bad_template", path=settings.template, error=exc)) from None

@@ -42,13 +42,13 @@ VILLAGE_COLUMNS = (
     (label("overdue"), "overdue", 22), (label("list"), "list", 14),
 )  # fmt: skip
 LATE_COLUMNS = (
-    (label("village"), "village", 22), (label("unit"), "unit", 32), (label("description"), "description", 50),
-    (label("deadline"), "deadline", 24), (text("bulletin_col_days"), "days", 14), (label("office"), "office", 14),
+    (label("village"), "village", 22), (label("unit"), "unit", 32), (label("description"), "description", 40),
+    (label("deadline"), "deadline", 24), (label("days_overdue"), "days", 16), (label("office"), "office", 22),
 )  # fmt: skip
 MAJOR_COLUMNS = (
-    (label("village"), "village", 20), (label("unit"), "unit", 28), (label("description"), "description", 42),
+    (label("village"), "village", 20), (label("unit"), "unit", 28), (label("description"), "description", 38),
     (label("severity"), "severity", 18), (label("county_supervised"), "supervised", 12),
-    (label("deadline"), "deadline", 22), (label("state"), "state", 14),
+    (label("deadline"), "deadline", 22), (label("state"), "state", 18),
 )  # fmt: skip
 
 
@@ -81,7 +81,7 @@ def _styles(doc) -> None:
     _fonts(doc.styles["Normal"], body, 16)
     # Chinese text is zh-CN: LibreOffice then falls back to the SC forms of a CJK font, not the JP ones.
     language = OxmlElement("w:lang")
-    language.set(qn("w:val"), "zh-CN")
+    language.set(qn("w:val"), "en-US")  # digits and Latin letters: words that never break
     language.set(qn("w:eastAsia"), "zh-CN")
     doc.styles["Normal"].element.get_or_add_rPr().append(language)
     centre = WD_ALIGN_PARAGRAPH.CENTER
