@@ -16,11 +16,14 @@ $(STAMP): requirements.txt
 
 setup: $(STAMP)
 
-# Debian's Chromium and CJK fonts for the browser test and chart images (needs root or sudo).
+# Debian's Chromium and CJK fonts (browser test, chart images), LibreOffice and poppler (the 周通报's PDF and
+# its test); needs root or sudo.
 browser:
-	@if [ -x /usr/bin/chromium ] && fc-list :lang=zh | grep -q .; then echo "chromium and CJK fonts present"; \
+	@if [ -x /usr/bin/chromium ] && fc-list :lang=zh | grep -q . && command -v soffice >/dev/null \
+	  && command -v pdftoppm >/dev/null; then echo "chromium, CJK fonts, LibreOffice and poppler present"; \
 	else SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
-	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq --no-install-recommends chromium fonts-noto-cjk; fi
+	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq --no-install-recommends chromium fonts-noto-cjk \
+	    libreoffice-writer-nogui poppler-utils; fi
 
 # Build the store from the bundled sample ledgers when none exists yet.
 store: $(STAMP)

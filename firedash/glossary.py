@@ -703,3 +703,90 @@ ACCESS: dict[str, str] = {
     "first_admin_command": "python -m firedash users add 姓名 --role 应急办",
 }
 TEXT.update(ACCESS)
+
+
+# ---- The weekly bulletin 周通报 (slice H16: metrics.bulletin, metrics.bulletin_docx, the template) ----
+# Words of the Word document `python -m metrics bulletin` fills, the template's fixed text and style
+# names, and the command's lines. A town restyles the template in Word; these fill its {{ }} fields.
+BULLETIN: dict[str, str] = {
+    "bulletin_kind": "周通报",
+    "bulletin_issue_no": "第{n}期",
+    "bulletin_issuer": "{town}{campaign}领导小组办公室",  # when town.toml's [bulletin] issuer is unset
+    "bulletin_week": "第{n}周（{start}至{end}）",
+    "bulletin_vs_last_week": "较上周（截至{date}）",
+    "bulletin_overall": (
+        "截至{date}，{scope}累计排查火灾隐患{found}处，已整改{rectified}处，整改率{rate}{change}。"
+        "本周新排查隐患{new_found}处，新整改{new_rectified}处。"
+    ),
+    "bulletin_change_up": "，{vs}提高{points}个百分点",
+    "bulletin_change_down": "，{vs}下降{points}个百分点",
+    "bulletin_change_steady": "，{vs}持平",
+    "bulletin_split": (
+        "其中一般隐患{general_found}处，已整改{general_rectified}处，整改率{general_rate}；"
+        "重大火灾隐患{major_found}处，已整改{major_rectified}处，整改率{major_rate}，"
+        "尚未整改{major_open}处（其中县政府挂牌督办{supervised}处）。"
+    ),
+    "bulletin_timeliness": (
+        "按期整改率{on_time_rate}（按期整改{on_time}处，逾期整改{late}处）。"
+        "尚有{open}处隐患未整改，其中超期未整改{overdue}处，本周新增超期{newly_overdue}处。"
+    ),
+    "bulletin_row_town": "合计",
+    "bulletin_col_kind": "类别",
+    "bulletin_col_change": "较上周（百分点）",
+    "bulletin_lists": "{name}（{rule}）：{names}",
+    "bulletin_list_item": "{village}（{rate}）",
+    "bulletin_nobody": "无",
+    "bulletin_newly_overdue": "（一）本周新增超期未整改隐患{n}处",
+    "bulletin_no_newly_overdue": "本周没有新增超期未整改的隐患。",
+    "bulletin_major_open": "（二）重大火灾隐患及挂牌督办隐患尚未整改{n}处",
+    "bulletin_no_major_open": "重大火灾隐患及挂牌督办隐患均已整改。",
+    "bulletin_behind": "（三）整改进度落后的村（社区）",
+    "bulletin_behind_named": "{names}整改率低于{rate}，列入黑榜。",
+    "bulletin_behind_none": "本周没有整改率低于{rate}的村（社区）。",
+    "bulletin_no_ledger_title": "（四）未按时报送台账的村（社区）",
+    "bulletin_no_ledger": "{week}，{names}共{n}个村（社区）未报送台账。",
+    "bulletin_all_sent": "{week}，各村（社区）均已报送台账。",
+    "bulletin_no_reports": "截至{date}尚未收到任何台账。",
+    "bulletin_chart_ranking": "各村（社区）整改率（{week}）",
+    "bulletin_chart_weekly": "每周新排查与新整改（第1周至第{n}周）",
+    # The template's fixed text (metrics.bulletin_template writes it once into data/bulletin/template.docx).
+    "bulletin_h_overall": "一、总体情况",
+    "bulletin_h_villages": "二、各村（社区）进展",
+    "bulletin_h_problems": "三、存在问题",
+    "bulletin_h_requirements": "四、下步要求",
+    "bulletin_rank_rule": (
+        "注：隐患不少于{n}处的村（社区）参与排名和红黑榜（{rule}）；整改率保留一位小数，未排查到隐患的记为“{dash}”；"
+        "较上周为与上周日（{date}）相比的变化。"
+    ),
+    "bulletin_copy_to": "抄送：镇长、分管安全副镇长，各村（社区），镇属各办。",
+    # Style names of the template (a town restyles them in Word) and the fonts they start with.
+    "bulletin_style_title": "通报红头",
+    "bulletin_style_kind": "通报名称",
+    "bulletin_style_issue": "通报期号",
+    "bulletin_style_issuer": "通报发文机关",
+    "bulletin_style_heading": "通报一级标题",
+    "bulletin_style_subheading": "通报二级标题",
+    "bulletin_style_body": "通报正文",
+    "bulletin_style_table": "通报表格",
+    "bulletin_style_stamp": "通报数据时间",
+    "bulletin_font_body": "仿宋",
+    "bulletin_font_heading": "黑体",
+    "bulletin_font_subheading": "楷体",
+    # The command line (metrics.__main__ bulletin).
+    "cli_bulletin": "生成本周周通报（Word，可选 PDF）",
+    "cli_bulletin_week": "第N周（与 --as-of 二选一；默认取截至日期所在的周）",
+    "cli_bulletin_issue_no": "期号（默认接着上一期编号；同一周重新生成沿用原期号）",
+    "cli_bulletin_out": "输出的 Word 文件（.docx）",
+    "cli_bulletin_pdf": "同时用 LibreOffice 生成同名 PDF",
+    "cli_bulletin_made": "已生成第{n}期周通报：{file}（{week}，数据截至{date}）",
+    "cli_bulletin_pdf_made": "已生成 PDF：{file}",
+    "cli_bulletin_bad_week": "周次超出范围：第{n}周（本次工作为第1周至第{last}周）",
+    "cli_bulletin_before_campaign": "截至日期 {date} 早于工作的第1周",
+    "cli_bulletin_no_pdf": "未找到 LibreOffice（soffice），无法生成 PDF；Word 文件已生成：{file}",
+    "cli_bulletin_pdf_failed": "LibreOffice 转换 PDF 失败：{error}；Word 文件已生成：{file}",
+    "cli_bulletin_bad_template": "周通报模板无法使用：{path}（{error}）",
+    "cli_bulletin_bad_settings": "配置文件 {file} 的 [bulletin] 有误：{key} 应为{kind}",
+    "cli_not_with": "参数 {value} 不能与 {other} 同时使用",
+    "cli_bad_number": "参数 {value} 应为正整数",
+}
+TEXT.update(BULLETIN)

@@ -1,4 +1,4 @@
-"""Command line: `python -m metrics summary [--db PATH] [--config PATH] [--as-of YYYY-MM-DD] [--json]`."""
+"""Command line: `python -m metrics summary …` (the town's figures) and `python -m metrics bulletin …` (周通报)."""
 
 from __future__ import annotations
 
@@ -19,6 +19,10 @@ from firedash.store import connect
 from metrics.summary_report import summary_payload, summary_text
 
 USAGE = "python -m metrics summary [--db PATH] [--config PATH] [--as-of YYYY-MM-DD] [--json]"
+BULLETIN_USAGE = (
+    "python -m metrics bulletin [--as-of YYYY-MM-DD | --week N] [--issue-no K] --out FILE.docx [--pdf]"
+    " [--db PATH] [--config PATH]"
+)
 EXIT_ERROR = 2
 
 
@@ -33,6 +37,8 @@ _ARGPARSE_MESSAGES = (
     (re.compile(r"unrecognized arguments: (?P<value>.*)"), "cli_unknown_argument"),
     (re.compile(r"argument command: invalid choice: (?P<value>\S+).*"), "cli_unknown_command"),
     (re.compile(r"argument (?P<value>\S+): expected one argument"), "cli_no_value"),
+    (re.compile(r"argument (?P<value>\S+): not allowed with argument (?P<other>\S+)"), "cli_not_with"),
+    (re.compile(r"argument (?P<value>\S+): invalid _positive value: .*"), "cli_bad_number"),
 )
 
 
@@ -42,7 +48,7 @@ class _Parser(argparse.ArgumentParser):
             if match := pattern.fullmatch(message):
                 message = text(key, **match.groupdict())
                 break
-        raise CliError(text("cli_bad_arguments", message=message, usage=USAGE))
+        raise CliError(text("cli_bad_arguments", message=message, usage=self.usage or USAGE))
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -62,7 +68,30 @@ def _parser() -> argparse.ArgumentParser:
         help=text("cli_as_of"),
     )
     cmd.add_argument("--json", action="store_true", help=text("cli_json"))
+    _bulletin_parser(commands)
     return parser
+
+
+def _positive(value: str) -> int:
+    number = int(value)
+    if number < 1:
+        raise ValueError(value)
+    return number
+
+
+def _bulletin_parser(commands: argparse._SubParsersAction) -> None:
+    cmd = commands.add_parser("bulletin", help=text("cli_bulletin"), usage=BULLETIN_USAGE, add_help=False)
+    cmd.add_argument("-h", "--help", action="help", help=text("cli_help"))
+    cmd.add_argument("--db", metavar="PATH", help=text("cli_db"))
+    cmd.add_argument("--config", metavar="PATH", help=text("cli_config"))
+    when = cmd.add_mutually_exclusive_group()
+    when.add_argument("--as-of", dest="as_of", metavar="YYYY-MM-DD", help=text("cli_as_of"))
+    when.add_argument("--week", type=_positive, metavar="N", help=text("cli_bulletin_week"))
+    cmd.add_argument(
+        "--issue-no", dest="issue_no", type=_positive, metavar="K", help=text("cli_bulletin_issue_no")
+    )
+    cmd.add_argument("--out", required=True, metavar="FILE.docx", help=text("cli_bulletin_out"))
+    cmd.add_argument("--pdf", action="store_true", help=text("cli_bulletin_pdf"))
 
 
 def _as_of(given: str | None, config: TownConfig) -> dt.date:
@@ -105,14 +134,39 @@ def run_summary(args: argparse.Namespace) -> str:
     return json.dumps(payload, ensure_ascii=False) if args.json else summary_text(payload)
 
 
+def run_bulletin(args: argparse.Namespace) -> str:
+    """Make the bulletin: number it, write the .docx (and .pdf), record it; the lines to print."""
+    from metrics.bulletin_cli import make_bulletin  # docxtpl and plotly load only for this command
+
+    try:
+        config = load_config(args.config)
+    except ConfigError as exc:
+        raise CliError(str(exc)) from None
+    as_of = None if args.week else _as_of(args.as_of, config)
+    store = db_path(args.db)
+    con = _open_store(store)
+    try:
+        return make_bulletin(con, config, store=store, as_of=as_of, args=args)
+    except duckdb.Error as exc:
+        raise CliError(text("cli_query_failed", error=_first_line(exc))) from None
+    finally:
+        con.close()
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit status (0, or 2 after a one-line Chinese error)."""
     try:
         args = _parser().parse_args(argv)
-        print(run_summary(args))
+        print(run_bulletin(args) if args.command == "bulletin" else run_summary(args))
     except CliError as exc:
         print(str(exc).replace("\n", " "), file=sys.stderr)
         return EXIT_ERROR
+    except Exception as exc:
+        # metrics.bulletin_cli's errors (loaded lazily, so matched by their exit_code, not their class).
+        if not isinstance(getattr(exc, "exit_code", None), int):
+            raise
+        print(str(exc), file=sys.stderr)
+        return exc.exit_code
     except BrokenPipeError:
         # The reader (e.g. `| head`) left early: silence the final flush instead of a traceback.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())

@@ -121,6 +121,8 @@ def _sections() -> dict[str, dict]:
         },
         "AUDIT_COLUMN_LABELS": glossary.AUDIT_COLUMN_LABELS,
         "ACCESS": glossary.ACCESS,
+        # The 周通报's words, template text, style and font names (metrics.bulletin*).
+        "BULLETIN": glossary.BULLETIN,
         # The default lists share OTHER (spelled once); every other name in them is checked too.
         "OTHER": {"other": glossary.OTHER},
         **{

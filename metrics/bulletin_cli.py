@@ -1,0 +1,79 @@
+"""`python -m metrics bulletin`: choose the week and the number, write the .docx (and PDF), record the issue."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+from pathlib import Path
+
+import duckdb
+
+from firedash.config import ConfigError, TownConfig
+from firedash.glossary import text
+from metrics.bulletin import BulletinError, bulletin_week
+from metrics.bulletin_docx import PdfError, bulletin_bytes, docx_to_pdf, soffice
+from metrics.bulletin_register import Issue, locked, made_now, number_for, register_path
+from metrics.bulletin_settings import bulletin_settings
+from ui.format import fmt_date, week_label
+
+
+class CliError(Exception):
+    """Nothing was made (bad week, settings or template): one Chinese line, exit status 2."""
+
+    exit_code = 2
+
+
+class PdfFailed(CliError):
+    """The .docx was made and recorded, only its PDF could not be: exit status 1."""
+
+    exit_code = 1
+
+
+def make_bulletin(
+    con: duckdb.DuckDBPyConnection,
+    config: TownConfig,
+    *,
+    store: Path,
+    as_of: dt.date | None,
+    args: argparse.Namespace,
+) -> str:
+    """The bulletin for --week or --as-of, numbered --issue-no or by the record beside the store."""
+    try:
+        settings = bulletin_settings(config)
+        week = bulletin_week(config.campaign, as_of=as_of, week=args.week)
+    except (BulletinError, ConfigError) as exc:
+        raise CliError(str(exc)) from None
+    if not settings.template.is_file():
+        raise CliError(text("cli_bulletin_bad_template", path=settings.template, error=text("no_data")))
+    out = Path(args.out)
+    # Numbering, writing and recording under one lock: two bulletins made at once never share a number.
+    with locked(register_path(store)) as issues:
+        issue_no = args.issue_no or number_for(issues, week.week_no)
+        try:
+            data = bulletin_bytes(
+                con,
+                config,
+                week=args.week,
+                as_of=None if args.week else as_of,
+                issue_no=issue_no,
+                settings=settings,
+            )
+        except (OSError, ValueError) as exc:
+            raise CliError(text("cli_bulletin_bad_template", path=settings.template, error=exc)) from None
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_bytes(data)
+        issues.append(Issue(issue_no, week.week_no, week.as_of.isoformat(), str(out.resolve()), made_now()))
+    made = text(
+        "cli_bulletin_made", n=issue_no, file=out, week=week_label(week.week_no), date=fmt_date(week.as_of)
+    )
+    return made if not args.pdf else made + "\n" + _pdf(out)
+
+
+def _pdf(docx: Path) -> str:
+    if soffice() is None:
+        raise PdfFailed(text("cli_bulletin_no_pdf", file=docx))
+    try:
+        pdf = docx_to_pdf(docx, docx.with_suffix(".pdf"))
+    except (PdfError, OSError) as exc:
+        raise PdfFailed(text("cli_bulletin_pdf_failed", error=exc, file=docx)) from None
+    return text("cli_bulletin_pdf_made", file=pdf)
