@@ -312,6 +312,8 @@ def _report(outcome: FileOutcome, parsed: ParsedFile, frame: pd.DataFrame) -> No
         rows_aside=outcome.rows_rejected,
         rectified_undated=sum(r.rectified_undated for r in parsed.results),
         stated=parsed.stated,
+        report_date=parsed.report_date,
+        source=parsed.report_date_source,
     )
     outcome.warnings = warnings
     if warnings:
