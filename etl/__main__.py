@@ -145,6 +145,9 @@ def describe(outcome: FileOutcome) -> str:
             unchanged=outcome.rows_unchanged,
             rejected=outcome.rows_rejected,
             report_date=outcome.report_date,
+            source=text.REPORT_DATE_SOURCE_NAMES.get(
+                outcome.report_date_source or "", outcome.report_date_source
+            ),
         )
     ]
     if outcome.rows_stale:

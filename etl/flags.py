@@ -3,6 +3,7 @@ and the file-level doubts (no status read, most rows kept aside, unknown words, 
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -21,6 +22,7 @@ from firedash.glossary import (
     NEEDED_KINDS,
     RAW_REPEATED_COLUMN,
     RAW_UNNAMED_COLUMN,
+    REPORT_DATE_SOURCE_NAMES,
     WARN_MOST_ASIDE,
     WARN_NO_STATUS,
     WARN_RECTIFIED_UNDATED,
@@ -139,9 +141,18 @@ def unknown_word_warnings(sheet: str, unknown: dict[str, dict[str, int]]) -> lis
 
 
 def file_warnings(
-    *, tickets: int, with_status: int, rows_read: int, rows_aside: int, rectified_undated: int, stated: bool
+    *,
+    tickets: int,
+    with_status: int,
+    rows_read: int,
+    rows_aside: int,
+    rectified_undated: int,
+    stated: bool,
+    report_date: dt.date | None = None,
+    source: str = "load_day",
 ) -> list[LoadWarning]:
-    """Doubts about the file as a whole."""
+    """Doubts about the file as a whole; an undated rectification says which date stands in for it (the
+    report date, from `source`)."""
     found = []
     if tickets and not with_status:
         found.append(LoadWarning("no_status", WARN_NO_STATUS.format(count=tickets), count=tickets))
@@ -149,7 +160,8 @@ def file_warnings(
         message = WARN_MOST_ASIDE.format(count=rows_aside, read=rows_read)
         found.append(LoadWarning("most_rows_kept_aside", message, count=rows_aside))
     if rectified_undated and not stated:
-        message = WARN_RECTIFIED_UNDATED.format(count=rectified_undated)
+        name = REPORT_DATE_SOURCE_NAMES.get(source, source)
+        message = WARN_RECTIFIED_UNDATED.format(count=rectified_undated, source=name, date=report_date)
         found.append(LoadWarning("rectified_without_date", message, count=rectified_undated))
     return found
 

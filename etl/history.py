@@ -7,32 +7,13 @@ import json
 
 import duckdb
 
-# Two tables of their own (created by every load, so an older store gains them on its next load).
-HISTORY_SCHEMA = (
-    """CREATE TABLE IF NOT EXISTS import_runs (
-        import_id BIGINT PRIMARY KEY,
-        stated_report_date DATE,         -- the --report-date the file was loaded with (NULL: none)
-        load_day DATE NOT NULL           -- the day of loading, the report date of last resort: a replay reuses it
-    )""",
-    """CREATE TABLE IF NOT EXISTS intake_events (
-        event_at TIMESTAMP NOT NULL,
-        action VARCHAR NOT NULL,         -- undo | restore
-        import_id BIGINT,                -- undo: the import undone (import ids are never given again)
-        backup_id VARCHAR,               -- undo: the backup taken before; restore: the backup restored
-        detail VARCHAR NOT NULL          -- JSON: undo: the undone import's row of imports
-    )""",
-)
+# Its two tables, import_runs and intake_events, come with the store (firedash/store.py, schema version 4).
 HISTORY_TABLES = ("import_runs", "intake_events")
 _RENUMBERED = ("import_id", "first_import_id", "last_import_id")
 
 
-def ensure_history(con: duckdb.DuckDBPyConnection) -> None:
-    for statement in HISTORY_SCHEMA:
-        con.execute(statement)
-
-
 def has_history(con: duckdb.DuckDBPyConnection) -> bool:
-    """False for a store no load of this version has written yet (read-only callers then see no undos)."""
+    """False for a store of schema version 3 or older not yet migrated (read-only callers then see no undos)."""
     rows = con.execute(
         "SELECT count(*) FROM duckdb_tables() WHERE database_name = current_database() AND table_name = ?",
         ["intake_events"],

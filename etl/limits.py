@@ -1,7 +1,9 @@
 """What one ledger file may expand to when read, the reasons for refusing more, and long cells cut.
 
 The limits live here and nowhere else: the readers check them before a reader library allocates anything
-(zip sizes, sheet extents), and cut any cell longer than a cell may be (Excel's own limit) with a CellIssue.
+(zip sizes, sheet extents), and cut any cell longer than a cell may be (Excel's own limit) with an
+etl.findings.CellIssue (field None, problem the glossary's CELL_CUT, column the Excel letters: the loader
+names it by its header, etl.normalise.cut_cell_issues).
 """
 
 from __future__ import annotations
@@ -13,13 +15,13 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from etl.findings import CellIssue
 from firedash import glossary as T
 
 MIB = 1 << 20
 PREVIEW_CHARS = 40  # how much of a cut cell a data issue quotes, enough to find it in the file
 CUT_MARK = re.compile("\ue000\ue001(\\d+)\ue001\ue000")  # xlsx_guard: N characters of a run cut here
 CUT_MARK_START = "\ue000\ue001"
-CELL_TOO_LONG = "cell_too_long"
 
 
 @dataclass(frozen=True)
@@ -66,23 +68,6 @@ def _mib(size: int) -> str:
     return f"{size / MIB:,.0f}" if size >= 10 * MIB else f"{size / MIB:,.1f}"
 
 
-@dataclass(frozen=True)
-class CellIssue:
-    """A cell the reader could not keep whole, where a person finds it: the file, the sheet, the row as Excel
-    numbers it (from 1), the column as Excel letters; code (CELL_TOO_LONG), the original length in characters,
-    how many were kept, the start of the cell (value) and a one-line Chinese message."""
-
-    file: str
-    sheet: str
-    row: int
-    column: str
-    code: str
-    length: int
-    kept: int
-    value: str
-    message: str
-
-
 def column_letters(index: int) -> str:
     """0 → A, 25 → Z, 26 → AA."""
     letters = ""
@@ -93,8 +78,16 @@ def column_letters(index: int) -> str:
     return letters
 
 
+def column_index(letters: str) -> int:
+    """A → 0, Z → 25, AA → 26 (the inverse of column_letters)."""
+    index = 0
+    for letter in letters:
+        index = index * 26 + ord(letter) - 64
+    return index - 1
+
+
 def cut_long_cells(
-    columns: list[pa.Array], *, file: str, sheet: str, limits: ReadLimits, marked: bool = False
+    columns: list[pa.Array], *, sheet: str, limits: ReadLimits, marked: bool = False
 ) -> tuple[list[pa.Array], list[CellIssue]]:
     """Cells longer than limits.cell_chars cut to it, each with a CellIssue; columns are A1-based.
 
@@ -104,7 +97,7 @@ def cut_long_cells(
     out = []
     for index, column in enumerate(columns):
         if _has_long(column, limits.cell_chars, marked):
-            column, found = _cut_column(column, index, file=file, sheet=sheet, limit=limits.cell_chars)
+            column, found = _cut_column(column, index, sheet=sheet, limit=limits.cell_chars)
             issues.extend(found)
         out.append(column)
     return out, issues
@@ -118,9 +111,7 @@ def _has_long(column: pa.Array, limit: int, marked: bool) -> bool:
     return (pc.max(pc.utf8_length(column)).as_py() or 0) > limit
 
 
-def _cut_column(
-    column: pa.Array, index: int, *, file: str, sheet: str, limit: int
-) -> tuple[pa.Array, list[CellIssue]]:
+def _cut_column(column: pa.Array, index: int, *, sheet: str, limit: int) -> tuple[pa.Array, list[CellIssue]]:
     values = column.to_pylist()
     lengths = pc.fill_null(pc.utf8_length(column), 0).to_numpy(zero_copy_only=False)
     marked = pc.fill_null(pc.match_substring(column, CUT_MARK_START), False).to_numpy(zero_copy_only=False)
@@ -131,7 +122,7 @@ def _cut_column(
             values[row] = text
             continue
         values[row] = text[:limit]
-        issues.append(_issue(file, sheet, int(row), index, length, limit, text))
+        issues.append(_issue(sheet, int(row), index, length, limit, text))
     return pa.array(values, pa.string()), issues
 
 
@@ -144,15 +135,12 @@ def _unmark(text: str) -> tuple[str, int]:
     return clean, len(clean) + sum(map(int, marks))
 
 
-def _issue(file: str, sheet: str, row: int, col: int, length: int, limit: int, text: str) -> CellIssue:
+def _issue(sheet: str, row: int, col: int, length: int, limit: int, text: str) -> CellIssue:
     return CellIssue(
-        file=file,
         sheet=sheet,
-        row=row + 1,
+        row_number=row + 1,
         column=column_letters(col),
-        code=CELL_TOO_LONG,
-        length=length,
-        kept=limit,
+        field=None,
         value=text[:PREVIEW_CHARS] + "…",
-        message=cell_cut_message(length, limit),
+        problem=cell_cut_message(length, limit),
     )

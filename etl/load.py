@@ -18,7 +18,7 @@ from etl.errors import LedgerError
 from etl.findings import CellIssue, LoadWarning
 from etl.flags import ColumnUse, columns_by_name, file_warnings, unknown_word_warnings, unused_column_warnings
 from etl.headers import Header, find_header
-from etl.normalise import RawRows, Rejected, SheetResult, normalise_under
+from etl.normalise import RawRows, Rejected, SheetResult, cut_cell_issues, normalise_under
 from etl.profiles import Profile, choose, load_profiles, profiles_dir, with_status_words
 from etl.readers import RawSheet, read_ledger
 from etl.report_date import decide_report_date
@@ -216,6 +216,7 @@ def _parse(
     results, frames, rejected = [], [], []
     for sheet, header, sheet_date in zip(sheets, headers, decided.sheets, strict=True):
         result = normalise_under(sheet, header, config=config, report_date=sheet_date, file_name=path.name)
+        result.issues = cut_cell_issues(sheet, header) + result.issues  # the reader's cut cells first
         results.append(result)
         if result.kind is None:
             continue
@@ -311,6 +312,8 @@ def _report(outcome: FileOutcome, parsed: ParsedFile, frame: pd.DataFrame) -> No
         rows_aside=outcome.rows_rejected,
         rectified_undated=sum(r.rectified_undated for r in parsed.results),
         stated=parsed.stated,
+        report_date=parsed.report_date,
+        source=parsed.report_date_source,
     )
     outcome.warnings = warnings
     if warnings:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Collection, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
@@ -18,6 +18,7 @@ from etl.fields import Fields, SheetContext, read_fields, unknown_words_of
 from etl.findings import CellIssue
 from etl.flags import ColumnUse, column_letter, column_uses
 from etl.headers import Header, find_header, report_date_in, title_lines
+from etl.limits import column_index
 from etl.readers import RawSheet, rows_at
 from etl.rows import FIRST_CELLS, MARK_PATTERN, RowRules, has_mark
 from etl.text import cell_text
@@ -171,6 +172,20 @@ def cell_issues(
         column = _header_name(header, col) if col is not None else ""
         found.append(CellIssue(sheet, int(row_numbers[row]), column, name, value, problem))
     return found
+
+
+def cut_cell_issues(sheet: RawSheet, header: Header | None) -> list[CellIssue]:
+    """The reader's cut cells (RawSheet.issues, by Excel letter) by the header as written where the sheet
+    has one and the cell lies below it; a cut cell of a title, of the header or of a sheet without one
+    keeps its letter."""
+    if header is None:
+        return list(sheet.issues)
+    return [
+        replace(issue, column=_header_name(header, column_index(issue.column)))
+        if issue.row_number > header.data_start
+        else issue
+        for issue in sheet.issues
+    ]
 
 
 def _header_name(header: Header, col: int) -> str:

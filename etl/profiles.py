@@ -152,4 +152,4 @@ def with_status_words(profile: Profile | None, sheet: RawSheet, header: Header |
         return sheet
     columns = list(sheet.columns)
     columns[col] = profile.translate_status(columns[col])
-    return RawSheet(sheet.name, columns, sheet.merged)
+    return RawSheet(sheet.name, columns, sheet.merged, sheet.issues)

@@ -237,9 +237,7 @@ def _held() -> Iterator[None]:
 
 
 def _open_work(work: Path) -> duckdb.DuckDBPyConnection:
-    con = connect(work)
-    history.ensure_history(con)
-    return con
+    return connect(work)  # migrates the private copy (schema version 4 brings the history tables)
 
 
 def _fsync(path: Path) -> None:

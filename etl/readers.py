@@ -29,9 +29,9 @@ import pyarrow.compute as pc
 from python_calamine import CalamineWorkbook, PasswordError, SheetTypeEnum
 
 from etl.errors import LedgerError
+from etl.findings import CellIssue
 from etl.limits import (
     DEFAULT_LIMITS,
-    CellIssue,
     ReadLimits,
     cut_long_cells,
     file_too_large,
@@ -141,11 +141,11 @@ def read_ledger(path: Path, *, limits: ReadLimits = DEFAULT_LIMITS) -> list[RawS
         _check_extent(sheet.name, sheet.height, sheet.width, limits)
     if not any(sheet.has_cells() for sheet in sheets):
         raise LedgerError(T.REFUSED_NO_DATA)
-    return [_cut(sheet, path.name, limits, marked=False) for sheet in sheets]
+    return [_cut(sheet, limits, marked=False) for sheet in sheets]
 
 
-def _cut(sheet: RawSheet, file: str, limits: ReadLimits, *, marked: bool) -> RawSheet:
-    columns, issues = cut_long_cells(sheet.columns, file=file, sheet=sheet.name, limits=limits, marked=marked)
+def _cut(sheet: RawSheet, limits: ReadLimits, *, marked: bool) -> RawSheet:
+    columns, issues = cut_long_cells(sheet.columns, sheet=sheet.name, limits=limits, marked=marked)
     return RawSheet(sheet.name, columns, sheet.merged, sheet.issues + issues)
 
 
@@ -179,7 +179,7 @@ def _read_zip(path: Path, limits: ReadLimits) -> list[RawSheet]:
         source = _zip_source(path, check, Path(folder), limits)
         sheets = _read_workbook(source, zipped=True)
         if check.long_runs:
-            sheets = [_cut(sheet, path.name, limits, marked=True) for sheet in sheets]
+            sheets = [_cut(sheet, limits, marked=True) for sheet in sheets]
     return sheets
 
 

@@ -254,8 +254,15 @@ VILLAGE_SUFFIXES = ("村民委员会", "村委会", "村委", "村")
 COMMUNITY_SUFFIXES = ("社区居民委员会", "社区居委会", "社区", "居民委员会", "居委会")
 
 # ── File names (etl.source): what varies between weekly sends of one ledger ───────────────────────────
-# Dates, week numbers, copy markers and other digits.
-FILE_NAME_VARYING = r"\d{4}[-._年/]?\d{1,2}[-._月/]?\d{1,2}日?|第\s*\d+\s*[周期]|[(（]\d+[)）]|\d+"
+# Dates with a year, week numbers (in digits or Chinese numerals) and copy markers go whole; of a date without
+# a year (12月10日, 12.9, 1203) only the digits go, as they always did, so a stored ledger keeps its source key.
+# Any other digit stays: 东河村1组台账 and 东河村2组台账 are two sources.
+FILE_NAME_VARYING = r"\d{4}[-._年/]?\d{1,2}[-._月/]?\d{1,2}日?|第\s*\d+\s*[周期]|第[一二三四五六七八九十百零〇两]+[周期]|[(（]\d+[)）]"
+FILE_NAME_DATE_DIGITS = (
+    r"\d{1,2}\s*月(?:\s*\d{1,2}\s*[日号]?)?"
+    r"|(?<!\d)(?:1[0-2]|0?[1-9])\s*[.．/-]\s*(?:3[01]|[12]\d|0?[1-9])(?!\d)"
+    r"|\d{4,}"
+)
 FILE_NAME_SEPARATORS = r"[\s_\-.·、,，()（）]+"
 
 # ── Unused columns that look needed (etl.flags, slice H9) ─────────────────────────────────────────────

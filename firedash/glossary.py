@@ -456,8 +456,16 @@ CLI_REFUSED = "✗ {name}：未导入——{reason}（数据库未作改动）"
 CLI_UNCHANGED = "= {name}：{reason}"
 CLI_LOADED = (
     "{mark} {name}：读取 {read} 行，新增隐患 {new} 处，更新 {updated} 处，"
-    "未变 {unchanged} 处，暂存待修正 {rejected} 行（填报日期 {report_date}）"
+    "未变 {unchanged} 处，暂存待修正 {rejected} 行（填报日期 {report_date}，取自{source}）"
 )
+# Where a file's report date came from (etl.report_date.REPORT_DATE_SOURCES), as the load line says it.
+REPORT_DATE_SOURCE_NAMES = {
+    "cli": "命令行 --report-date",
+    "title": "台账标题中的填报日期",
+    "workbook_saved": "工作簿保存日期",
+    "latest_in_ledger": "台账中最晚的日期",
+    "load_day": "导入当天",
+}
 CLI_STALE = "    · 其中 {stale} 处隐患库中已有填报日期更晚的报告，本文件未覆盖其内容和状态"
 CLI_REJECTED_ROW = "    · 工作表「{sheet}」第 {row} 行：{reason}"
 CLI_MORE_REJECTED = "    · 另有 {more} 行待修正，详见看板“数据质量”页"
@@ -530,7 +538,9 @@ WARN_UNUSED_COLUMN = (
 WARN_NO_STATUS = "未读到任何整改状态：本文件的 {count} 处隐患都按未整改计"
 WARN_MOST_ASIDE = "大部分行未导入：{count} 行暂存待修正（共读取 {read} 行）"
 WARN_UNKNOWN_WORD = "工作表「{sheet}」的{field}“{word}”无法识别（{count} 行）"
-WARN_RECTIFIED_UNDATED = "{count} 处隐患写着已整改却没有整改日期，台账也没有填报日期：整改日期暂按导入当天计"
+WARN_RECTIFIED_UNDATED = (
+    "{count} 处隐患写着已整改却没有整改日期，台账也没有填报日期：整改日期暂按{source}（{date}）计"
+)
 CLI_COLUMNS = "    · 工作表「{sheet}」：{used}"
 CLI_UNUSED_COLUMNS = "    · 工作表「{sheet}」未使用的列：{unused}"
 CLI_COLUMN_FIELD = "{header}→{field}"

@@ -11,7 +11,7 @@ import duckdb
 from etl.ticket_key import hazard_key_sql
 from firedash.glossary import STORE_TOO_NEW
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 
 # Version 1's tables, one statement each; every later release appends a migration instead of editing these.
@@ -152,6 +152,22 @@ MIGRATIONS: dict[int, tuple[str, ...]] = {
             report_date_source VARCHAR,      -- cli | title | workbook_saved | latest_in_ledger | load_day
             profile VARCHAR,                 -- the mapping profile (data/profiles) the file was read with
             rows_repeated INTEGER NOT NULL   -- rows of a later sheet that updated a hazard of an earlier one
+        )""",
+    ),
+    # The store's record of how it came to be (etl.history), created by each load before this version:
+    # IF NOT EXISTS keeps a version-3 store that a load already gave them as it is.
+    4: (
+        """CREATE TABLE IF NOT EXISTS import_runs (
+            import_id BIGINT PRIMARY KEY,
+            stated_report_date DATE,         -- the --report-date the file was loaded with (NULL: none)
+            load_day DATE NOT NULL           -- the day of loading, the report date of last resort: a replay reuses it
+        )""",
+        """CREATE TABLE IF NOT EXISTS intake_events (
+            event_at TIMESTAMP NOT NULL,
+            action VARCHAR NOT NULL,         -- undo | restore
+            import_id BIGINT,                -- undo: the import undone (import ids are never given again)
+            backup_id VARCHAR,               -- undo: the backup taken before; restore: the backup restored
+            detail VARCHAR NOT NULL          -- JSON: undo: the undone import's row of imports
         )""",
     ),
 }

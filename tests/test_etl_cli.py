@@ -213,3 +213,46 @@ def test_profile_forced_by_name_and_an_unknown_name_exits_two(tmp_path):
     assert json.loads(result.stdout)[0]["profile"] == "jianshe"
     missing = run_load("--config", str(config), "--db", str(db), "--profile", "nope", str(ledger))
     assert missing.returncode == 2 and "nope" in missing.stderr and "jianshe" in missing.stderr
+
+
+def saved_on(path: Path, stamp: str) -> Path:
+    """The workbook with docProps/core.xml's dcterms:modified set to stamp (as Excel writes it on saving)."""
+    import re
+    import zipfile
+
+    copy = path.with_name("saved_" + path.name)
+    with zipfile.ZipFile(path) as source, zipfile.ZipFile(copy, "w") as target:
+        for item in source.infolist():
+            data = source.read(item)
+            if item.filename == "docProps/core.xml":
+                data = re.sub(rb"(<dcterms:modified[^>]*>)[^<]*", rb"\g<1>" + stamp.encode(), data)
+            target.writestr(item, data)
+    return copy
+
+
+def test_the_load_line_says_where_its_report_date_came_from(tmp_path):
+    undated = [
+        (*WEEK1[1][:12], None)
+    ]  # 已整改 without 整改完成时间; the ledger writes 2023-12-07 (its found date) at the latest
+    latest = write_xlsx(tmp_path / "东河村.xlsx", undated, report_line=None)
+    titled = write_xlsx(tmp_path / "西岭村.xlsx", WEEK1, report_line="填报日期：2023-12-10")
+    saved = saved_on(write_xlsx(tmp_path / "北山村.xlsx", WEEK1, report_line=None), "2023-12-15T17:00:00Z")
+    result = run_load("--db", str(tmp_path / "s.duckdb"), str(latest), str(titled), str(saved))
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    loaded = [line for line in lines if "：读取" in line]
+    assert loaded[0].endswith("（填报日期 2023-12-07，取自台账中最晚的日期）")
+    assert loaded[1].endswith("（填报日期 2023-12-10，取自台账标题中的填报日期）")
+    assert loaded[2].endswith("（填报日期 2023-12-16，取自工作簿保存日期）")  # 01:00 on the 16th in China
+    assert "没有整改日期，台账也没有填报日期：整改日期暂按台账中最晚的日期（2023-12-07）计" in result.stdout
+    stated = run_load(
+        "--json", "--db", str(tmp_path / "t.duckdb"), "--report-date", "2023-12-20", str(latest)
+    )
+    (outcome,) = json.loads(stated.stdout)
+    assert (outcome["report_date"], outcome["report_date_source"], outcome["warnings"]) == (
+        "2023-12-20",
+        "cli",
+        [],
+    )
+    text = run_load("--db", str(tmp_path / "u.duckdb"), "--report-date", "2023-12-20", str(latest)).stdout
+    assert "（填报日期 2023-12-20，取自命令行 --report-date）" in text

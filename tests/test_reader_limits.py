@@ -17,7 +17,8 @@ import pytest
 import xlsxwriter
 
 from etl.errors import LedgerError
-from etl.limits import DEFAULT_LIMITS, MIB, CellIssue, ReadLimits
+from etl.findings import CellIssue
+from etl.limits import DEFAULT_LIMITS, MIB, ReadLimits
 from etl.readers import RawSheet, read_ledger
 from etl.xlsx_guard import Extent, _ExtentScan, _LongRuns, _unescape, cut_runs
 from etl.xlsx_layout import sheet_layout
@@ -192,17 +193,15 @@ def long_cell_workbook(tmp_path: Path, text: str, name: str = "台账.xlsx") -> 
     )
 
 
-def cut_issue(length: int, value: str, file: str = "台账.xlsx", row: int = 3, column: str = "C") -> CellIssue:
+def cut_issue(length: int, value: str, row: int = 3, column: str = "C") -> CellIssue:
+    """The reader's data issue of a cut cell: by Excel letter, read for no field yet."""
     return CellIssue(
-        file=file,
         sheet="S",
-        row=row,
+        row_number=row,
         column=column,
-        code="cell_too_long",
-        length=length,
-        kept=32_767,
+        field=None,
         value=value[:40] + "…",
-        message=LONG_REASON.format(length),
+        problem=LONG_REASON.format(length),
     )
 
 
@@ -243,7 +242,7 @@ def test_a_long_inline_string_is_cut(tmp_path: Path) -> None:
     path = rewrite(path, tmp_path / "东河村.xlsx", SHEET, replacing(PLACEHOLDER.encode(), text.encode()))
     sheet = only(read_ledger(path))
     assert sheet.rows[1] == ["东河村", text[:32_767]]
-    assert sheet.issues == [cut_issue(40_000, text, file="东河村.xlsx", row=2, column="B")]
+    assert sheet.issues == [cut_issue(40_000, text, row=2, column="B")]
 
 
 def test_a_cell_of_128_mib_is_read_in_bounded_memory(tmp_path: Path) -> None:
@@ -261,13 +260,13 @@ def test_a_cell_of_128_mib_is_read_in_bounded_memory(tmp_path: Path) -> None:
         from etl.readers import read_ledger
         (sheet,) = read_ledger({str(path)!r})
         (issue,) = sheet.issues
-        print(issue.length, issue.row, issue.column, len(sheet.rows[2][2]))
+        print(issue.problem.split("（")[1].split(" ")[0], issue.row_number, issue.column, len(sheet.rows[2][2]))
         print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024)
     """)
     done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr[-2000:]
     found, peak_mb = done.stdout.split("\n")[:2]
-    assert found == f"{128 * MIB} 3 C 32767"
+    assert found == f"{128 * MIB:,} 3 C 32767"
     assert int(peak_mb) < 400
 
 
@@ -281,15 +280,12 @@ def test_a_csv_cell_past_the_csv_module_s_limit_is_read_and_cut(tmp_path: Path) 
     assert sheet.rows == [["村（社区）", "隐患描述"], ["东河村", text[:32_767]], ["西岭村", "短"]]
     assert sheet.issues == [
         CellIssue(
-            file="应急办.csv",
             sheet="应急办",
-            row=2,
+            row_number=2,
             column="B",
-            code="cell_too_long",
-            length=240_000,
-            kept=32_767,
+            field=None,
             value=text[:40] + "…",
-            message=LONG_REASON.format(240_000),
+            problem=LONG_REASON.format(240_000),
         )
     ]
 
@@ -299,8 +295,8 @@ def test_csv_and_xlsx_cut_a_long_cell_alike(tmp_path: Path) -> None:
     csv_sheet = only(read_ledger(write_csv(tmp_path / "台账.csv", [["a", "b", "c"], ["", "", text]])))
     xlsx_sheet = only(read_ledger(long_cell_workbook(tmp_path, text)))
     assert csv_sheet.rows[1][2] == xlsx_sheet.rows[2][2] == text[:32_767]
-    assert [(i.length, i.kept, i.column) for i in csv_sheet.issues] == [(42_000, 32_767, "C")]
-    assert [(i.length, i.kept, i.column) for i in xlsx_sheet.issues] == [(42_000, 32_767, "C")]
+    assert [(i.problem, i.column) for i in csv_sheet.issues] == [(LONG_REASON.format(42_000), "C")]
+    assert [(i.problem, i.column) for i in xlsx_sheet.issues] == [(LONG_REASON.format(42_000), "C")]
 
 
 # --- rows and columns ----------------------------------------------------------------------------------------

@@ -16,7 +16,7 @@ from etl.load import load_files
 from etl.normalise import cell_issues
 from firedash.config import load_config
 from firedash.glossary import NO_DATE_COLUMN
-from firedash.store import connect
+from firedash.store import SCHEMA_VERSION, connect
 from tests.ledgers import COMBINED_HEADER, write_xlsx
 from tests.test_load import WEEK1
 
@@ -220,4 +220,6 @@ def test_a_version_2_store_migrates_to_the_findings_tables(tmp_path):
     connect(path).close()
     tables = {r[0] for r in rows_of(path, "SELECT table_name FROM information_schema.tables")}
     assert {"import_columns", "import_warnings", "data_issues", "import_outcomes"} <= tables
-    assert rows_of(path, "SELECT value FROM store_meta WHERE key = 'schema_version'") == [("3",)]
+    assert rows_of(path, "SELECT value FROM store_meta WHERE key = 'schema_version'") == [
+        (str(SCHEMA_VERSION),)
+    ]
