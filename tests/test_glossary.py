@@ -121,6 +121,10 @@ def _sections() -> dict[str, dict]:
         },
         "AUDIT_COLUMN_LABELS": glossary.AUDIT_COLUMN_LABELS,
         "ACCESS": glossary.ACCESS,
+        # The 数据导入 page.
+        "UPLOAD_COLUMN_LABELS": glossary.UPLOAD_COLUMN_LABELS,
+        "REPORT_DATE_SOURCE_LABELS": glossary.REPORT_DATE_SOURCE_LABELS,
+        "UPLOAD": glossary.UPLOAD,
         # The default lists share OTHER (spelled once); every other name in them is checked too.
         "OTHER": {"other": glossary.OTHER},
         **{
