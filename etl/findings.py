@@ -18,6 +18,8 @@ class LoadWarning:
     column: str | None = None  # the header as written
     row_number: int | None = None
     count: int | None = None
+    field: str | None = None  # unknown_word: the canonical field of the column (status, review_result …)
+    word: str | None = None  # unknown_word: the word as written
 
     def as_dict(self) -> dict[str, object]:
         return {key: value for key, value in asdict(self).items() if value is not None}

@@ -134,6 +134,8 @@ def unknown_word_warnings(sheet: str, unknown: dict[str, dict[str, int]]) -> lis
             sheet=sheet,
             column=label(name),
             count=count,
+            field=name,
+            word=word,
         )
         for name, words in unknown.items()
         for word, count in sorted(words.items(), key=lambda item: (-item[1], item[0]))

@@ -121,7 +121,7 @@ def _undo(store: Path, args: argparse.Namespace) -> int:
 
 
 def _list_backups(store: Path, *, as_json: bool) -> int:
-    entries = [_backup_entry(b) for b in backups.list_backups(store)]
+    entries = backup_entries(store)
     if as_json:
         print(json.dumps(entries, ensure_ascii=False, indent=2))
     elif not entries:
@@ -132,6 +132,11 @@ def _list_backups(store: Path, *, as_json: bool) -> int:
             shown = {k: "?" if v is None else v for k, v in entry.items()}
             print(T.BACKUP_LINE.format(**{**shown, "reason": T.BACKUP_REASONS[entry["reason"]]}))
     return 0
+
+
+def backup_entries(store: Path) -> list[dict[str, object]]:
+    """The store's backups, oldest first: the `restore --json` objects."""
+    return [_backup_entry(b) for b in backups.list_backups(store)]
 
 
 def _backup_entry(backup: backups.Backup) -> dict[str, object]:

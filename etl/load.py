@@ -45,6 +45,17 @@ from firedash.glossary import (
 )
 
 Progress = Callable[[Path, str], None]  # (file, step): STEP_READ, STEP_WRITE, STEP_DONE
+SAMPLE_COLUMNS = (
+    "sheet",
+    "row_number",
+    "village",
+    "unit",
+    "found_date",
+    "deadline",
+    "status",
+    "rectified_date",
+)
+SAMPLE_ROWS = 5
 
 
 @dataclass
@@ -67,6 +78,8 @@ class FileOutcome:
     warnings: list[LoadWarning] = field(default_factory=list)
     issues: list[CellIssue] = field(default_factory=list)
     profile: str | None = None  # the mapping profile the file was read with
+    # The first rows as read (SAMPLE_COLUMNS), for the upload page's preview; not part of --json.
+    sample: pd.DataFrame | None = field(default=None, repr=False)
 
     @property
     def rows_rejected(self) -> int:
@@ -296,6 +309,7 @@ def _report(outcome: FileOutcome, parsed: ParsedFile, frame: pd.DataFrame) -> No
     """Columns, warnings and data issues of the file; any warning makes it loaded_with_warnings."""
     outcome.report_date_source = parsed.report_date_source
     outcome.profile = parsed.profile
+    outcome.sample = frame.loc[:, list(SAMPLE_COLUMNS)].head(SAMPLE_ROWS).reset_index(drop=True)
     warnings: list[LoadWarning] = []
     for name, result in zip(parsed.sheet_names, parsed.results, strict=True):
         if result.columns:

@@ -707,8 +707,7 @@ ACCESS: dict[str, str] = {
     "audit_broken": "操作记录不完整：{reason}",
     "title_audit": "{town}看板操作记录",
     "file_audit": "操作记录_{stamp}.xlsx",
-    # The 数据导入 page (应急办 only; the upload itself comes later)
-    "import_placeholder": "在浏览器中上传台账的功能正在建设中；目前请在服务器上导入：python -m etl load 台账文件或文件夹",
+    # The 数据导入 page (应急办 only): the first account
     "first_admin": "还没有应急办账户。请在服务器上运行下面的命令新增第一个账户（按提示输入两次密码），然后在此登录：",
     "first_admin_command": "python -m firedash users add 姓名 --role 应急办",
 }
@@ -800,3 +799,70 @@ BULLETIN: dict[str, str] = {
     "cli_bad_number": "参数 {value} 应为正整数",
 }
 TEXT.update(BULLETIN)
+
+
+# ════════════════════════════════════════════════════════════════════════════════════════════════════
+# The 数据导入 page (ui/intake.py, app_pages/import_ledgers.py, etl/preview.py): upload, preview, fixes,
+# commit, the import ledger with undo, the backups with restore.
+# ════════════════════════════════════════════════════════════════════════════════════════════════════
+PROFILE_SAVED_COMMENT = "由看板“数据导入”页保存的映射配置：表头含 match 中各列的台账按此读取"
+# Columns of the page's tables that have no label elsewhere.
+UPLOAD_COLUMN_LABELS: dict[str, str] = {
+    "import_id": "导入编号",
+    "sha256": "SHA-256",
+    "undone_at": "撤销时间",
+    "backup_id": "备份编号",
+    "created_at": "备份时间",
+    "imports": "导入数",
+    "tickets": "隐患数",
+    "last_file": "最后导入的文件",
+}
+LABELS.update(UPLOAD_COLUMN_LABELS)
+# Where a file's report date came from (etl.report_date.REPORT_DATE_SOURCES).
+REPORT_DATE_SOURCE_LABELS: dict[str, str] = {
+    "cli": "导入时指定",
+    "title": "台账标题中的填报日期",
+    "workbook_saved": "工作簿最后保存的日期",
+    "latest_in_ledger": "台账中最晚的日期",
+    "load_day": "导入当天",
+}
+UPLOAD: dict[str, str] = {
+    "intake_upload": "选择台账文件（可多选 .xlsx、.xls、.csv）",
+    "intake_upload_help": "上传后先试导入预览，确认后才写入数据库；关闭页面则什么也不改动。",
+    "intake_previewing": "正在试导入预览…",
+    "intake_headline": (
+        "{mark} {file}：读取 {read} 行，新增隐患 {new} 处，更新 {updated} 处，未变 {unchanged} 处，"
+        "暂存待修正 {aside} 行（填报日期 {report_date}）"
+    ),
+    "intake_headline_reason": "{mark} {file}：{reason}",
+    "intake_details": "读取方式、前几行与待修正的行",
+    "intake_columns_read": "各列的读法（填报日期 {report_date}，来源：{source}）",
+    "intake_sample": "前几行（按读取结果）",
+    "intake_kept_aside": "将暂存待修正的 {count} 行及原因",
+    "intake_unused": "（未使用）",
+    "intake_fix_hint": "读错或未读的列、无法识别的状态词，可在此指定，然后点“再次预览”；指定会保存为映射配置，下次同样格式的台账自动按此读取。",
+    "intake_fix_column": "列「{header}」读作",
+    "intake_fix_word": "整改状态“{word}”的意思",
+    "intake_unknown": "（无法识别）",
+    "intake_fix_village": "哪一列是村（社区）",
+    "intake_as_read": "（按自动识别）",
+    "intake_pick": "导入此文件",
+    "intake_preview_again": "再次预览",
+    "intake_commit": "导入选中的 {count} 个文件",
+    "intake_committing": "正在导入：{done}/{total} 个文件",
+    "intake_committed": "已导入 {count} 个文件，各页面已显示新数据：",
+    "intake_audit_import": "导入 {file}：新增隐患 {new} 处，更新 {updated} 处，暂存待修正 {aside} 行",
+    "intake_command_line": "命令行",
+    "intake_no_imports": "还没有导入记录。",
+    "intake_undo_pick": "选择要撤销的导入",
+    "intake_undo": "撤销",
+    "intake_undo_question": "{question}该次导入新增隐患 {new} 处、更新 {updated} 处；撤销前共有隐患 {tickets} 处。",
+    "intake_backups": "备份",
+    "intake_no_backups": "还没有备份（每次导入、撤销、恢复改动数据库前都会自动备份）。",
+    "intake_restore_pick": "选择要恢复的备份",
+    "intake_restore": "恢复",
+    "intake_choose": "请选择",
+    "intake_confirm": "确认",
+    "intake_cancel": "取消",
+}
+TEXT.update(UPLOAD)

@@ -123,6 +123,10 @@ def _sections() -> dict[str, dict]:
         "ACCESS": glossary.ACCESS,
         # The 周通报's words, template text, style and font names (metrics.bulletin*).
         "BULLETIN": glossary.BULLETIN,
+        # The 数据导入 page.
+        "UPLOAD_COLUMN_LABELS": glossary.UPLOAD_COLUMN_LABELS,
+        "REPORT_DATE_SOURCE_LABELS": glossary.REPORT_DATE_SOURCE_LABELS,
+        "UPLOAD": glossary.UPLOAD,
         # The default lists share OTHER (spelled once); every other name in them is checked too.
         "OTHER": {"other": glossary.OTHER},
         **{
