@@ -8,16 +8,16 @@ import datetime as dt
 import json
 import sys
 from pathlib import Path
-
-import duckdb
-from tqdm import tqdm
+from typing import TYPE_CHECKING
 
 from etl import intake_cli
-from etl.load import FileOutcome, load_files
-from etl.profiles import Profile, ProfileError, load_profiles, named, profiles_dir
 from firedash import glossary as text
 from firedash.config import ConfigError, TownConfig, db_path, load_config
 from firedash.glossary import DRY_RUN_HEADING
+
+if TYPE_CHECKING:
+    from etl.load import FileOutcome
+    from etl.profiles import Profile
 
 SHOWN_REASONS = 5
 LEDGER_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".csv", ".txt"}
@@ -27,6 +27,13 @@ def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     if args.command in intake_cli.COMMANDS:
         return intake_cli.run(args)
+    # Imported once a command runs: `--help` and argument errors answer without duckdb, pandas, pyarrow.
+    import duckdb
+    from tqdm import tqdm
+
+    from etl.load import load_files
+    from etl.profiles import ProfileError
+
     try:
         config = load_config(args.config)
     except ConfigError as exc:
@@ -83,6 +90,8 @@ def report(outcomes: list[FileOutcome], *, as_json: bool, dry_run: bool = False)
 
 def _profile(name: str | None, config: TownConfig) -> Profile | None:
     """--profile NAME: the profile of that file stem in the profiles folder (an unknown name is an error)."""
+    from etl.profiles import ProfileError, load_profiles, named, profiles_dir
+
     if not name:
         return None
     profiles = load_profiles(profiles_dir(config))

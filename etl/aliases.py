@@ -48,13 +48,38 @@ def _field_for_key(key: str) -> str | None:
     return _LOOKUP.get(bare) if bare and bare != key else None
 
 
+# Header text as written → field, per `extra` mapping: the header search asks for the same few dozen texts
+# hundreds of times a sheet (every row and row pair of its first 20), and normalising costs more than the
+# look-up. Keyed by the mapping's identity: the town's words are built once and never changed.
+_MEMO: dict[int, tuple[Mapping[str, str] | None, dict[str, str | None]]] = {}
+_MEMO_LIMIT = 50_000
+
+
 def field_for(text: object, extra: Mapping[str, str] | None = None) -> str | None:
     """The canonical field a header cell names, or None when it names none we know.
 
     `extra` (normalised header → field, from town.toml's [vocabulary.columns]) is tried first.
     """
-    if text is None:
-        return None
+    if type(text) is not str:
+        return None if text is None else _field_for(text, extra)
+    owner, memo = _MEMO.get(id(extra), (None, None))
+    if memo is None or owner is not extra:
+        if len(_MEMO) >= 64:  # mappings made afresh per call (tests): keep the memo bounded
+            _MEMO.clear()
+        memo = {}
+        _MEMO[id(extra)] = (extra, memo)
+    found = memo.get(text, _MISSING)
+    if found is _MISSING:
+        if len(memo) >= _MEMO_LIMIT:
+            memo.clear()
+        found = memo[text] = _field_for(text, extra)
+    return found  # type: ignore[return-value]
+
+
+_MISSING = object()
+
+
+def _field_for(text: object, extra: Mapping[str, str] | None) -> str | None:
     key = normalise_header(text)
     if extra and key in extra:
         return extra[key]

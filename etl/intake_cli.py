@@ -11,13 +11,17 @@ import datetime as dt
 import json
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import duckdb
-
-from etl import backups
-from etl.undo import IntakeError, StoreState, plan_undo, read_state, restore, undo
 from firedash import glossary as T
 from firedash.config import ConfigError, db_path, load_config
+
+if TYPE_CHECKING:
+    from etl import backups
+    from etl.undo import StoreState
+
+# duckdb, pandas and the loader are imported by the command that runs: `python -m etl load --help` and the
+# parser never pay for them.
 
 COMMANDS = ("imports", "undo", "restore")
 
@@ -42,6 +46,10 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Run one of COMMANDS; messages on stderr and an exit code for every failure, never a traceback."""
+    import duckdb
+
+    from etl.undo import IntakeError
+
     store = db_path(args.db)
     try:
         if args.command == "imports":
@@ -63,6 +71,8 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _imports(store: Path, *, as_json: bool) -> int:
+    from etl.undo import IntakeError, read_state
+
     if not store.is_file():
         raise IntakeError(T.STORE_MISSING.format(store=store))
     entries = import_entries(read_state(store))
@@ -105,6 +115,8 @@ def _iso(value: object) -> str:
 
 
 def _undo(store: Path, args: argparse.Namespace) -> int:
+    from etl.undo import plan_undo, undo
+
     config = load_config(args.config)
     plan = plan_undo(store, args.import_id)
     question = T.UNDO_QUESTION.format(
@@ -136,10 +148,16 @@ def _list_backups(store: Path, *, as_json: bool) -> int:
 
 def backup_entries(store: Path) -> list[dict[str, object]]:
     """The store's backups, oldest first: the `restore --json` objects."""
+    from etl import backups
+
     return [_backup_entry(b) for b in backups.list_backups(store)]
 
 
 def _backup_entry(backup: backups.Backup) -> dict[str, object]:
+    import duckdb
+
+    from etl import backups
+
     entry: dict[str, object] = {"id": backup.id, "reason": backup.reason,
                                 "created_at": backup.created_at.isoformat(), "path": str(backup.path),
                                 "size_bytes": backup.path.stat().st_size}  # fmt: skip
@@ -152,6 +170,11 @@ def _backup_entry(backup: backups.Backup) -> dict[str, object]:
 
 
 def _restore(store: Path, args: argparse.Namespace) -> int:
+    import duckdb
+
+    from etl import backups
+    from etl.undo import IntakeError, restore
+
     config = load_config(args.config)
     chosen = backups.find(store, args.backup_id)
     if chosen is None:

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import duckdb
 import pandas as pd
+import pyarrow as pa
 
 from etl import merge, publish
 from etl.errors import LedgerError
@@ -491,8 +492,8 @@ def _record_import(
         ],
     )  # fmt: skip
     villages = sorted(set().union(*(r.villages for r in parsed.results)))
-    if villages:
-        con.executemany("INSERT INTO import_villages VALUES (?, ?)", [[import_id, v] for v in villages])
+    if villages:  # one statement, not one per village
+        con.execute("INSERT INTO import_villages SELECT ?, unnest(?::VARCHAR[])", [import_id, villages])
 
 
 def _record_rejected(
@@ -527,10 +528,14 @@ def _record_findings(con: duckdb.DuckDBPyConnection, import_id: int, outcome: Fi
         for sheet, uses in outcome.columns.items()
         for use in uses
     ]
-    if columns:
+    if columns:  # an Arrow table of a few dozen rows: no DataFrame built for it
         names = ["sheet", "column_index", "header", "field", "looks_like"]
-        frame = pd.DataFrame(columns, columns=names, dtype=object).astype({"column_index": "int64"})
-        con.register("columns_frame", frame.assign(import_id=import_id)[["import_id", *names]])
+        values = [list(v) for v in zip(*columns, strict=True)]
+        table = pa.table(
+            {"import_id": pa.array([import_id] * len(columns), pa.int64())}
+            | {n: pa.array(v, pa.int64() if n == "column_index" else pa.string()) for n, v in zip(names, values, strict=True)}
+        )  # fmt: skip
+        con.register("columns_frame", table)
         con.execute("INSERT INTO import_columns SELECT * FROM columns_frame")
         con.unregister("columns_frame")
     warnings = [

@@ -165,22 +165,39 @@ def merge_inspections(con: duckdb.DuckDBPyConnection, import_id: int, file_name:
                NOT stale AND ({" OR ".join(f"{c} IS DISTINCT FROM old_{c}" for c in STATE)}) AS state_changed
         FROM m"""  # noqa: S608
     )
-    _update_tickets(con, import_id, DESCRIPTIVE + STATE, "described_anew OR state_changed")
-    _record_status_reports(con, import_id, file_name)
-    result = _merged(con)
+    result = _apply_merged(con, import_id, file_name, DESCRIPTIVE + STATE, "described_anew OR state_changed")
     _insert_new_tickets(con, import_id, file_name)
     new = con.execute("SELECT ticket_id FROM tickets WHERE first_import_id = ?", [import_id]).fetchall()
     result.new = {r[0] for r in new}
     return result
 
 
-def _merged(con: duckdb.DuckDBPyConnection) -> Merged:
+def _apply_merged(
+    con: duckdb.DuckDBPyConnection, import_id: int, file_name: str, columns: tuple[str, ...], when: str
+) -> Merged:
+    """The merged table's rows applied to the tickets; a statement that would touch no row is not run
+    (a weekly ledger mostly repeats what the store holds, and each statement costs milliseconds)."""
+    updates, changes, stated, listed = con.execute(
+        f"""SELECT count(*) FILTER ({when}), count(*) FILTER (state_changed), count(*) FILTER (report_date_stated),
+                   count(*) FILTER (stale OR described_anew OR state_changed) FROM merged"""  # noqa: S608 -- constant conditions
+    ).fetchall()[0]
+    if updates:
+        _update_tickets(con, import_id, columns, when)
+    if changes:
+        _record_status_reports(con, import_id, file_name)
+    return _merged(con, update_dates=stated > 0, listed=listed > 0)
+
+
+def _merged(con: duckdb.DuckDBPyConnection, *, update_dates: bool = True, listed: bool = True) -> Merged:
     """The changed and stale tickets of the merged table; every ticket named keeps its latest stated report date."""
-    con.execute(
-        """UPDATE tickets SET last_report_date = m.report_date FROM merged m
+    if update_dates:
+        con.execute(
+            """UPDATE tickets SET last_report_date = m.report_date FROM merged m
         WHERE tickets.ticket_id = m.ticket_id AND m.report_date_stated
           AND m.report_date > coalesce(tickets.last_report_date, DATE '0001-01-01')"""
-    )
+        )
+    if not listed:
+        return Merged()
     rows = con.execute("SELECT ticket_id, stale FROM merged WHERE stale OR described_anew OR state_changed")
     found = rows.fetchall()
     return Merged(changed={t for t, stale in found if not stale}, stale={t for t, stale in found if stale})
@@ -274,6 +291,4 @@ def merge_rectifications(
         FROM m"""  # noqa: S608
     )
     con.unregister("rect_matches")
-    _update_tickets(con, import_id, ("measures", *STATE), "state_changed")
-    _record_status_reports(con, import_id, file_name)
-    return _merged(con)
+    return _apply_merged(con, import_id, file_name, ("measures", *STATE), "state_changed")

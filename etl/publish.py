@@ -88,6 +88,7 @@ class Session:
         self.backup: backups.Backup | None = None
         self._published = False
         self._last_publish = time.monotonic()
+        self._undone_max: int | None = None
 
     def load(
         self,
@@ -127,7 +128,12 @@ class Session:
         self, stated: dt.date | None, today: dt.date, import_id: int | None, imported_at: dt.datetime | None
     ) -> None:
         fresh = history.newest_import_id(self.con)
-        target = import_id if import_id is not None else history.next_free_id(self.con, fresh)
+        target = import_id if import_id is not None else self._next_free_id(fresh)
+        if target == fresh and imported_at is None:
+            # Nothing to renumber: the one INSERT is its own transaction (a commit is a WAL write and fsync).
+            history.record_run(self.con, target, stated, today)
+            self.changed = True
+            return
         self.con.begin()
         try:
             history.renumber(self.con, fresh, target)
@@ -141,6 +147,12 @@ class Session:
             self.con.rollback()
             raise
         self.changed = True
+
+    def _next_free_id(self, fresh: int) -> int:
+        """history.next_free_id, with the undone imports read once: a load session records no undo."""
+        if self._undone_max is None:
+            self._undone_max = max(history.undone(self.con), default=0)
+        return fresh if fresh > self._undone_max else self._undone_max + 1
 
     def maybe_publish(self) -> None:
         """After a file: publish when the configured seconds have passed, so a long load shows progress."""

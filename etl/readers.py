@@ -175,6 +175,8 @@ def _read_zip(path: Path, limits: ReadLimits) -> list[RawSheet]:
         raise
     except (zipfile.BadZipFile, zlib.error, struct.error, EOFError, OSError, ValueError):
         raise LedgerError(T.REFUSED_BROKEN) from None
+    if not check.long_runs and _named_as_read(path, check):  # the common case needs no folder of its own
+        return _read_workbook(path, zipped=True)
     with tempfile.TemporaryDirectory(prefix="firedash-read-") as folder:
         source = _zip_source(path, check, Path(folder), limits)
         sheets = _read_workbook(source, zipped=True)
@@ -188,9 +190,13 @@ def _zip_source(path: Path, check: ZipCheck, folder: Path, limits: ReadLimits) -
         target = folder / f"book{check.suffix}"
         write_cut_copy(path, check, target, limits)
         return target
-    if path.suffix.lower() == check.suffix or (check.suffix, path.suffix.lower()) == (".xlsx", ".xlsm"):
+    if _named_as_read(path, check):
         return path
     return _linked(path, folder / f"book{check.suffix}")
+
+
+def _named_as_read(path: Path, check: ZipCheck) -> bool:
+    return path.suffix.lower() == check.suffix or (check.suffix, path.suffix.lower()) == (".xlsx", ".xlsm")
 
 
 def _linked(path: Path, link: Path) -> Path:
