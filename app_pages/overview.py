@@ -11,7 +11,7 @@ from firedash.config import TownConfig
 from firedash.glossary import label, text
 from ui import data
 from ui.controls import View, current_view
-from ui.downloads import dashboard_workbook
+from ui.downloads import RANKING_COLUMNS, dashboard_workbook
 from ui.format import last_week_note, overview_sentence, ranking_line_label, scope_name, selects_part
 from ui.layout import as_of_stamp, chart, download, no_data_for, page_title, sentence, table, tiles
 from ui.tiles import OVERVIEW_TILES
@@ -67,6 +67,7 @@ def render() -> None:
             view.filters,
             view.ranking("overview", "village_ranking").filters,
             personal=can_export(view.viewer),
+            town_columns=view.town_columns(RANKING_COLUMNS) if view.scoped else None,
         ),
         file_name=text("file_dashboard", stamp=as_of_stamp(view.as_of)),
         key="dashboard_download",

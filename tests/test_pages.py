@@ -592,9 +592,8 @@ def test_weekly_page_shows_a_dash_for_a_village_with_nothing_found(mini_store, o
 
 
 def test_a_change_of_0_4_points_is_not_shown_as_steady(mini_store, on_store):
-    app = open_app(
-        on_store(mini_store), "app_pages/villages.py", as_of=MINI_AS_OF.isoformat(), village="南坪村"
-    )
+    # 较上周 compares with the previous week's Sunday: on Sunday 01-14 that is 01-07 (14/15 → 15/16).
+    app = open_app(on_store(mini_store), "app_pages/villages.py", as_of="2024-01-14", village="南坪村")
     assert not app.exception, [e.value for e in app.exception]
     rate = next(m for m in app.metric if m.label == label("rate"))
     assert (rate.value, rate.delta) == ("93.8%", "较上周 +0.4个百分点")

@@ -158,15 +158,27 @@ TREND_EXPORT_COLUMNS = (
 
 
 def dashboard_workbook(
-    config: TownConfig, as_of: dt.date, filters: Filters, town: Filters, *, personal: bool
+    config: TownConfig,
+    as_of: dt.date,
+    filters: Filters,
+    town: Filters,
+    *,
+    personal: bool,
+    town_columns: tuple[str, ...] | None = None,
 ) -> Callable[[], bytes]:
     """A deferred builder of the whole dashboard as one workbook, a sheet a view (`town`: the filters the
-    rankings run on; `personal`: with 责任人/电话, for a logged-in user)."""
-    return partial(_dashboard_bytes, config, as_of, filters, town, personal)
+    rankings run on; `personal`: with 责任人/电话, for a logged-in user; `town_columns`: the ranking
+    columns a scoped viewer may see, View.town_columns)."""
+    return partial(_dashboard_bytes, config, as_of, filters, town, personal, town_columns)
 
 
 def _dashboard_bytes(
-    config: TownConfig, as_of: dt.date, filters: Filters, town: Filters, personal: bool
+    config: TownConfig,
+    as_of: dt.date,
+    filters: Filters,
+    town: Filters,
+    personal: bool,
+    town_columns: tuple[str, ...] | None = None,
 ) -> bytes:
     campaign = config.campaign
     view = {"as_of": as_of, "filters": filters}
@@ -179,11 +191,12 @@ def _dashboard_bytes(
     )  # fmt: skip
     week = {"week_no": max(1, campaign.week_number(as_of)), "campaign": campaign, "as_of": as_of}
     overdue_columns = [c for c in OVERDUE_EXPORT_COLUMNS if personal or c not in PERSONAL_COLUMNS]
+    village_columns = ("rank", "village", *RATES_EXPORT_COLUMNS)
+    if town_columns is not None:
+        village_columns = tuple(c for c in village_columns if c in town_columns)
     sheets = {
         PAGE_TITLES["overview"]: export_frame(summary, SUMMARY_EXPORT_COLUMNS),
-        PAGE_TITLES["villages"]: export_frame(
-            pd.concat([ranked, unranked]), ("rank", "village", *RATES_EXPORT_COLUMNS)
-        ),
+        PAGE_TITLES["villages"]: export_frame(pd.concat([ranked, unranked]), village_columns),
         PAGE_TITLES["sectors"]: export_frame(
             data.run(metrics.rates_by_sector, **view, sectors=config.sectors),
             ("sector", *RATES_EXPORT_COLUMNS),
@@ -206,7 +219,9 @@ def _dashboard_bytes(
                 villages=config.villages,
                 min_tickets=config.dashboard.min_tickets_to_rank,
             ),
-            RANKING_COLUMNS,
+            RANKING_COLUMNS
+            if town_columns is None
+            else tuple(c for c in RANKING_COLUMNS if c in town_columns),
         ),  # fmt: skip
     }
     return xlsx_bytes(sheets, title=text("title_dashboard", town=config.town), as_of=as_of)

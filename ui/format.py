@@ -161,8 +161,9 @@ def _display_column(column: str, values: pd.Series) -> pd.Series:
         return values.map(lambda v: DASH if is_missing(v) else str(int(v)))
     if column == "rate_change_pp":
         return values.map(lambda v: DASH if is_missing(v) else signed_number(float(v), 1))
-    if values.dtype == object:  # a blank text cell (隐患编号 not given) reads "—", never "None"
-        return values.map(lambda v: DASH if is_missing(v) else v)
+    if values.dtype == object or pd.api.types.is_string_dtype(values):
+        # A blank text cell (隐患编号 not given) reads "—", never "None".
+        return values.map(lambda v: DASH if is_missing(v) else v).astype(object)
     return values
 
 
