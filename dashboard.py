@@ -11,7 +11,7 @@ from firedash.config import ConfigError, TownConfig
 from firedash.glossary import PAGE_TITLES, text
 from firedash.users import User
 from ui import auth, data
-from ui.controls import sidebar
+from ui.controls import chosen_week, sidebar
 from ui.format import import_stamp
 from ui.layout import header, no_data, page_title
 from ui.navigation import PageSpec, menu_visibility
@@ -62,9 +62,17 @@ def main() -> None:
         page_title(spec.name)
         no_data(text("no_store_hint"))
         return
+    # The 周报 of a past week stands at that week's Sunday: the header says so (ui.controls.chosen_week).
+    figures_as_of = (
+        metrics.week_cut(config.campaign, chosen_week(config, view), view.as_of)
+        if spec.name == "weekly"
+        else None
+    )
     try:
         with data.one_connection():
-            header(config, view, import_stamp(data.cached(metrics.latest_import)))
+            header(
+                config, view, import_stamp(data.cached(metrics.latest_import)), figures_as_of=figures_as_of
+            )
             current.run()
     except data.StoreUnavailable as exc:
         no_data(str(exc))

@@ -2,23 +2,36 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import streamlit as st
 
 import metrics
 from charts.rates import ageing_bars
 from firedash.access import can_export
+from firedash.config import TownConfig
 from firedash.glossary import AGEING_BAND_LABELS, label, text
 from ui import data
 from ui.controls import View, current_view
-from ui.downloads import DUE_SOON_EXPORT_COLUMNS, OVERDUE_EXPORT_COLUMNS, overdue_workbook
+from ui.downloads import (
+    DUE_SOON_EXPORT_COLUMNS,
+    OVERDUE_EXPORT_COLUMNS,
+    overdue_file_name,
+    overdue_workbook,
+    villages_overdue_zip,
+)
 from ui.format import band_total
-from ui.layout import TABLE_ROWS, as_of_stamp, chart, download, no_data_for, page_title, table
+from ui.layout import TABLE_ROWS, ZIP_MIME, as_of_stamp, chart, download, no_data_for, page_title, table
 
 BAND_KEY = "overdue_bands"
 OVERDUE_COLUMNS = tuple(
-    c for c in OVERDUE_EXPORT_COLUMNS if c not in ("hazard_no", "found_date", "responsible")
+    c
+    for c in OVERDUE_EXPORT_COLUMNS
+    if c not in ("hazard_no", "found_date", "responsible", "phone", "measures")
 )
-DUE_COLUMNS = tuple(c for c in DUE_SOON_EXPORT_COLUMNS if c not in ("hazard_no", "found_date", "responsible"))
+DUE_COLUMNS = tuple(
+    c for c in DUE_SOON_EXPORT_COLUMNS if c not in ("hazard_no", "found_date", "responsible", "phone")
+)
 
 
 def overdue_section(view: View) -> None:
@@ -46,6 +59,27 @@ def overdue_section(view: View) -> None:
         table(overdue, OVERDUE_COLUMNS, key="overdue_table", total=total)
 
 
+def downloads(config: TownConfig, view: View) -> None:
+    """The list as Excel (one village's own when one is chosen), and a ZIP of every village's list."""
+    left, right = st.columns(2)
+    with left:
+        download(
+            text("download_xlsx"),
+            overdue_workbook(config.town, view.as_of, view.filters, village=view.village),
+            file_name=overdue_file_name(view.as_of, view.village),
+            key="overdue_download",
+        )
+    villages = view.village_scope or config.villages
+    with right:
+        download(
+            text("download_villages_zip"),
+            villages_overdue_zip(config.town, view.as_of, replace(view.filters, villages=()), villages),
+            file_name=text("file_villages_zip", stamp=as_of_stamp(view.as_of)),
+            key="overdue_zip_download",
+            mime=ZIP_MIME,
+        )
+
+
 def render() -> None:
     config, view = data.config(), current_view()
     page_title("overdue")
@@ -54,12 +88,7 @@ def render() -> None:
         no_data_for(data.cached(metrics.found_in_campaign, campaign=config.campaign))
         return
     if can_export(view.viewer):
-        download(
-            text("download_xlsx"),
-            overdue_workbook(config.town, view.as_of, view.filters),
-            file_name=text("file_overdue", stamp=as_of_stamp(view.as_of)),
-            key="overdue_download",
-        )
+        downloads(config, view)
     else:
         st.caption(text("export_needs_login"))
     overdue_section(view)

@@ -6,40 +6,51 @@ import streamlit as st
 
 import metrics
 from charts.rates import ranking_bars
+from firedash.access import can_export
+from firedash.config import TownConfig
 from firedash.glossary import label, text
 from ui import data
-from ui.controls import current_view
-from ui.format import overview_sentence, scope_name
-from ui.layout import chart, no_data_for, page_title, sentence, table, tiles
+from ui.controls import View, current_view
+from ui.downloads import RANKING_COLUMNS, dashboard_workbook
+from ui.format import last_week_note, overview_sentence, ranking_line_label, scope_name, selects_part
+from ui.layout import as_of_stamp, chart, download, no_data_for, page_title, sentence, table, tiles
 from ui.tiles import OVERVIEW_TILES
 
 LONGEST_OVERDUE_COLUMNS = ("village", "unit", "description", "days_overdue")
 
 
+def ranking_section(config: TownConfig, view: View) -> None:
+    """The whole town's ranking (or the filtered tickets' across every village), chosen villages outlined."""
+    town = view.ranking("overview", "village_ranking")
+    ranked, unranked = data.cached(
+        metrics.village_ranking, as_of=town.as_of, filters=town.filters, villages=config.villages,
+        min_tickets=config.dashboard.min_tickets_to_rank,
+    )  # fmt: skip
+    whole = data.cached(metrics.summary_figures, as_of=town.as_of, filters=town.filters)
+    fig = ranking_bars(
+        ranked, unranked, key="village", title=text("village_ranking"), town_rate=whole["rate"],
+        min_tickets=config.dashboard.min_tickets_to_rank, bar_height=30, selected=view.filters.villages,
+        line_label=ranking_line_label(town.filters),
+    )  # fmt: skip
+    chart(fig, key="overview_village_bars")
+
+
 def render() -> None:
     config, view = data.config(), current_view()
     page_title("overview")
-    now = data.cached(metrics.summary_figures, as_of=view.as_of, filters=view.filters)
+    now, before = data.cached(
+        metrics.summary_with_last_week, as_of=view.as_of, campaign=config.campaign, filters=view.filters
+    )
     if not now["found"]:
         no_data_for(data.cached(metrics.found_in_campaign, campaign=config.campaign))
         return
-    before = data.cached(metrics.summary_figures, as_of=view.week_before, filters=view.filters)
-    scope = scope_name(config.town, view.filters.villages, not view.filters.is_empty)
-    sentence(overview_sentence(scope, view.as_of, now, before))
+    scope = scope_name(config.town, view.filters)
+    sentence(overview_sentence(scope, view.as_of, now, before, part=selects_part(view.filters)))
     tiles(now, before, OVERVIEW_TILES)
+    st.caption(last_week_note(metrics.previous_week_end(config.campaign, view.as_of)))
     left, right = st.columns([3, 2], gap="large")
     with left:
-        town = view.ranking("overview", "village_ranking")
-        ranked, unranked = data.cached(
-            metrics.village_ranking, as_of=town.as_of, filters=town.filters, villages=config.villages,
-            min_tickets=config.dashboard.min_tickets_to_rank,
-        )  # fmt: skip
-        whole = data.cached(metrics.summary_figures, as_of=town.as_of, filters=town.filters)
-        fig = ranking_bars(
-            ranked, unranked, key="village", title=text("village_ranking"), town_rate=whole["rate"],
-            min_tickets=config.dashboard.min_tickets_to_rank, bar_height=30,
-        )  # fmt: skip
-        chart(fig, key="overview_village_bars")
+        ranking_section(config, view)
     with right:
         st.subheader(text("longest_overdue"), anchor=False)
         overdue = data.cached(metrics.overdue_tickets, as_of=view.as_of, filters=view.filters, limit=5)
@@ -48,6 +59,19 @@ def render() -> None:
         else:
             table(overdue, LONGEST_OVERDUE_COLUMNS, key="overview_overdue")
             st.caption(text("cell", name=label("overdue"), value=int(now["overdue"])))
+    download(
+        text("download_dashboard"),
+        dashboard_workbook(
+            config,
+            view.as_of,
+            view.filters,
+            view.ranking("overview", "village_ranking").filters,
+            personal=can_export(view.viewer),
+            town_columns=view.town_columns(RANKING_COLUMNS) if view.scoped else None,
+        ),
+        file_name=text("file_dashboard", stamp=as_of_stamp(view.as_of)),
+        key="dashboard_download",
+    )
 
 
 render()

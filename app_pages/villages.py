@@ -8,11 +8,14 @@ import metrics
 from charts.heatmap import open_heatmap
 from charts.rates import category_split_bars, ranking_bars
 from charts.trend import rate_trend
+from firedash.access import can_export
 from firedash.config import TownConfig
 from firedash.glossary import label, text
 from ui import data
 from ui.controls import View, choose_village, current_view
-from ui.layout import chart, no_data, no_data_for, page_title, table, tiles
+from ui.downloads import PERSONAL_COLUMNS, overdue_file_name, overdue_workbook
+from ui.format import last_week_note, ranking_line_label
+from ui.layout import chart, download, no_data, no_data_for, page_title, table, tiles
 from ui.tiles import VILLAGE_TILES
 
 BARS_KEY = "village_bars"
@@ -20,15 +23,9 @@ PICK_KEY = "drill_village"
 SECTOR_COLUMNS = ("sector", "found", "rectified", "rate", "open", "overdue", "major_found")
 TICKET_COLUMNS = ("hazard_no", "unit", "sector", "category", "description", "severity", "office", "deadline")
 OVERDUE_COLUMNS = (
-    "hazard_no",
-    "unit",
-    "sector",
-    "description",
-    "office",
-    "deadline",
-    "days_overdue",
-    "ageing_band",
-)
+    "hazard_no", "unit", "days_overdue", "description", "measures", "office", "responsible", "phone", "deadline",
+    "sector", "ageing_band",
+)  # fmt: skip
 
 
 def _on_bar_click() -> None:
@@ -55,6 +52,7 @@ def ranking_section(config: TownConfig, view: View, town: View) -> None:
     fig = ranking_bars(
         ranked, unranked, key="village", title=text("village_ranking"), town_rate=whole["rate"],
         min_tickets=config.dashboard.min_tickets_to_rank, selected=view.filters.villages,
+        line_label=ranking_line_label(town.filters),
     )  # fmt: skip
     chart(fig, key=BARS_KEY, on_select=_on_bar_click)
 
@@ -78,6 +76,7 @@ def village_picker(config: TownConfig, view: View) -> None:
         key=PICK_KEY,
         format_func=lambda v: label("town") if v is None else v,
         on_change=_on_pick,
+        placeholder=text("choose_placeholder"),
     )
 
 
@@ -88,9 +87,11 @@ def drill_down(config: TownConfig, view: View, town: View) -> None:
     if not now["found"]:
         no_data(text("village_no_data", village=village))
         return
-    tiles(
-        now, data.cached(metrics.summary_figures, as_of=view.week_before, filters=view.filters), VILLAGE_TILES
+    _, before = data.cached(
+        metrics.summary_with_last_week, as_of=view.as_of, campaign=campaign, filters=view.filters
     )
+    tiles(now, before, VILLAGE_TILES)
+    st.caption(last_week_note(metrics.previous_week_end(campaign, view.as_of)))
     trend = data.cached(metrics.weekly_trend, as_of=view.as_of, filters=view.filters, campaign=campaign)
     town_trend = data.cached(metrics.weekly_trend, as_of=town.as_of, filters=town.filters, campaign=campaign)
     chart(rate_trend(trend, town_trend, name=village, title=text("trend_vs_town")), key="village_trend")
@@ -98,11 +99,7 @@ def drill_down(config: TownConfig, view: View, town: View) -> None:
         [label("overdue"), text("open_tickets"), text("by_sector"), text("by_category")]
     )
     with overdue_tab:
-        overdue = data.cached(metrics.overdue_tickets, as_of=view.as_of, filters=view.filters)
-        if overdue.empty:
-            st.success(text("no_overdue"))
-        else:
-            table(overdue, OVERDUE_COLUMNS, key="village_overdue")
+        overdue_tab_body(config, view, village)
     with open_tab:
         open_tickets = data.cached(metrics.ticket_list, as_of=view.as_of, filters=view.filters, state="open")
         table(open_tickets, TICKET_COLUMNS, key="village_open")
@@ -120,6 +117,24 @@ def drill_down(config: TownConfig, view: View, town: View) -> None:
         chart(category_split_bars(split, title=text("category_split")), key="village_categories")
 
 
+def overdue_tab_body(config: TownConfig, view: View, village: str) -> None:
+    """The village's overdue list, with 责任人/电话 and its own Excel for a logged-in user."""
+    overdue = data.cached(metrics.overdue_tickets, as_of=view.as_of, filters=view.filters)
+    personal = can_export(view.viewer)
+    if personal:
+        download(
+            text("download_village_overdue", village=village),
+            overdue_workbook(config.town, view.as_of, view.filters, village=village),
+            file_name=overdue_file_name(view.as_of, village),
+            key="village_overdue_download",
+        )
+    if overdue.empty:
+        st.success(text("no_overdue"))
+        return
+    columns = [c for c in OVERDUE_COLUMNS if personal or c not in PERSONAL_COLUMNS]
+    table(overdue, columns, key="village_overdue")
+
+
 def render() -> None:
     config, view = data.config(), current_view()
     page_title("villages")
@@ -127,10 +142,11 @@ def render() -> None:
     if not data.cached(metrics.summary_figures, as_of=town.as_of, filters=town.filters)["found"]:
         no_data_for(data.cached(metrics.found_in_campaign, campaign=config.campaign))
         return
-    ranking_section(config, view, town)
+    # A chosen village's drill-down comes first: a village head opens the page for it.
     village_picker(config, view)
     if view.village:
         drill_down(config, view, town)
+    ranking_section(config, view, town)
     heatmap_section(config, town)
 
 

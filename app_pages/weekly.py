@@ -10,27 +10,39 @@ from charts.rates import ranking_bars
 from firedash.config import DashboardSettings, TownConfig
 from firedash.glossary import label, text
 from ui import data
-from ui.controls import View, current_view
+from ui.controls import WEEK_KEY, View, chosen_week, current_view, write_week
 from ui.downloads import RANKING_COLUMNS, weekly_workbook
-from ui.format import display_frame, week_label
+from ui.format import display_frame, fmt_date, last_week_note, ranking_line_label, week_label
 from ui.layout import chart, download, no_data_for, page_title, plain_table, tiles
 from ui.tiles import WEEK_TILES
 
-WEEK_KEY = "week_no"
-
 
 def pick_week(config: TownConfig, view: View) -> int:
-    """The week chosen (default: the week holding the as-of date, again whenever that date changes)."""
-    current = config.campaign.week_number(view.as_of)
-    if st.session_state.get("_week_for_as_of") != view.as_of:
-        st.session_state[WEEK_KEY] = current
-        st.session_state["_week_for_as_of"] = view.as_of
-    return st.columns([1, 2])[0].selectbox(
+    """The week chosen (default: the week holding the as-of date, again whenever that date changes), kept
+    in the URL as ?week=N."""
+    current = max(1, config.campaign.week_number(view.as_of))
+    chosen_week(config, view)
+    week = st.columns([1, 2])[0].selectbox(
         text("choose_week"),
         list(range(current, 0, -1)),
         key=WEEK_KEY,
         format_func=lambda n: week_label(n, config.campaign.week_start(n), config.campaign.week_end(n)),
+        placeholder=text("choose_placeholder"),
     )
+    write_week(week)
+    return week
+
+
+def week_heading(config: TownConfig, view: View, week_no: int) -> None:
+    """第N周（1月8日—1月14日）, the day its figures stand on, and what 较上周 compares with."""
+    campaign = config.campaign
+    cut = metrics.week_cut(campaign, week_no, view.as_of)
+    st.subheader(
+        text("week_heading", week=week_label(week_no), start=fmt_date(campaign.week_start(week_no)),
+             end=fmt_date(campaign.week_end(week_no)), as_of=fmt_date(cut)),
+        anchor=False,
+    )  # fmt: skip
+    st.caption(last_week_note(campaign.week_end(week_no - 1)))
 
 
 def lists_section(red: pd.DataFrame, black: pd.DataFrame, settings: DashboardSettings) -> None:
@@ -57,6 +69,7 @@ def render() -> None:
         no_data_for(data.cached(metrics.found_in_campaign, campaign=campaign))
         return
     week_no = pick_week(config, view)
+    week_heading(config, view, week_no)
     week = {"week_no": week_no, "filters": view.filters, "campaign": campaign, "as_of": view.as_of}
     comparison = data.cached(metrics.week_comparison, **week)
     this_week, last_week = metrics.this_and_last_week(comparison)
@@ -72,7 +85,8 @@ def render() -> None:
     town_week, _ = metrics.this_and_last_week(data.cached(metrics.week_comparison, **town))
     fig = ranking_bars(
         ranked, unranked, key="village", title=text("village_ranking"), town_rate=town_week["rate"],
-        min_tickets=minimum, bar_height=34,
+        min_tickets=minimum, bar_height=34, selected=view.filters.villages,
+        line_label=ranking_line_label(town["filters"]),
     )  # fmt: skip
     chart(fig, key="weekly_bars")
     columns = view.town_columns(RANKING_COLUMNS)
@@ -83,7 +97,7 @@ def render() -> None:
         text("download_xlsx"),
         weekly_workbook(
             config.town,
-            view.as_of,
+            metrics.week_cut(campaign, week_no, view.as_of),
             name,
             comparison=comparison,
             ranking=ranking,

@@ -28,10 +28,12 @@ def ranking_bars(
     min_tickets: int,
     selected: Iterable[str] = (),
     bar_height: int = _BAR_HEIGHT,
+    line_label: str | None = None,
 ) -> go.Figure:
     """Horizontal bars of the rate, best first; behind the town's rate in vermillion, unranked in grey.
 
-    Each bar carries its key in customdata so a click can drill down into it.
+    Each bar carries its key in customdata so a click can drill down into it; `selected` bars are
+    outlined; `line_label` names the rate line (default 全镇整改率; 筛选范围整改率 under a filter).
     """
     rows = _ranking_rows(ranked, unranked, key=key, town_rate=town_rate, min_tickets=min_tickets)
     picked = set(selected)
@@ -58,7 +60,7 @@ def ranking_bars(
         fig.add_vline(x=float(town_rate), line={"color": DARK_GREY, "dash": "dash", "width": 2})
         fig.add_annotation(
             x=float(town_rate), y=1.0, yref="paper", yanchor="bottom", showarrow=False,
-            text=f"{text('town_rate')} {fmt_rate(town_rate)}", font={"color": DARK_GREY},
+            text=f"{line_label or text('town_rate')} {fmt_rate(town_rate)}", font={"color": DARK_GREY},
         )  # fmt: skip
     fig.update_xaxes(range=[0, 1.32], tickformat=".0%", tickvals=_PERCENT_TICKS)
     fig.update_yaxes(autorange="reversed", type="category")

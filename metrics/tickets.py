@@ -32,7 +32,7 @@ AGEING_BAND_CODES = tuple(code for _, code in AGEING_BANDS)
 
 _TICKET_COLUMNS = (
     "ticket_id, hazard_no, village, unit, sector, category, description, severity, county_supervised, "
-    "office, responsible, found_date, deadline"
+    "office, responsible, phone, measures, found_date, deadline"
 )
 
 

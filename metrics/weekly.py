@@ -14,6 +14,7 @@ from metrics._sql import OVERDUE, closed_code, coded, found_by, query_df, rate_s
 from metrics.breakdowns import complete_keys
 from metrics.filters import NO_FILTERS, Filters, Params, filter_sql
 from metrics.ranking import rank_by_rate
+from metrics.summary import summary_figures
 
 # The `week` column of week_comparison names its two rows in words.
 WEEK_LABELS = (text("this_week_prefix"), text("last_week"))
@@ -23,7 +24,26 @@ COMPARISON_COLUMNS = (
 )  # fmt: skip
 
 
-def _week_cut(campaign: Campaign, week_no: int, as_of: dt.date | None) -> dt.date:
+def previous_week_end(campaign: Campaign, as_of: dt.date) -> dt.date:
+    """The day every 较上周 compares with: the Sunday ending the Monday–Sunday week before as_of's week.
+
+    The one definition of the week-on-week change (pages, the overview sentence, the bulletin, exports):
+    this week stands at as_of (a week still running) and last week at its Sunday, as a 通报 counts.
+    """
+    return campaign.week_end(campaign.week_number(as_of) - 1)
+
+
+def summary_with_last_week(
+    con: duckdb.DuckDBPyConnection, *, as_of: dt.date, campaign: Campaign, filters: Filters = NO_FILTERS
+) -> tuple[dict[str, object], dict[str, object]]:
+    """The summary row now and at previous_week_end: the pair every 较上周 on the pages is drawn from."""
+    before = previous_week_end(campaign, as_of)
+    return summary_figures(con, as_of=as_of, filters=filters), summary_figures(
+        con, as_of=before, filters=filters
+    )
+
+
+def week_cut(campaign: Campaign, week_no: int, as_of: dt.date | None) -> dt.date:
     """The day a week's figures stand on: its Sunday, or as_of when that comes first."""
     end = campaign.week_end(week_no)
     return min(end, as_of) if as_of else end
@@ -84,7 +104,7 @@ def week_comparison(
     percentage points; new_* and newly_closed count what happened within the week; newly_overdue the
     tickets overdue at the week's end that were not overdue at the previous week's end.
     """
-    cuts = [_week_cut(campaign, n, as_of) for n in (week_no, week_no - 1, week_no - 2)]
+    cuts = [week_cut(campaign, n, as_of) for n in (week_no, week_no - 1, week_no - 2)]
     params = Params(*cuts)
     where, _ = filter_sql(filters, params)
     counts_sql = _with_rates(_cuts_sql(f"{found_by('$1')} AND {where}"), days=3)
@@ -141,7 +161,7 @@ def village_week_ranking(
     Ranked villages come first by rank; villages under min_tickets (rank empty) follow in config
     order, then villages with tickets that are not in `villages`.
     """
-    params = Params(_week_cut(campaign, week_no, as_of), campaign.week_end(week_no - 1))
+    params = Params(week_cut(campaign, week_no, as_of), campaign.week_end(week_no - 1))
     where, _ = filter_sql(filters, params)
     frame = query_df(con, _village_sql(f"{found_by('$1')} AND {where}"), params).sort_values("village")
     frame = complete_keys(frame, "village", villages)

@@ -4,13 +4,16 @@ and the 应急办's 操作记录 page."""
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import io
 import json
 import time
+import zipfile
 from pathlib import Path
 
 import openpyxl
+import pandas as pd
 import pytest
 from streamlit.runtime.media_file_manager import MediaFileManager
 from streamlit.testing.v1 import AppTest
@@ -21,6 +24,7 @@ from firedash.glossary import AUDIT_ACTIONS, AUDIT_COLUMN_LABELS, LOGIN, PAGE_TI
 from metrics import Filters
 from tests.test_pages import AS_OF, ROOT, sample_store_path, summary_at
 from ui import data
+from ui.export import xlsx_bytes
 from ui.navigation import PAGES, menu_visibility
 
 PASSWORD = "正确的密码abc"
@@ -134,6 +138,23 @@ def downloads(app: AppTest, registered: dict[str, object]) -> dict[str, bytes]:
     }
 
 
+def workbooks(files: dict[str, bytes]) -> list[tuple[str, bytes]]:
+    """Every .xlsx among the downloads, those inside a ZIP too; a CSV becomes a one-sheet workbook."""
+    found = []
+    for name, content in files.items():
+        if content.startswith(b"\xef\xbb\xbf"):  # our CSV of a table as shown
+            rows = list(csv.reader(io.StringIO(content.decode("utf-8-sig"))))
+            frame = pd.DataFrame(rows[1:], columns=rows[0])
+            found.append((name, xlsx_bytes({name: frame}, title=name, as_of=AS_OF)))
+            continue
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            if "[Content_Types].xml" in archive.namelist():
+                found.append((name, content))
+            else:
+                found.extend((member, archive.read(member)) for member in archive.namelist())
+    return found
+
+
 def sheets(workbook: bytes) -> dict[str, list[dict]]:
     """Each sheet's rows under its header row (row 4), as dicts."""
     book = openpyxl.load_workbook(io.BytesIO(workbook), read_only=True)
@@ -168,7 +189,10 @@ def test_the_menu_lists_office_pages_only_for_the_office(town, config):
 def test_anonymous_sees_every_dashboard_page_but_no_personal_export(town, spec):
     app = open_as(None, spec.script)
     assert app.header[0].value == PAGE_TITLES[spec.name]
-    assert not app.get("download_button") or spec.name == "weekly"  # the week's figures name nobody
+    # Only what names nobody: the CSV of a table as shown, the week's figures, the dashboard workbook
+    # (without 责任人/电话 for a public viewer: tests/test_week_and_filters.py).
+    keys = {button.proto.id.rsplit("-", 1)[-1] for button in app.get("download_button")}
+    assert all(k.endswith("_csv") or k in {"weekly_download", "dashboard_download"} for k in keys), keys
     assert app.expander and app.expander[0].label == LOGIN  # the sidebar's login
     for table in app.dataframe:
         assert (
@@ -252,11 +276,19 @@ def test_a_village_head_sees_only_their_village_even_with_an_edited_url(
     assert 0 < own["found"] < summary_at(sample_store, AS_OF, Filters(villages=(VILLAGE,)))["found"]
     if spec.name in ("overview", "villages"):
         assert next(m.value for m in app.metric if m.label == label("found")) == f"{own['found']}处"
-    for name, workbook in downloads(app, built_downloads).items():
+    for name, workbook in workbooks(downloads(app, built_downloads)):
         for title, rows in sheets(workbook).items():
             villages = {row.get(label("village")) for row in rows} - {None}
             if rows and list(rows[0]) == TOWN_RANKING:
-                assert title in ("各村排名", "红榜", "黑榜")
+                assert title in (
+                    "各村排名",
+                    "红榜",
+                    "黑榜",
+                    label("village"),
+                    "weekly_ranking_csv",
+                    "weekly_red_csv",
+                    "weekly_black_csv",
+                )
             else:
                 assert villages <= {VILLAGE}, (name, title, villages)
 

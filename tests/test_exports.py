@@ -148,3 +148,90 @@ def test_overdue_workbook_from_a_real_store(db_file, monkeypatch):
     assert unit.value == "=cmd|' /C calc'!A0" and unit.data_type == "s" and unit.quotePrefix
     due_rows = [[c.value for c in row] for row in due.iter_rows(min_row=5)]
     assert len(due_rows) == 1 and due_rows[0][0] == "D"
+
+
+# Typed exports: numbers, dates, percentages, print setup, truncation, CSV and ZIP.
+
+from ui.export import EXCEL_CELL_MAX, csv_bytes, export_frame, zip_bytes  # noqa: E402
+
+
+@pytest.fixture
+def ranking_frame() -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "rank": pd.array([1, None], dtype="Int64"),
+            "village": ["东河村", "=cmd|' /C calc'!A0"],
+            "found": [98, 0],
+            "rate": [0.8541, None],
+            "rate_change_pp": [1.6, -0.4],
+            "rank_move": pd.array([2, None], dtype="Int64"),
+            "week_end": pd.to_datetime(["2024-01-14", "2024-01-21"]),
+            "description": ["x" * (EXCEL_CELL_MAX + 10), "+86 电线"],
+        }
+    )
+
+
+def _typed_sheet(frame: pd.DataFrame):
+    data = xlsx_bytes({"各村排名": export_frame(frame, frame.columns)}, title="大同镇周报数据", as_of=AS_OF)
+    return _open(data)["各村排名"]
+
+
+def test_export_cells_keep_their_types_and_formats(ranking_frame):
+    sheet = _typed_sheet(ranking_frame)
+    rank, village, found, rate, change, move, week_end, _ = sheet[5]
+    assert rank.value == 1 and isinstance(rank.value, int)
+    assert found.value == 98 and isinstance(found.value, int)
+    assert rate.value == pytest.approx(0.8541) and rate.number_format == "0.0%"
+    assert change.value == pytest.approx(1.6) and change.number_format == "+0.0;-0.0;0.0"
+    assert move.value == 2 and move.number_format == '"↑"0;"↓"0;"持平"'
+    assert week_end.value == dt.datetime(2024, 1, 14) and week_end.number_format == 'yyyy"年"m"月"d"日"'
+    assert village.value == "东河村"
+    second = sheet[6]
+    assert second[0].value is None  # unranked: blank, not "None"
+    assert second[3].value == "—"  # nothing found: the rate is undefined, never 0%
+    assert second[4].value == pytest.approx(-0.4)
+
+
+def test_export_formula_text_stays_text_and_long_text_is_cut_with_a_mark(ranking_frame):
+    sheet = _typed_sheet(ranking_frame)
+    village = sheet["B6"]
+    assert village.data_type == "s" and village.value == "=cmd|' /C calc'!A0" and village.quotePrefix
+    assert sheet["H6"].quotePrefix and sheet["H6"].value == "+86 电线"
+    cut = sheet["H5"].value
+    assert len(cut) == EXCEL_CELL_MAX and cut.endswith("…（已截断）") and cut.startswith("xxx")
+
+
+def test_export_print_setup(ranking_frame):
+    sheet = _typed_sheet(ranking_frame)
+    assert sheet.page_setup.orientation == "landscape"
+    # fitToWidth left out means Excel's default, 1 page wide; fitToHeight 0: as many pages as it takes.
+    assert (sheet.page_setup.fitToWidth or 1) == 1 and sheet.page_setup.fitToHeight == 0
+    assert sheet.sheet_properties.pageSetUpPr.fitToPage
+    assert sheet.print_title_rows == "$4:$4"
+    assert sheet.oddHeader.left.text == "大同镇周报数据"
+    assert sheet.oddHeader.right.text == "数据截至：2024年1月31日"
+    assert "&P" in sheet.oddFooter.center.text and "&N" in sheet.oddFooter.center.text
+
+
+def test_csv_starts_with_the_bom_and_neutralises_formula_cells():
+    frame = pd.DataFrame(
+        {"单位名称": ['=HYPERLINK("http://x","点我")', "@SUM(A1)", "+cmd|' /C calc'!A0", "-2+3", "东河村"],
+         "变化": ["-0.4", "+1.6", "0", "-1", "1"]}
+    )  # fmt: skip
+    raw = csv_bytes(frame)
+    assert raw.startswith(b"\xef\xbb\xbf")
+    rows = list(__import__("csv").reader(io.StringIO(raw.decode("utf-8-sig"))))
+    assert rows[0] == ["单位名称", "变化"]
+    assert [r[0] for r in rows[1:]] == [
+        "'=HYPERLINK(\"http://x\",\"点我\")", "'@SUM(A1)", "'+cmd|' /C calc'!A0", "'-2+3", "东河村",
+    ]  # fmt: skip
+    assert [r[1] for r in rows[1:]] == ["-0.4", "+1.6", "0", "-1", "1"]  # plain numbers stay numbers
+
+
+def test_zip_holds_each_file_under_its_chinese_name():
+    import zipfile
+
+    data = zip_bytes({"东河村超期隐患清单_20240131.xlsx": b"a", "西岭村超期隐患清单_20240131.xlsx": b"bb"})
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        assert archive.namelist() == ["东河村超期隐患清单_20240131.xlsx", "西岭村超期隐患清单_20240131.xlsx"]
+        assert archive.read("西岭村超期隐患清单_20240131.xlsx") == b"bb"

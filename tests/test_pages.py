@@ -14,7 +14,7 @@ from streamlit.testing.v1 import AppTest
 import metrics
 from firedash import users
 from firedash.access import Role
-from firedash.config import TownConfig
+from firedash.config import TownConfig, load_config
 from firedash.glossary import LABELS, PAGE_TITLES, TEXT, label
 from firedash.store import connect
 from metrics import NO_FILTERS, Filters
@@ -168,7 +168,9 @@ def test_every_page_explains_a_missing_store(tmp_path, on_store, spec):
 def test_overview_tiles_match_the_metrics(sample_store, on_store):
     app = open_app(on_store(sample_store), as_of=AS_OF.isoformat())
     expected = summary_at(sample_store, AS_OF)
-    before = summary_at(sample_store, AS_OF - dt.timedelta(days=7))
+    before = summary_at(
+        sample_store, metrics.previous_week_end(load_config(ROOT / "data" / "town.toml").campaign, AS_OF)
+    )
     assert expected["found"] > 0
     assert tile(app, "found") == f"{expected['found']}处"
     assert tile(app, "rate") == fmt_rate(expected["rate"])
@@ -329,7 +331,15 @@ def test_overview_sentence_in_plain_chinese():
         "截至2024年1月31日，全镇共排查火灾隐患540处（较上周新增32处），已整改480处，整改率88.9%，"
         "较上周提高1.2个百分点；尚有60处未整改，其中超期12处；重大火灾隐患5处，已整改3处。"
     )
-    assert scope_name("大同镇", (), False) == "全镇" and scope_name("大同镇", ("东河村",), True) == "东河村"
+    assert (
+        scope_name("大同镇", Filters()) == "全镇"
+        and scope_name("大同镇", Filters(villages=("东河村",))) == "东河村"
+    )
+    part = Filters(villages=("东河村",), offices=("应急办",))
+    assert scope_name("大同镇", part) == "东河村（责任单位：应急办）"
+    assert overview_sentence(
+        scope_name("大同镇", part), dt.date(2024, 1, 31), now, before, part=True
+    ).startswith("截至2024年1月31日，东河村（责任单位：应急办）的火灾隐患共540处")
 
 
 def test_overdue_page_lists_every_overdue_ticket_and_those_due_soon(sample_store, on_store):
@@ -582,9 +592,8 @@ def test_weekly_page_shows_a_dash_for_a_village_with_nothing_found(mini_store, o
 
 
 def test_a_change_of_0_4_points_is_not_shown_as_steady(mini_store, on_store):
-    app = open_app(
-        on_store(mini_store), "app_pages/villages.py", as_of=MINI_AS_OF.isoformat(), village="南坪村"
-    )
+    # 较上周 compares with the previous week's Sunday: on Sunday 01-14 that is 01-07 (14/15 → 15/16).
+    app = open_app(on_store(mini_store), "app_pages/villages.py", as_of="2024-01-14", village="南坪村")
     assert not app.exception, [e.value for e in app.exception]
     rate = next(m for m in app.metric if m.label == label("rate"))
     assert (rate.value, rate.delta) == ("93.8%", "较上周 +0.4个百分点")

@@ -28,6 +28,11 @@ FILTER_KEYS: dict[str, tuple[str, str]] = {
     "severities": ("f_severity", "severity"),
 }
 _URL_READ = "_controls_read_from_url"
+# The 周报's week: widget key and URL parameter (?week=N), kept in the URL beside the view's parameters.
+WEEK_KEY = "week_no"
+WEEK_PARAM = "week"
+_WEEK_FOR_AS_OF = "_week_for_as_of"
+PAGE_PARAMS = (WEEK_PARAM,)
 
 
 @dataclass(frozen=True)
@@ -52,11 +57,14 @@ class View:
         return self.village_scope is not None or self.office_scope is not None
 
     def ranking(self, page: str, section: str) -> View:
-        """The view a ranking section runs on: a town ranking (access.keeps_town_ranking) shows the whole
-        town to a scoped viewer, as a 通报 does; every other section stays in the viewer's scope."""
-        if self.scoped and access.keeps_town_ranking(page, section):
+        """The view a ranking section runs on. A town ranking (access.keeps_town_ranking) ranks every
+        village whatever villages are chosen (they are highlighted, never ranked alone as "1."); a scoped
+        viewer sees the whole town there, as a 通报 does. Every other section stays as it is."""
+        if not access.keeps_town_ranking(page, section):
+            return self
+        if self.scoped:
             return View(self.as_of, self.town_filters or Filters())
-        return self
+        return View(self.as_of, replace(self.filters, villages=()))
 
     def town_columns(self, columns: Sequence[str]) -> tuple[str, ...]:
         """The columns of a town ranking this viewer may see (a scoped viewer: access.TOWN_RANKING_COLUMNS)."""
@@ -76,11 +84,6 @@ class View:
     def village(self) -> str | None:
         """The one village this view is narrowed to, if exactly one."""
         return self.filters.villages[0] if len(self.filters.villages) == 1 else None
-
-    @property
-    def week_before(self) -> dt.date:
-        """The as-of date one week earlier: the tiles' changes compare with it."""
-        return self.as_of - dt.timedelta(days=7)
 
 
 def filter_options(config: TownConfig, user: User | None = None) -> dict[str, tuple[str, ...]]:
@@ -190,8 +193,10 @@ def url_params(view: View) -> dict[str, str | list[str]]:
 
 
 def write_url(view: View) -> None:
-    """Mirror the view into st.query_params so the address bar is a link to this view."""
+    """Mirror the view into st.query_params so the address bar is a link to this view (a page's own
+    parameters, PAGE_PARAMS, are left for that page to write)."""
     wanted = url_params(view)
+    wanted.update({key: st.query_params[key] for key in PAGE_PARAMS if key in st.query_params})
     current = {key: st.query_params.get_all(key) for key in st.query_params}
     normalised = {key: value if isinstance(value, list) else [value] for key, value in wanted.items()}
     if current != normalised:
@@ -201,3 +206,33 @@ def write_url(view: View) -> None:
 def choose_village(village: str | None) -> None:
     """Narrow every page to one village (None: all); call from a widget callback, before the sidebar draws."""
     st.session_state[FILTER_KEYS["villages"][0]] = [village] if village else []
+
+
+def parse_week(raw: str | None, current: int) -> int | None:
+    """A ?week= value as a week number from 1 to `current` (the as-of date's week); None if unusable."""
+    try:
+        week = int(raw) if raw else None
+    except ValueError:
+        return None
+    return week if week is not None and 1 <= week <= current else None
+
+
+def chosen_week(config: TownConfig, view: View) -> int:
+    """The 周报's week: the URL's ?week= on arrival, then the widget; the as-of date's week by default,
+    and again whenever that date changes. Read by the page and, before it, by the header line."""
+    current = max(1, config.campaign.week_number(view.as_of))
+    if st.session_state.get(_WEEK_FOR_AS_OF) != view.as_of:
+        first = _WEEK_FOR_AS_OF not in st.session_state
+        from_url = parse_week(st.query_params.get(WEEK_PARAM), current) if first else None
+        st.session_state[WEEK_KEY] = from_url or current
+        st.session_state[_WEEK_FOR_AS_OF] = view.as_of
+    week = st.session_state.get(WEEK_KEY)
+    if not isinstance(week, int) or not 1 <= week <= current:
+        week = st.session_state[WEEK_KEY] = current
+    return week
+
+
+def write_week(week: int) -> None:
+    """Put the 周报's week into the URL so the link reopens it."""
+    if st.query_params.get(WEEK_PARAM) != str(week):
+        st.query_params[WEEK_PARAM] = str(week)

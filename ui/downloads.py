@@ -5,21 +5,24 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Callable
+from dataclasses import replace
 from functools import partial
 
 import pandas as pd
 
 import metrics
+from firedash.config import TownConfig
 from firedash.glossary import AUDIT_ACTIONS, AUDIT_COLUMN_LABELS, PAGE_TITLES, text
 from metrics.filters import Filters
 from ui import data
-from ui.export import xlsx_bytes
+from ui.export import export_frame, xlsx_bytes, zip_bytes
 from ui.format import display_frame, raw_values_text
 
 OVERDUE_EXPORT_COLUMNS = (
     "hazard_no", "village", "unit", "sector", "category", "description", "severity", "county_supervised",
-    "office", "responsible", "found_date", "deadline", "days_overdue", "ageing_band",
+    "office", "responsible", "phone", "measures", "found_date", "deadline", "days_overdue", "ageing_band",
 )  # fmt: skip
+PERSONAL_COLUMNS = frozenset({"responsible", "phone"})  # only for a logged-in user (access.can_export)
 DUE_SOON_EXPORT_COLUMNS = (
     "hazard_no", "village", "unit", "sector", "category", "description", "severity", "office", "responsible",
     "found_date", "deadline", "days_left",
@@ -35,19 +38,45 @@ RANKING_COLUMNS = (
 )  # fmt: skip
 
 
-def overdue_workbook(town: str, as_of: dt.date, filters: Filters) -> Callable[[], bytes]:
-    """A deferred builder (run only on click) of the overdue and due-soon lists."""
-    return partial(_overdue_bytes, town, as_of, filters)
+def overdue_workbook(
+    town: str, as_of: dt.date, filters: Filters, *, village: str | None = None
+) -> Callable[[], bytes]:
+    """A deferred builder (run only on click) of the overdue and due-soon lists; `village`: one village's
+    own lists, its name in the title."""
+    return partial(_overdue_bytes, town, as_of, filters, village)
 
 
-def _overdue_bytes(town: str, as_of: dt.date, filters: Filters) -> bytes:
+def overdue_title(town: str, village: str | None) -> str:
+    """The overdue list's title: the town's, or 大同镇东河村… for one village's own list."""
+    return text("title_overdue", town=town + (village or ""))
+
+
+def overdue_file_name(as_of: dt.date, village: str | None = None) -> str:
+    """超期隐患清单_20240131.xlsx, or 东河村超期隐患清单_20240131.xlsx for one village."""
+    return (village or "") + text("file_overdue", stamp=as_of.strftime("%Y%m%d"))
+
+
+def _overdue_bytes(town: str, as_of: dt.date, filters: Filters, village: str | None = None) -> bytes:
+    if village:
+        filters = replace(filters, villages=(village,))
     overdue = data.run(metrics.overdue_tickets, as_of=as_of, filters=filters)
     due = data.run(metrics.due_soon_tickets, as_of=as_of, filters=filters, days=7)
     sheets = {
-        text("sheet_overdue"): display_frame(overdue, OVERDUE_EXPORT_COLUMNS),
-        text("sheet_due_soon"): display_frame(due, DUE_SOON_EXPORT_COLUMNS),
+        text("sheet_overdue"): export_frame(overdue, OVERDUE_EXPORT_COLUMNS),
+        text("sheet_due_soon"): export_frame(due, DUE_SOON_EXPORT_COLUMNS),
     }
-    return xlsx_bytes(sheets, title=text("title_overdue", town=town), as_of=as_of)
+    return xlsx_bytes(sheets, title=overdue_title(town, village), as_of=as_of)
+
+
+def villages_overdue_zip(
+    town: str, as_of: dt.date, filters: Filters, villages: tuple[str, ...]
+) -> Callable[[], bytes]:
+    """A deferred builder of a ZIP holding each village's own overdue workbook, ready to send to it."""
+    return partial(_villages_zip_bytes, town, as_of, filters, villages)
+
+
+def _villages_zip_bytes(town: str, as_of: dt.date, filters: Filters, villages: tuple[str, ...]) -> bytes:
+    return zip_bytes({overdue_file_name(as_of, v): _overdue_bytes(town, as_of, filters, v) for v in villages})
 
 
 def rejected_frame(rejected: pd.DataFrame, *, raw_values: bool = True) -> pd.DataFrame:
@@ -83,10 +112,10 @@ def weekly_workbook(
     """The week's figures as one workbook: the comparison, the village ranking, the 红榜 and the 黑榜
     (`ranking_columns`: the columns of the ranking sheets this viewer may see)."""
     sheets = {
-        text("sheet_week_summary"): display_frame(comparison, COMPARISON_COLUMNS),
-        text("sheet_week_ranking"): display_frame(ranking, ranking_columns),
-        text("red_list"): display_frame(red, ranking_columns),
-        text("black_list"): display_frame(black, ranking_columns),
+        text("sheet_week_summary"): export_frame(comparison, COMPARISON_COLUMNS),
+        text("sheet_week_ranking"): export_frame(ranking, ranking_columns),
+        text("red_list"): export_frame(red, ranking_columns),
+        text("black_list"): export_frame(black, ranking_columns),
     }
     return xlsx_bytes(sheets, title=text("title_weekly", town=town, week=week_name), as_of=as_of)
 
@@ -114,3 +143,85 @@ def audit_workbook(town: str, as_of: dt.date, trail: pd.DataFrame) -> Callable[[
 def _audit_bytes(town: str, as_of: dt.date, trail: pd.DataFrame) -> bytes:
     sheets = {PAGE_TITLES["audit"]: audit_frame(trail)}
     return xlsx_bytes(sheets, title=text("title_audit", town=town), as_of=as_of)
+
+
+SUMMARY_EXPORT_COLUMNS = (
+    "date", "found", "rectified", "rate", "open", "overdue", "closed", "on_time_rate", "major_found",
+    "major_rectified", "major_open", "supervised_open", "due_soon",
+)  # fmt: skip
+RATES_EXPORT_COLUMNS = ("found", "rectified", "rate", "open", "overdue", "closed", "major_found")
+PHASE_EXPORT_COLUMNS = ("phase", "phase_start", "phase_end", *RATES_EXPORT_COLUMNS)
+TREND_EXPORT_COLUMNS = (
+    "week_no", "week_start", "week_end", "new_found", "new_rectified", "new_closed", "cum_found",
+    "cum_rectified", "cum_closed", "rate", "overdue",
+)  # fmt: skip
+
+
+def dashboard_workbook(
+    config: TownConfig,
+    as_of: dt.date,
+    filters: Filters,
+    town: Filters,
+    *,
+    personal: bool,
+    town_columns: tuple[str, ...] | None = None,
+) -> Callable[[], bytes]:
+    """A deferred builder of the whole dashboard as one workbook, a sheet a view (`town`: the filters the
+    rankings run on; `personal`: with 责任人/电话, for a logged-in user; `town_columns`: the ranking
+    columns a scoped viewer may see, View.town_columns)."""
+    return partial(_dashboard_bytes, config, as_of, filters, town, personal, town_columns)
+
+
+def _dashboard_bytes(
+    config: TownConfig,
+    as_of: dt.date,
+    filters: Filters,
+    town: Filters,
+    personal: bool,
+    town_columns: tuple[str, ...] | None = None,
+) -> bytes:
+    campaign = config.campaign
+    view = {"as_of": as_of, "filters": filters}
+    now, before = data.run(metrics.summary_with_last_week, **view, campaign=campaign)
+    before_day = metrics.previous_week_end(campaign, as_of)
+    summary = pd.DataFrame([{**now, "date": as_of}, {**before, "date": before_day}])
+    ranked, unranked = data.run(
+        metrics.village_ranking, as_of=as_of, filters=town, villages=config.villages,
+        min_tickets=config.dashboard.min_tickets_to_rank,
+    )  # fmt: skip
+    week = {"week_no": max(1, campaign.week_number(as_of)), "campaign": campaign, "as_of": as_of}
+    overdue_columns = [c for c in OVERDUE_EXPORT_COLUMNS if personal or c not in PERSONAL_COLUMNS]
+    village_columns = ("rank", "village", *RATES_EXPORT_COLUMNS)
+    if town_columns is not None:
+        village_columns = tuple(c for c in village_columns if c in town_columns)
+    sheets = {
+        PAGE_TITLES["overview"]: export_frame(summary, SUMMARY_EXPORT_COLUMNS),
+        PAGE_TITLES["villages"]: export_frame(pd.concat([ranked, unranked]), village_columns),
+        PAGE_TITLES["sectors"]: export_frame(
+            data.run(metrics.rates_by_sector, **view, sectors=config.sectors),
+            ("sector", *RATES_EXPORT_COLUMNS),
+        ),
+        PAGE_TITLES["overdue"]: export_frame(data.run(metrics.overdue_tickets, **view), overdue_columns),
+        PAGE_TITLES["timeline"]: export_frame(
+            data.run(metrics.rates_by_phase, **view, campaign=campaign), PHASE_EXPORT_COLUMNS
+        ),
+        text("sheet_trend"): export_frame(
+            data.run(metrics.weekly_trend, **view, campaign=campaign), TREND_EXPORT_COLUMNS
+        ),
+        PAGE_TITLES["weekly"]: export_frame(
+            data.run(metrics.week_comparison, **week, filters=filters), COMPARISON_COLUMNS
+        ),
+        text("sheet_week_ranking"): export_frame(
+            data.run(
+                metrics.village_week_ranking,
+                **week,
+                filters=town,
+                villages=config.villages,
+                min_tickets=config.dashboard.min_tickets_to_rank,
+            ),
+            RANKING_COLUMNS
+            if town_columns is None
+            else tuple(c for c in RANKING_COLUMNS if c in town_columns),
+        ),  # fmt: skip
+    }
+    return xlsx_bytes(sheets, title=text("title_dashboard", town=config.town), as_of=as_of)

@@ -6,6 +6,7 @@ import datetime as dt
 import json
 import math
 from collections.abc import Iterable, Mapping
+from dataclasses import replace
 
 import pandas as pd
 
@@ -18,6 +19,7 @@ from firedash.glossary import (
     label,
     text,
 )
+from metrics.filters import Filters
 from metrics.formatting import NO_VALUE as DASH
 from metrics.formatting import format_rate
 
@@ -33,6 +35,9 @@ DATE_COLUMNS = frozenset(
         "week_start",
         "week_end",
         "last_report_date",
+        "phase_start",
+        "phase_end",
+        "date",
     }
 )
 
@@ -156,6 +161,9 @@ def _display_column(column: str, values: pd.Series) -> pd.Series:
         return values.map(lambda v: DASH if is_missing(v) else str(int(v)))
     if column == "rate_change_pp":
         return values.map(lambda v: DASH if is_missing(v) else signed_number(float(v), 1))
+    if values.dtype == object or pd.api.types.is_string_dtype(values):
+        # A blank text cell (隐患编号 not given) reads "—", never "None".
+        return values.map(lambda v: DASH if is_missing(v) else v).astype(object)
     return values
 
 
@@ -188,16 +196,20 @@ def raw_values_text(raw: object) -> str:
 
 
 def overview_sentence(
-    scope: str, as_of: dt.date, now: Mapping[str, object], before: Mapping[str, object]
+    scope: str, as_of: dt.date, now: Mapping[str, object], before: Mapping[str, object], *, part: bool = False
 ) -> str:
-    """One plain sentence: 截至…，全镇共排查…处（较上周新增…处），已整改…处，整改率…，较上周…；…。"""
+    """One plain sentence: 截至…，全镇共排查…处（较上周新增…处），已整改…处，整改率…，较上周…；…。
+
+    `part`: the filters select only some of the scope's tickets (a sector, office or severity), so the
+    sentence says "东河村（责任单位：应急办）的火灾隐患12处", never "东河村共排查…" as if the whole village.
+    """
     found = int(now["found"])
     new_found = found - int(before.get("found") or 0)
     major = int(now.get("major_found") or 0)
     return text(
         "overview_sentence",
         date=fmt_date(as_of),
-        scope=scope,
+        counted=text("sentence_counted_part" if part else "sentence_counted_all", scope=scope),
         found=found,
         new_found=text("sentence_new_found", n=new_found) if new_found > 0 else "",
         rectified=int(now["rectified"]),
@@ -231,11 +243,40 @@ def import_stamp(latest: object) -> str | None:
     return pd.Timestamp(latest).strftime("%Y-%m-%d %H:%M")
 
 
-def scope_name(town: str, villages: tuple[str, ...], narrowed: bool) -> str:
-    """Who a sentence speaks about: the one village, the filtered tickets, or the whole town."""
-    if len(villages) == 1:
-        return villages[0]
-    return text("scope_filtered") if narrowed else text("scope_town", short=town[-1]) if town else town
+def scope_name(town: str, filters: Filters) -> str:
+    """Who a sentence speaks about: the town or the chosen villages, with the other filters in brackets
+    ("东河村（责任单位：应急办）")."""
+    short = text("scope_town", short=town[-1]) if town else label("town")
+    subject = text("list_separator").join(filters.villages) if filters.villages else short
+    conditions = filter_conditions(filters)
+    return subject + text("in_brackets", value=conditions) if conditions else subject
+
+
+def filter_conditions(filters: Filters) -> str:
+    """The filters other than the village, in words: 场所类型：商场；责任单位：应急办 ("" when none)."""
+    words = text("list_separator")
+    groups = (
+        ("sector", filters.sectors),
+        ("office", filters.offices),
+        ("severity", tuple(SEVERITY_LABELS.get(s, s) for s in filters.severities)),
+    )
+    parts = [text("cell", name=label(name), value=words.join(values)) for name, values in groups if values]
+    return text("group_separator").join(parts)
+
+
+def selects_part(filters: Filters) -> bool:
+    """Whether the filters take only some tickets of the chosen villages (or of the town)."""
+    return bool(filters.sectors or filters.offices or filters.severities)
+
+
+def ranking_line_label(filters: Filters) -> str:
+    """The rate line of a ranking: 全镇整改率, or 筛选范围整改率 when a sector/office/severity filter holds."""
+    return text("filtered_rate") if selects_part(replace(filters, villages=())) else text("town_rate")
+
+
+def last_week_note(day: dt.date) -> str:
+    """What every 较上周 on a page compares with: 较上周（截至1月14日）, the previous week's Sunday."""
+    return text("vs_last_week_note", date=text("month_day", month=day.month, day=day.day))
 
 
 def band_total(bands: pd.DataFrame, chosen: Iterable[str]) -> int:

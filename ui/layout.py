@@ -13,6 +13,7 @@ import streamlit as st
 from firedash.config import TownConfig
 from firedash.glossary import PAGE_TITLES, SEVERITY_LABELS, label, text
 from ui.controls import View
+from ui.export import csv_bytes
 from ui.format import (
     count_change,
     delta_colour,
@@ -25,7 +26,13 @@ from ui.format import (
     rate_points,
 )
 
-PLOTLY_CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": ["lasso2d", "select2d"], "locale": "zh-CN"}
+# Streamlit bundles no plotly locale script, so the modebar's tooltips would be English: it is hidden.
+PLOTLY_CONFIG = {"displaylogo": False, "displayModeBar": False, "locale": "zh-CN"}
+# The tables' own toolbar (English "Download as CSV", "Search"; its CSV keeps formula cells live) is
+# hidden; ui.layout.csv_download offers our CSV (BOM, formulas neutralised) instead.
+_HIDE_TABLE_TOOLBAR = (
+    '<style>[data-testid="stDataFrame"] [data-testid="stElementToolbar"]{display:none}</style>'
+)
 TABLE_ROWS = 500
 
 
@@ -38,8 +45,14 @@ class Tile:
     higher_is_better: bool | None = True
 
 
-def header(config: TownConfig, view: View, latest_import: str | None) -> None:
-    """The line on top of every page: town, campaign, as-of, latest import, phase and days left in it."""
+def header(
+    config: TownConfig, view: View, latest_import: str | None, *, figures_as_of: dt.date | None = None
+) -> None:
+    """The line on top of every page: town, campaign, as-of, latest import, phase and days left in it.
+
+    `figures_as_of`: the day the page's figures stand on when it is not the view's as-of date (the 周报
+    of a past week stands at that week's Sunday), so the line never contradicts the page.
+    """
     campaign = config.campaign
     phase = campaign.phase_on(view.as_of)
     phase_text = (
@@ -49,7 +62,7 @@ def header(config: TownConfig, view: View, latest_import: str | None) -> None:
     )
     parts = [
         f"{config.town} · {campaign.name}",
-        text("as_of") + fmt_date(view.as_of),
+        text("as_of") + fmt_date(figures_as_of or view.as_of),
         text("cell", name=text("latest_import"), value=latest_import or text("never_imported")),
         phase_text,
     ]
@@ -151,6 +164,7 @@ def table(
     # Short tables take their own height; long ones scroll inside a frame that fits the projector.
     height = "auto" if len(shown) <= 15 else 640
     st.dataframe(shown, key=key, hide_index=True, width="stretch", height=height)
+    csv_download(shown, key=key)
     total = len(frame) if total is None else total
     if total > len(shown):
         st.caption(text("rows_shown", total=total, shown=len(shown)))
@@ -162,13 +176,19 @@ def chart(fig: go.Figure, *, key: str, on_select: object = "ignore") -> object:
     return st.plotly_chart(fig, key=key, width="stretch", config=PLOTLY_CONFIG, theme=None, **kwargs)
 
 
-def download(label_text: str, data: object, *, file_name: str, key: str) -> None:
-    """An .xlsx download button; `data` may be bytes or a callable run only when clicked."""
+XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+ZIP_MIME = "application/zip"
+CSV_MIME = "text/csv"
+
+
+def download(label_text: str, data: object, *, file_name: str, key: str, mime: str = XLSX_MIME) -> None:
+    """A download button (.xlsx unless `mime` says otherwise); `data` may be bytes or a callable run only
+    when clicked."""
     st.download_button(
         label_text,
         data=data,
         file_name=file_name,
-        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        mime=mime,
         key=key,
         icon=":material/download:",
         on_click="ignore",
@@ -188,5 +208,21 @@ def page_title(name: str) -> None:
 def plain_table(shown: pd.DataFrame, *, key: str, max_rows: int = TABLE_ROWS) -> None:
     """A table already labelled for display (from ui.downloads / ui.format)."""
     st.dataframe(shown.head(max_rows), key=key, hide_index=True, width="stretch")
+    csv_download(shown, key=key)
     if len(shown) > max_rows:
         st.caption(text("rows_shown", total=len(shown), shown=max_rows))
+
+
+def csv_download(shown: pd.DataFrame, *, key: str) -> None:
+    """Our CSV of a table as shown (UTF-8 with BOM, formula cells neutralised), in place of the toolbar's."""
+    st.html(_HIDE_TABLE_TOOLBAR)
+    st.download_button(
+        text("download_csv"),
+        data=csv_bytes(shown),
+        file_name=f"{key}.csv",
+        mime=CSV_MIME,
+        key=f"{key}_csv",
+        icon=":material/download:",
+        on_click="ignore",
+        type="tertiary",
+    )

@@ -1,0 +1,185 @@
+"""One 较上周 across pages, rankings that keep the town under a filter, the sentence that says what it
+counts, the 周报's week in the URL, and the village drill-down's own overdue list and exports (AppTest)."""
+
+# ruff: noqa: F811 -- the fixtures of tests.test_pages, imported by name
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+import zipfile
+
+import openpyxl
+import pytest
+
+import metrics
+from firedash.store import connect
+from metrics import Filters
+from tests.test_pages import (  # noqa: F401 -- fixtures
+    CLERK,
+    ROOT,
+    cold_cache,
+    on_store,
+    open_app,
+    sample_store,
+    summary_at,
+    texts,
+)
+from ui import downloads
+
+DAY = dt.date(2024, 1, 20)  # a Saturday: 第12周 still runs, last week ended on Sunday 2024-01-14
+
+
+def _delta(app, name: str) -> str:
+    return next(m.delta for m in app.metric if m.label == metrics_label(name))
+
+
+def metrics_label(name: str) -> str:
+    from firedash.glossary import label
+
+    return label(name)
+
+
+def _figure(app, key: str) -> dict:
+    for element in app.get("plotly_chart"):
+        if element.proto.id.endswith(key) or key in element.proto.id:
+            return json.loads(element.proto.spec)
+    raise AssertionError(f"no chart {key}")
+
+
+def test_previous_week_end_is_the_sunday_before_the_running_week(config):
+    campaign = config.campaign
+    assert metrics.previous_week_end(campaign, DAY) == dt.date(2024, 1, 14)
+    assert metrics.previous_week_end(campaign, dt.date(2024, 1, 21)) == dt.date(2024, 1, 14)  # a Sunday
+    assert metrics.previous_week_end(campaign, dt.date(2024, 1, 22)) == dt.date(2024, 1, 21)  # a Monday
+
+
+def test_overview_and_weekly_show_the_same_change_on_last_week(sample_store, on_store, config):
+    db = on_store(sample_store)
+    con = connect(sample_store, read_only=True)
+    try:
+        now, before = metrics.summary_with_last_week(con, as_of=DAY, campaign=config.campaign)
+    finally:
+        con.close()
+    # The one rule: against Sunday 2024-01-14, not against as-of minus 7 days (2024-01-13).
+    assert before == summary_at(sample_store, dt.date(2024, 1, 14))
+    assert before["found"] != summary_at(sample_store, DAY - dt.timedelta(days=7))["found"]
+    change = f"较上周 +{now['found'] - before['found']}处"
+    overview = open_app(db, as_of=DAY.isoformat())
+    weekly = open_app(db, "app_pages/weekly.py", as_of=DAY.isoformat())
+    assert _delta(overview, "found") == change == _delta(weekly, "found")
+    assert "较上周（截至1月14日）" in texts(overview) and "较上周（截至1月14日）" in texts(weekly)
+
+
+def _bar_names(figure: dict) -> list[str]:
+    return figure["data"][0]["y"]
+
+
+def _line_label(figure: dict) -> str:
+    return figure["layout"]["annotations"][0]["text"]
+
+
+@pytest.mark.parametrize(
+    ("page", "key"), [(None, "overview_village_bars"), ("app_pages/weekly.py", "weekly_bars")]
+)
+def test_a_village_filter_keeps_the_towns_ranking_with_the_village_outlined(
+    sample_store, on_store, config, page, key
+):
+    app = open_app(on_store(sample_store), page, as_of=DAY.isoformat(), village="黄土坡村")
+    assert not app.exception
+    figure = _figure(app, key)
+    names = _bar_names(figure)
+    assert len(names) == len(config.villages)
+    assert "15. 黄土坡村" in names and "1. 黄土坡村" not in names
+    outlined = [
+        n
+        for n, w in zip(names, figure["data"][0]["marker"]["line"]["color"], strict=True)
+        if w != "rgba(0,0,0,0)"
+    ]
+    assert outlined == ["15. 黄土坡村"]
+    assert _line_label(figure).startswith("全镇整改率")
+
+
+def test_a_village_and_office_filter_says_what_it_counts(sample_store, on_store):
+    app = open_app(on_store(sample_store), as_of=DAY.isoformat(), village="东河村", office="应急办")
+    part = summary_at(sample_store, DAY, Filters(villages=("东河村",), offices=("应急办",)))
+    whole = summary_at(sample_store, DAY, Filters(villages=("东河村",)))
+    assert 0 < part["found"] < whole["found"]
+    sentence = app.subheader[0].value
+    assert f"东河村（责任单位：应急办）的火灾隐患共{part['found']}处" in sentence
+    assert "共排查" not in sentence
+    figure = _figure(app, "overview_village_bars")
+    assert _line_label(figure).startswith("筛选范围整改率")  # the office filter still holds in the ranking
+
+
+def test_the_weekly_week_is_in_the_url_and_the_header_follows_it(sample_store, on_store, config):
+    app = open_app(on_store(sample_store), "app_pages/weekly.py", as_of=DAY.isoformat(), week="9")
+    assert app.selectbox(key="week_no").value == 9
+    assert app.query_params["week"] == "9"
+    shown = texts(app)
+    assert "第9周（2023年12月25日—2023年12月31日），数据截至2023年12月31日" in shown
+    assert "数据截至2023年12月31日" in app.markdown[0].value and "2024年1月20日" not in app.markdown[0].value
+    app.selectbox(key="week_no").set_value(11).run()
+    assert app.query_params["week"] == "11"
+    assert "数据截至2024年1月14日" in app.markdown[0].value
+    # The running week stands at the as-of date.
+    app.selectbox(key="week_no").set_value(12).run()
+    assert "数据截至2024年1月20日" in app.markdown[0].value
+
+
+def test_drill_down_shows_responsible_and_phone_and_no_none(sample_store, on_store):
+    app = open_app(
+        on_store(sample_store), "app_pages/villages.py", user=CLERK, as_of=DAY.isoformat(), village="马鞍村"
+    )
+    assert not app.exception
+    overdue = app.dataframe[0].value
+    assert {"责任人", "联系电话", "整改措施"} <= set(overdue.columns)
+    # 马鞍村's ledger gives no 隐患编号: the cell reads "—", never "None".
+    assert (overdue["隐患编号"] == "—").all() and not overdue.isin(["None"]).any().any()
+    assert overdue["联系电话"].ne("—").all()
+    public = open_app(
+        on_store(sample_store), "app_pages/villages.py", as_of=DAY.isoformat(), village="马鞍村"
+    )
+    assert "联系电话" not in public.dataframe[0].value.columns
+
+
+def test_one_villages_overdue_workbook_and_the_zip_of_every_village(sample_store, on_store, config):
+    on_store(sample_store)
+    data = downloads._overdue_bytes(config.town, DAY, Filters(), "马鞍村")
+    sheet = openpyxl.load_workbook(io.BytesIO(data))["超期未整改"]
+    assert sheet["A1"].value == f"{config.town}马鞍村超期未整改火灾隐患清单"
+    headers = [c.value for c in sheet[4]]
+    assert {"责任人", "联系电话", "整改措施"} <= set(headers)
+    villages = {sheet.cell(row, headers.index("村（社区）") + 1).value for row in range(5, sheet.max_row + 1)}
+    assert villages == {"马鞍村"}
+    found = sheet.cell(5, headers.index("排查日期") + 1)
+    assert isinstance(found.value, dt.datetime) and found.number_format == 'yyyy"年"m"月"d"日"'
+    assert isinstance(sheet.cell(5, headers.index("超期天数") + 1).value, int)
+    assert downloads.overdue_file_name(DAY, "马鞍村") == "马鞍村超期隐患清单_20240120.xlsx"
+    archive = zipfile.ZipFile(
+        io.BytesIO(downloads._villages_zip_bytes(config.town, DAY, Filters(), config.villages))
+    )
+    assert archive.namelist() == [f"{v}超期隐患清单_20240120.xlsx" for v in config.villages]
+    assert archive.read("马鞍村超期隐患清单_20240120.xlsx")[:2] == b"PK"
+
+
+def test_the_dashboard_workbook_has_a_sheet_a_view_with_typed_cells(sample_store, on_store, config):
+    on_store(sample_store)
+    data = downloads._dashboard_bytes(config, DAY, Filters(), Filters(), False)
+    book = openpyxl.load_workbook(io.BytesIO(data))
+    assert book.sheetnames == [
+        "总览",
+        "村（社区）",
+        "行业领域",
+        "超期隐患",
+        "时间轴",
+        "周趋势",
+        "周报",
+        "各村排名",
+    ]
+    overview = book["总览"]
+    now = summary_at(sample_store, DAY)
+    assert overview["B5"].value == now["found"] and overview["D5"].number_format == "0.0%"
+    assert overview["D5"].value == pytest.approx(now["rate"])
+    assert overview["A6"].value == dt.datetime(2024, 1, 14)
+    assert "联系电话" not in [c.value for c in book["超期隐患"][4]]  # not logged in: no phone numbers
