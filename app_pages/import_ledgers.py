@@ -59,7 +59,7 @@ def import_log_step(user: User) -> None:
     open_ids = intake.undoable(log)
     files = intake.file_names(log)
     left, right = st.columns([3, 1])
-    chosen = left.selectbox(text("intake_undo_pick"), open_ids, index=None, key="intake_undo_id", placeholder=text("intake_choose"),
+    chosen = left.selectbox(text("intake_undo_pick"), open_ids, index=None, key="intake_undo_id", placeholder=text("choose_placeholder"),
                             format_func=lambda i: f"#{i} {files[i]}")  # fmt: skip
     if right.button(text("intake_undo"), key="intake_undo", disabled=chosen is None):
         st.session_state[_CONFIRM] = ("undo", chosen)

@@ -879,7 +879,6 @@ UPLOAD: dict[str, str] = {
     "intake_no_backups": "还没有备份（每次导入、撤销、恢复改动数据库前都会自动备份）。",
     "intake_restore_pick": "选择要恢复的备份",
     "intake_restore": "恢复",
-    "intake_choose": "请选择",
     "intake_confirm": "确认",
     "intake_cancel": "取消",
 }
