@@ -255,19 +255,29 @@ def test_a_cell_of_128_mib_is_read_in_bounded_memory(tmp_path: Path) -> None:
         out.write(rest)  # type: ignore[attr-defined]
 
     path = rewrite(ledger(tmp_path / "a.xlsx"), tmp_path / "大.xlsx", STRINGS, huge)
-    code = textwrap.dedent(f"""
-        import resource
+    code = textwrap.dedent("""
+        import resource, sys
         from etl.readers import read_ledger
-        (sheet,) = read_ledger({str(path)!r})
-        (issue,) = sheet.issues
-        print(issue.problem.split("（")[1].split(" ")[0], issue.row_number, issue.column, len(sheet.rows[2][2]))
+        (sheet,) = read_ledger(sys.argv[1])
+        (issue,) = sheet.issues or (None,)
+        if issue is not None:
+            print(issue.problem.split("（")[1].split(" ")[0], issue.row_number, issue.column, len(sheet.rows[2][2]))
         print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024)
     """)
-    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=300)
-    assert done.returncode == 0, done.stderr[-2000:]
-    found, peak_mb = done.stdout.split("\n")[:2]
+
+    def peak(file: Path) -> list[str]:
+        done = subprocess.run(
+            [sys.executable, "-c", code, str(file)], cwd=ROOT, capture_output=True, text=True, timeout=300
+        )
+        assert done.returncode == 0, done.stderr[-2000:]
+        return done.stdout.split("\n")
+
+    found, big_mb = peak(path)[:2]
     assert found == f"{128 * MIB:,} 3 C 32767"
-    assert int(peak_mb) < 400
+    # Against the same read of the same ledger without the long cell, in the same environment: the process's
+    # baseline differs between a lone run and the full suite, the cost of the long cell must not.
+    small_mb = peak(ledger(tmp_path / "small.xlsx"))[0]
+    assert int(big_mb) - int(small_mb) < 300, (big_mb, small_mb)
 
 
 def test_a_csv_cell_past_the_csv_module_s_limit_is_read_and_cut(tmp_path: Path) -> None:
