@@ -1,4 +1,4 @@
-"""总览: the one screen for leadership meetings — a sentence, the tiles, the village ranking, the longest overdue."""
+"""总览: the one screen for leadership meetings — a sentence, who and what lags by name, the tiles, the ranking."""
 
 from __future__ import annotations
 
@@ -8,12 +8,13 @@ import metrics
 from charts.rates import ranking_bars
 from firedash.glossary import label, text
 from ui import data
+from ui.attention import attention
 from ui.controls import current_view
 from ui.format import overview_sentence, scope_name
 from ui.layout import chart, no_data_for, page_title, sentence, table, tiles
 from ui.tiles import OVERVIEW_TILES
 
-LONGEST_OVERDUE_COLUMNS = ("village", "unit", "description", "days_overdue")
+LONGEST_OVERDUE_COLUMNS = ("village", "unit", "days_overdue", "description")
 
 
 def render() -> None:
@@ -26,8 +27,10 @@ def render() -> None:
     before = data.cached(metrics.summary_figures, as_of=view.week_before, filters=view.filters)
     scope = scope_name(config.town, view.filters.villages, not view.filters.is_empty)
     sentence(overview_sentence(scope, view.as_of, now, before))
+    attention(config, view)
     tiles(now, before, OVERVIEW_TILES)
-    left, right = st.columns([3, 2], gap="large")
+    # Side by side on a wide screen; ui.style stacks the two when they would be too narrow to read.
+    left, right = st.container(key="reflow_overview").columns([3, 2], gap="large")
     with left:
         town = view.ranking("overview", "village_ranking")
         ranked, unranked = data.cached(
