@@ -11,10 +11,12 @@ from firedash.config import ConfigError, TownConfig
 from firedash.glossary import PAGE_TITLES, text
 from firedash.users import User
 from ui import auth, data
-from ui.controls import chosen_week, sidebar
+from ui.controls import chosen_week, sidebar, url_view
 from ui.format import import_stamp
 from ui.layout import header, no_data, page_title
 from ui.navigation import PageSpec, menu_visibility
+from ui.present import is_presenting, present
+from ui.style import projector_style
 
 
 def navigation(user: User | None, config: TownConfig) -> tuple[PageSpec, StreamlitPage]:
@@ -37,9 +39,14 @@ def navigation(user: User | None, config: TownConfig) -> tuple[PageSpec, Streaml
 
 
 def main() -> None:
+    presenting = is_presenting()
     st.set_page_config(
-        page_title=text("app_title"), page_icon="🔥", layout="wide", initial_sidebar_state="expanded"
+        page_title=text("app_title"),
+        page_icon="🔥",
+        layout="wide",
+        initial_sidebar_state="collapsed" if presenting else "expanded",
     )
+    projector_style()
     try:
         config = data.config()
     except ConfigError as exc:
@@ -55,6 +62,9 @@ def main() -> None:
         return
     if spec.admin:  # the office's pages read no ticket and need no store
         current.run()
+        return
+    if presenting:
+        run_presentation(config, user)
         return
     view = sidebar(config, user)
     if not data.store_exists():
@@ -74,6 +84,19 @@ def main() -> None:
                 config, view, import_stamp(data.cached(metrics.latest_import)), figures_as_of=figures_as_of
             )
             current.run()
+    except data.StoreUnavailable as exc:
+        no_data(str(exc))
+
+
+def run_presentation(config: TownConfig, user: User | None) -> None:
+    """?present=1: the meeting's slides in place of the page (ui.present), on the link's date and filters."""
+    view = url_view(config, user)
+    if not data.store_exists():
+        no_data(text("no_store_hint"))
+        return
+    try:
+        with data.one_connection():
+            present(config, view)
     except data.StoreUnavailable as exc:
         no_data(str(exc))
 

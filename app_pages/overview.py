@@ -1,4 +1,4 @@
-"""总览: the one screen for leadership meetings — a sentence, the tiles, the village ranking, the longest overdue."""
+"""总览: the one screen for leadership meetings — a sentence, who and what lags by name, the tiles, the ranking."""
 
 from __future__ import annotations
 
@@ -10,13 +10,14 @@ from firedash.access import can_export
 from firedash.config import TownConfig
 from firedash.glossary import label, text
 from ui import data
+from ui.attention import attention
 from ui.controls import View, current_view
 from ui.downloads import RANKING_COLUMNS, dashboard_workbook
 from ui.format import last_week_note, overview_sentence, ranking_line_label, scope_name, selects_part
 from ui.layout import as_of_stamp, chart, download, no_data_for, page_title, sentence, table, tiles
 from ui.tiles import OVERVIEW_TILES
 
-LONGEST_OVERDUE_COLUMNS = ("village", "unit", "description", "days_overdue")
+LONGEST_OVERDUE_COLUMNS = ("village", "unit", "days_overdue", "description")
 
 
 def ranking_section(config: TownConfig, view: View) -> None:
@@ -46,9 +47,11 @@ def render() -> None:
         return
     scope = scope_name(config.town, view.filters)
     sentence(overview_sentence(scope, view.as_of, now, before, part=selects_part(view.filters)))
+    attention(config, view)
     tiles(now, before, OVERVIEW_TILES)
     st.caption(last_week_note(metrics.previous_week_end(config.campaign, view.as_of)))
-    left, right = st.columns([3, 2], gap="large")
+    # Side by side on a wide screen; ui.style stacks the two when they would be too narrow to read.
+    left, right = st.container(key="reflow_overview").columns([3, 2], gap="large")
     with left:
         ranking_section(config, view)
     with right:

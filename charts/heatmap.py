@@ -7,7 +7,7 @@ from collections.abc import Sequence
 import pandas as pd
 import plotly.graph_objects as go
 
-from charts.theme import OPEN_SCALE, style
+from charts.theme import BASE_FONT_SIZE, OPEN_SCALE, style
 from firedash.glossary import text
 
 
@@ -30,11 +30,16 @@ def open_heatmap(frame: pd.DataFrame, *, title: str, villages: Sequence[str] = (
             colorscale=OPEN_SCALE,
             xgap=2,
             ygap=2,
-            colorbar={"title": {"text": text("unit_hazard")}, "thickness": 14},
+            colorbar={
+                "title": {"text": text("unit_hazard")},
+                "thickness": 14,
+                "tickfont": {"size": BASE_FONT_SIZE},
+            },
             hovertemplate=text("hover_cell"),
         )
     )
     fig.update_yaxes(autorange="reversed", type="category")
-    fig.update_xaxes(type="category", tickangle=-35, side="bottom")
+    # Upright sector names need no more width than a line of text: at 1024 px slanted ones overlap.
+    fig.update_xaxes(type="category", tickangle=-90, side="bottom")
     style(fig, title=title, height=max(420, 200 + 34 * len(grid.index)))
     return fig

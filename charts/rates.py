@@ -7,7 +7,7 @@ from collections.abc import Iterable
 import pandas as pd
 import plotly.graph_objects as go
 
-from charts.theme import BLUE, DARK_GREY, DARK_VERMILLION, GREY, ORANGE, SKY, VERMILLION, style
+from charts.theme import BLUE, DARK_GREY, DARK_VERMILLION, GREY, MIN_FONT_SIZE, ORANGE, SKY, VERMILLION, style
 from firedash.glossary import AGEING_BAND_LABELS, SEVERITY_GROUP_LABELS, text
 from metrics import AGEING_BAND_CODES, SEVERITY_GROUPS
 from ui.format import fmt_count, fmt_rate, is_missing
@@ -16,6 +16,9 @@ AGEING_BANDS = tuple(AGEING_BAND_LABELS[code] for code in AGEING_BAND_CODES)
 _AGEING_COLOURS = (ORANGE, VERMILLION, DARK_VERMILLION)
 _BAR_HEIGHT = 46
 _PERCENT_TICKS = [0, 0.2, 0.4, 0.6, 0.8, 1.0]  # the axis runs on past 100% to leave room for labels
+# Room right of a 100% bar for "95.4%（62/65处）" at 16 px on a 4:3 projector with the sidebar open.
+_RATE_AXIS_END = 1.6
+_BAR_TEXT = {"size": 16}
 
 
 def ranking_bars(
@@ -45,6 +48,7 @@ def ranking_bars(
             customdata=rows[[key]].to_numpy(),
             text=rows["text"],
             textposition="outside",
+            textfont=_BAR_TEXT,
             cliponaxis=False,
             marker={
                 "color": rows["colour"],
@@ -62,10 +66,15 @@ def ranking_bars(
             x=float(town_rate), y=1.0, yref="paper", yanchor="bottom", showarrow=False,
             text=f"{line_label or text('town_rate')} {fmt_rate(town_rate)}", font={"color": DARK_GREY},
         )  # fmt: skip
-    fig.update_xaxes(range=[0, 1.32], tickformat=".0%", tickvals=_PERCENT_TICKS)
+    fig.update_xaxes(range=[0, _RATE_AXIS_END], tickformat=".0%", tickvals=_PERCENT_TICKS)
     fig.update_yaxes(autorange="reversed", type="category")
     style(fig, title=title, height=max(320, 150 + bar_height * len(rows)))
-    fig.update_layout(showlegend=False, clickmode="event+select", dragmode=False)
+    # What the colours mean, in words: a washed-out projector or a colour-blind reader needs it.
+    fig.update_layout(
+        showlegend=False, clickmode="event+select", dragmode=False,
+        title={"subtitle": {"text": text("ranking_colour_key"), "font": {"size": MIN_FONT_SIZE, "color": DARK_GREY}}},
+        margin={"t": 125},
+    )  # fmt: skip
     return fig
 
 
@@ -126,12 +135,13 @@ def category_split_bars(frame: pd.DataFrame, *, title: str) -> go.Figure:
                     for r, c, f in zip(part["rate"], part["rectified"], part["found"], strict=True)
                 ],
                 textposition="outside",
+                textfont=_BAR_TEXT,
                 cliponaxis=False,
                 marker={"color": colour},
                 hovertemplate=text("hover_group_bar"),
             )
         )
-    fig.update_xaxes(range=[0, 1.32], tickformat=".0%", tickvals=_PERCENT_TICKS)
+    fig.update_xaxes(range=[0, _RATE_AXIS_END], tickformat=".0%", tickvals=_PERCENT_TICKS)
     fig.update_yaxes(autorange="reversed", type="category", categoryorder="array", categoryarray=order)
     style(fig, title=title, height=max(360, 150 + 2 * 30 * len(order)))
     fig.update_layout(barmode="group", bargap=0.25)

@@ -6,6 +6,7 @@ import plotly.graph_objects as go
 
 FONT_FAMILY = "Noto Sans CJK SC, Noto Sans SC, Source Han Sans SC, Microsoft YaHei, PingFang SC, sans-serif"
 BASE_FONT_SIZE = 18
+MIN_FONT_SIZE = 16  # nothing on a chart is drawn smaller: a label that would need less is hidden
 TITLE_FONT_SIZE = 24
 
 # Okabe–Ito colours: blue is on track, vermillion is behind; greys for context.
@@ -35,6 +36,8 @@ def style(fig: go.Figure, *, title: str, height: int = 480) -> go.Figure:
         hoverlabel={"font": {"family": FONT_FAMILY, "size": BASE_FONT_SIZE}},
         legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "xanchor": "right", "x": 1.0},
         separators=".,",
+        # Plotly shrinks a bar label to fit its bar (to 7 px on a narrow screen); below 16 px it hides it.
+        uniformtext={"minsize": MIN_FONT_SIZE, "mode": "hide"},
     )
     fig.update_xaxes(gridcolor=LIGHT_GREY, zerolinecolor=LIGHT_GREY, automargin=True)
     fig.update_yaxes(gridcolor=LIGHT_GREY, zerolinecolor=LIGHT_GREY, automargin=True)

@@ -7,7 +7,7 @@ import datetime as dt
 import pandas as pd
 import plotly.graph_objects as go
 
-from charts.theme import BLUE, DARK_GREY, DARK_VERMILLION, GREY, INK, ORANGE, SKY, style
+from charts.theme import BLUE, DARK_GREY, DARK_VERMILLION, GREY, INK, MIN_FONT_SIZE, ORANGE, SKY, style
 from firedash.config import Campaign, Period
 from firedash.glossary import label, text
 
@@ -16,6 +16,10 @@ _PHASE_BANDS = ("rgba(0,114,178,0.07)", "rgba(0,0,0,0)")
 _KEY_BAND = "rgba(230,159,0,0.25)"
 _KEY_TEXT = "#7A5200"
 _SHORT_SPAN_DAYS = 12
+_RIGHT_ROOM_DAYS = 26  # room right of the campaign's end for the name of a short last phase at 1024 px
+# Key periods' names alternate above and below their row (in pixels), so close ones never collide.
+_KEY_LABEL_SHIFTS = (-30, 30)
+_LABEL_SIZE = 18
 _DATE_TICKS = {"type": "date", "tickformat": text("axis_month_day"), "dtick": "M1"}
 
 
@@ -32,27 +36,40 @@ def phase_timeline(campaign: Campaign, *, today: dt.date, title: str) -> go.Figu
     """Two rows on a date axis: the phases (coloured spans) and the key periods, with today marked."""
     phase_row, key_row = label("phase"), text("key_periods")
     spans = [_span(p, row=phase_row, colour=_PHASE_COLOURS[i % 4]) for i, p in enumerate(campaign.phases)]
-    spans += [_span(p, row=key_row, colour=ORANGE) for p in campaign.key_periods]
+    spans += [_span(p, row=key_row, colour=ORANGE, named=False) for p in campaign.key_periods]
     fig = go.Figure(data=spans)
     line, note = _today_marks(today, inside=False)
+    names = [
+        _key_name(p, row=key_row, shift=_KEY_LABEL_SHIFTS[i % 2]) for i, p in enumerate(campaign.key_periods)
+    ]
     start, end = _day_start(campaign.start), _day_end(campaign.end)
     fig.update_layout(
         shapes=[line],
-        annotations=[note],
+        annotations=[note, *names],
         # Room on the right for the name of a short last span, written beside it.
         xaxis={
             **_DATE_TICKS,
-            "range": [start - dt.timedelta(days=2), end + dt.timedelta(days=_SHORT_SPAN_DAYS)],
+            "range": [start - dt.timedelta(days=2), end + dt.timedelta(days=_RIGHT_ROOM_DAYS)],
         },
         yaxis={"type": "category", "categoryorder": "array", "categoryarray": [key_row, phase_row]},
         showlegend=False,
         barmode="overlay",
-        bargap=0.35,
+        bargap=0.5,
     )
-    return style(fig, title=title, height=300)
+    return style(fig, title=title, height=360)
 
 
-def _span(period: Period, *, row: str, colour: str) -> go.Bar:
+def _key_name(period: Period, *, row: str, shift: int) -> dict:
+    """A key period's name above or below its span (centred on it), so neighbours never overlap."""
+    middle = _day_start(period.start) + (_day_end(period.end) - _day_start(period.start)) / 2
+    return {
+        "x": middle, "y": row, "xref": "x", "yref": "y", "yshift": shift, "showarrow": False,
+        "text": period.name, "font": {"color": _KEY_TEXT, "size": _LABEL_SIZE},
+        "yanchor": "top" if shift < 0 else "bottom",
+    }  # fmt: skip
+
+
+def _span(period: Period, *, row: str, colour: str, named: bool = True) -> go.Bar:
     start = _day_start(period.start)
     short = (period.end - period.start).days < _SHORT_SPAN_DAYS
     return go.Bar(
@@ -61,12 +78,12 @@ def _span(period: Period, *, row: str, colour: str) -> go.Bar:
         x=[(_day_end(period.end) - start).total_seconds() * 1000],
         base=[start],
         marker={"color": colour, "line": {"color": "white", "width": 1}},
-        text=[period.name],
+        text=[period.name if named else ""],
         # A span too short to hold its name gets the name beside it, level.
         textposition="outside" if short else "inside",
         insidetextanchor="middle",
         textangle=0,
-        textfont={"color": INK if colour in (ORANGE, SKY) or short else "white", "size": 18},
+        textfont={"color": INK if colour in (ORANGE, SKY) or short else "white", "size": _LABEL_SIZE},
         constraintext="none",
         cliponaxis=False,
         hovertemplate=text(
@@ -91,8 +108,14 @@ def _today_marks(today: dt.date, *, inside: bool) -> tuple[dict, dict]:
     return line, note
 
 
-def _band(period: Period, *, fill: str, label_at: str, colour: str) -> tuple[dict, dict]:
-    """A shaded band over a period, and its name at the top or bottom left inside the band."""
+def _band(
+    period: Period, *, fill: str, label_at: str, colour: str, level: int = 0, at_end: bool = False
+) -> tuple[dict, dict]:
+    """A shaded band over a period, and its name at the top or bottom inside the band.
+
+    `level` lifts the name by a line (close key periods alternate, so their names never overlap);
+    `at_end` writes it right-aligned to the band's end (the last phase, at the plot's right edge).
+    """
     start = _day_start(period.start)
     band = {
         "type": "rect", "xref": "x", "yref": "paper", "x0": start, "x1": _day_end(period.end), "y0": 0, "y1": 1,
@@ -100,20 +123,25 @@ def _band(period: Period, *, fill: str, label_at: str, colour: str) -> tuple[dic
     }  # fmt: skip
     top = label_at == "top"
     note = {
-        "x": start, "xref": "x", "xanchor": "left", "yref": "paper", "y": 1.0 if top else 0.0,
+        "x": _day_end(period.end) if at_end else start, "xref": "x", "xanchor": "right" if at_end else "left",
+        "yref": "paper", "y": 1.0 if top else 0.0, "yshift": -level * 26 if top else level * 26,
         "yanchor": "top" if top else "bottom", "showarrow": False, "text": period.name,
-        "font": {"color": colour, "size": 16},
+        "font": {"color": colour, "size": MIN_FONT_SIZE}, "bgcolor": "rgba(255,255,255,0.7)",
     }  # fmt: skip
     return band, note
 
 
 def cumulative_chart(daily: pd.DataFrame, campaign: Campaign, *, as_of: dt.date, title: str) -> go.Figure:
     """Cumulative found and rectified per day, phases as background bands, key periods annotated."""
+    last = len(campaign.phases) - 1
     marks = [
-        _band(p, fill=_PHASE_BANDS[i % 2], label_at="top", colour=DARK_GREY)
+        _band(p, fill=_PHASE_BANDS[i % 2], label_at="top", colour=DARK_GREY, at_end=i == last and i > 0)
         for i, p in enumerate(campaign.phases)
     ]
-    marks += [_band(p, fill=_KEY_BAND, label_at="bottom", colour=_KEY_TEXT) for p in campaign.key_periods]
+    marks += [
+        _band(p, fill=_KEY_BAND, label_at="bottom", colour=_KEY_TEXT, level=i % 2)
+        for i, p in enumerate(campaign.key_periods)
+    ]
     marks.append(_today_marks(as_of, inside=True))
     lines = [
         go.Scatter(

@@ -174,6 +174,7 @@ WORDS: dict[str, str] = {
     "red_list": "红榜",
     "black_list": "黑榜",
     "list_heading": "{name}（{rate}{rule}）",
+    "heading_colon": "：",
     "download_xlsx": "下载 Excel",
     "choose_village": "选择村（社区）查看详情",
     "choose_week": "选择周次",
@@ -238,6 +239,21 @@ WORDS: dict[str, str] = {
     "no_value": "—",
     "last_week": "上周",
     "no_office": "未填写",
+    # The attention block (ui.attention) and presentation mode (ui.present).
+    "attention_lagging": "整改率排名靠后的{n}个村（社区）",
+    "attention_village": "第{rank}名 {village}：整改率{rate}（{rectified}/{found}处）",
+    "attention_major": "未整改的重大火灾隐患和挂牌督办隐患（{n}处）",
+    "attention_ticket": "{village} · {unit}：{description}（{marks}）",
+    "attention_overdue_days": "已超期{days}天",
+    "attention_deadline": "整改期限{date}",
+    "ranking_colour_key": "蓝色：不低于全镇整改率；橙红色：低于全镇整改率；灰色：隐患太少，不参与排名",
+    "present_prev": "上一页",
+    "present_next": "下一页",
+    "present_page": "第{n}/{total}页",
+    "slide_overall": "全镇总体情况",
+    "slide_ranking": "各村（社区）排名与红黑榜",
+    "slide_overdue": "超期与重大隐患",
+    "slide_week": "本周变化",
 }
 
 # Messages: empty states, hints, and the overview's plain sentence.
@@ -256,6 +272,8 @@ MESSAGES: dict[str, str] = {
     "no_rejected": "没有被搁置的行。",
     "no_overdue": "没有超期未整改的隐患。",
     "no_due_soon": "7日内没有到期的隐患。",
+    "no_open_major": "没有未整改的重大火灾隐患或挂牌督办隐患。",
+    "nobody_ranked": "没有参与排名的村（社区）。",
     "rows_shown": "共 {total} 条，显示前 {shown} 条；完整清单请下载 Excel。",
     "overview_sentence": (
         "截至{date}，{counted}{found}处{new_found}，已整改{rectified}处，整改率{rate}{change}；"

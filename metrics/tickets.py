@@ -170,3 +170,22 @@ def ticket_list(
     FROM page LEFT JOIN reported USING (ticket_id)
     ORDER BY {order}"""  # noqa: S608 -- fragments built here; values are bound
     return query_df(con, sql, params)
+
+
+def open_major_tickets(
+    con: duckdb.DuckDBPyConnection, *, as_of: dt.date, filters: Filters = NO_FILTERS
+) -> pd.DataFrame:
+    """Tickets not rectified by D that are 重大火灾隐患 or 县政府挂牌督办: the items leadership names first.
+
+    挂牌督办 first, then the longest overdue, then the earliest deadline; as many as summary's major_open
+    and supervised_open count (a ticket both major and supervised is one row).
+    """
+    where, params = base_where(as_of, filters)
+    sql = f"""
+    SELECT {_TICKET_COLUMNS},
+        CASE WHEN {overdue_at("$1")} THEN CAST($1 AS DATE) - deadline END AS days_overdue
+    FROM tickets
+    WHERE {where} AND NOT {rectified_by("$1")} AND (severity = 'major' OR coalesce(county_supervised, false))
+    ORDER BY coalesce(county_supervised, false) DESC, days_overdue DESC NULLS LAST, deadline NULLS LAST,
+        village, ticket_id"""  # noqa: S608 -- fragments built here; values are bound
+    return query_df(con, sql, params)

@@ -104,8 +104,13 @@ def test_open_heatmap_rows_in_config_order_and_empty_sectors_dropped():
 def test_phase_timeline_draws_phases_key_periods_and_today(config):
     campaign = config.campaign
     fig = phase_timeline(campaign, today=dt.date(2024, 1, 15), title="阶段")
-    names = [trace.text[0] for trace in fig.data]
-    assert names == [p.name for p in campaign.phases] + [p.name for p in campaign.key_periods]
+    assert [trace.text[0] for trace in fig.data if trace.text[0]] == [p.name for p in campaign.phases]
+    keys = [p.name for p in campaign.key_periods]
+    assert len(fig.data) == len(campaign.phases) + len(keys)
+    # Key periods are named by annotations above or below their spans, alternating, so neighbours never collide.
+    named = [a for a in fig.layout.annotations if a.text in keys]
+    assert [a.text for a in named] == keys
+    assert [a.yshift > 0 for a in named] == [i % 2 == 1 for i in range(len(keys))]
     spring = fig.data[len(campaign.phases) + 1]
     assert spring.base[0] == dt.datetime(2024, 2, 10)
     assert spring.x[0] == pytest.approx(8 * 86_400_000)  # 02-10 to 02-17, both ends included

@@ -442,12 +442,16 @@ def shown_rows(frame, key: str) -> dict[str, dict]:
 
 def chart_data(app: AppTest, key: str) -> list[dict]:
     """The traces of the plotly chart drawn with widget key `key` (its figure as sent to the browser)."""
+    return chart_spec(app, key)["data"]
+
+
+def chart_spec(app: AppTest, key: str) -> dict:
+    """The whole figure (data and layout) of the plotly chart drawn with widget key `key`."""
     import json
 
     for element in app.get("plotly_chart"):
-        spec = json.loads(element.proto.spec)
         if element.proto.id.endswith(key) or key in element.proto.id:
-            return spec["data"]
+            return json.loads(element.proto.spec)
     raise AssertionError(f"no chart {key}")
 
 
@@ -508,8 +512,12 @@ def test_sectors_page_category_split_counts_serious_with_general(mini_store, on_
 def test_timeline_page_phases_from_config_and_counts_by_phase(mini_store, on_store, config):
     app = open_app(on_store(mini_store), "app_pages/timeline.py", as_of=MINI_AS_OF.isoformat())
     assert not app.exception, [e.value for e in app.exception]
-    spans = [trace["text"][0] for trace in chart_data(app, "timeline_phases")]
-    assert spans == [p.name for p in config.campaign.phases] + [p.name for p in config.campaign.key_periods]
+    figure = chart_spec(app, "timeline_phases")
+    spans = [trace["text"][0] for trace in figure["data"] if trace["text"][0]]
+    assert spans == [p.name for p in config.campaign.phases]
+    # Key periods are named above or below their spans (staggered so neighbours never collide).
+    keys = [p.name for p in config.campaign.key_periods]
+    assert [a["text"] for a in figure["layout"]["annotations"] if a["text"] in keys] == keys
     phases = shown_rows(app.dataframe[0].value, label("phase"))
     figures = {
         name: tuple(row[label(c)] for c in ("found", "rectified", "rate", "open", "overdue"))

@@ -164,6 +164,14 @@ def sidebar(config: TownConfig, user: User | None = None) -> View:
     return view
 
 
+def url_view(config: TownConfig, user: User | None = None) -> View:
+    """The view of the link alone (presentation mode: no sidebar drawn, the URL left as it is)."""
+    options = filter_options(config, user)
+    _read_url_once(options, config)
+    _keep_to_options(options)
+    return current_view(config)
+
+
 def current_view(config: TownConfig | None = None) -> View:
     """The view held in session state (after the sidebar has been drawn in this run), narrowed to what
     the logged-in user may see."""

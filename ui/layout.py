@@ -87,7 +87,8 @@ def filters_text(view: View) -> str:
 
 def sentence(value: str) -> None:
     """A large plain sentence (built from figures and configured names), with Markdown escaped."""
-    st.subheader(_escape(value), anchor=False)
+    with st.container(key="sentence"):
+        st.subheader(_escape(value), anchor=False)
 
 
 def _escape(value: str) -> str:
@@ -106,11 +107,20 @@ def no_data(hint: str | None = None) -> None:
 
 
 def tiles(
-    now: Mapping[str, object], before: Mapping[str, object], specs: Sequence[Tile], per_row: int = 5
+    now: Mapping[str, object],
+    before: Mapping[str, object],
+    specs: Sequence[Tile],
+    per_row: int = 5,
+    *,
+    key: str = "page",
 ) -> None:
-    """Metric tiles with their change since one week earlier (blue when better, red when worse)."""
-    for start in range(0, len(specs), per_row):
-        for column, spec in zip(st.columns(per_row), specs[start : start + per_row], strict=False):
+    """Metric tiles with their change since one week earlier (blue when better, red when worse).
+
+    The tiles are one row of columns that ui.style's CSS turns into a grid: as many tiles a row as fit
+    the screen (`per_row` at most: ui.style.TILES_PER_ROW), the rest wrapped, so a 4:3 projector never cuts a figure.
+    """
+    with st.container(key=f"tiles{per_row}_{key}"):
+        for column, spec in zip(st.columns(len(specs)), specs, strict=True):
             with column:
                 _tile(now, before, spec)
 
