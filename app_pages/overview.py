@@ -15,6 +15,7 @@ from ui.controls import View, current_view
 from ui.downloads import RANKING_COLUMNS, dashboard_workbook
 from ui.format import last_week_note, overview_sentence, ranking_line_label, scope_name, selects_part
 from ui.layout import as_of_stamp, chart, download, no_data_for, page_title, sentence, table, tiles
+from ui.ranking import town_ranking
 from ui.tiles import OVERVIEW_TILES
 
 LONGEST_OVERDUE_COLUMNS = ("village", "unit", "days_overdue", "description")
@@ -23,13 +24,9 @@ LONGEST_OVERDUE_COLUMNS = ("village", "unit", "days_overdue", "description")
 def ranking_section(config: TownConfig, view: View) -> None:
     """The whole town's ranking (or the filtered tickets' across every village), chosen villages outlined."""
     town = view.ranking("overview", "village_ranking")
-    ranked, unranked = data.cached(
-        metrics.village_ranking, as_of=town.as_of, filters=town.filters, villages=config.villages,
-        min_tickets=config.dashboard.min_tickets_to_rank,
-    )  # fmt: skip
-    whole = data.cached(metrics.summary_figures, as_of=town.as_of, filters=town.filters)
+    ranked, unranked, town_rate = town_ranking(config, town)
     fig = ranking_bars(
-        ranked, unranked, key="village", title=text("village_ranking"), town_rate=whole["rate"],
+        ranked, unranked, key="village", title=text("village_ranking"), town_rate=town_rate,
         min_tickets=config.dashboard.min_tickets_to_rank, bar_height=30, selected=view.filters.villages,
         line_label=ranking_line_label(town.filters),
     )  # fmt: skip

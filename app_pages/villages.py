@@ -16,6 +16,7 @@ from ui.controls import View, choose_village, current_view
 from ui.downloads import PERSONAL_COLUMNS, overdue_file_name, overdue_workbook
 from ui.format import last_week_note, ranking_line_label
 from ui.layout import chart, download, no_data, no_data_for, page_title, table, tiles
+from ui.ranking import town_ranking
 from ui.tiles import VILLAGE_TILES
 
 BARS_KEY = "village_bars"
@@ -44,13 +45,9 @@ def _on_pick() -> None:
 def ranking_section(config: TownConfig, view: View, town: View) -> None:
     """Every village's rate (a click on a bar drills down into it); the whole town's, whoever looks."""
     town = town.ranking("villages", "village_ranking")
-    ranked, unranked = data.cached(
-        metrics.village_ranking, as_of=town.as_of, filters=town.filters, villages=config.villages,
-        min_tickets=config.dashboard.min_tickets_to_rank,
-    )  # fmt: skip
-    whole = data.cached(metrics.summary_figures, as_of=town.as_of, filters=town.filters)
+    ranked, unranked, town_rate = town_ranking(config, town)
     fig = ranking_bars(
-        ranked, unranked, key="village", title=text("village_ranking"), town_rate=whole["rate"],
+        ranked, unranked, key="village", title=text("village_ranking"), town_rate=town_rate,
         min_tickets=config.dashboard.min_tickets_to_rank, selected=view.filters.villages,
         line_label=ranking_line_label(town.filters),
     )  # fmt: skip

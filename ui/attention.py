@@ -17,6 +17,7 @@ from firedash.glossary import SEVERITY_LABELS, label, text
 from ui import data
 from ui.controls import View
 from ui.format import fmt_date, fmt_rate, is_missing
+from ui.ranking import town_ranking
 
 LAGGING = 3  # as many villages as leadership names in a meeting
 
@@ -24,10 +25,7 @@ LAGGING = 3  # as many villages as leadership names in a meeting
 def lagging_villages(config: TownConfig, view: View, n: int = LAGGING) -> pd.DataFrame:
     """The last `n` ranked villages of the town's ranking (whoever looks), worst last."""
     town = view.ranking("overview", "village_ranking")
-    ranked, _ = data.cached(
-        metrics.village_ranking, as_of=town.as_of, filters=town.filters, villages=config.villages,
-        min_tickets=config.dashboard.min_tickets_to_rank,
-    )  # fmt: skip
+    ranked, _, _ = town_ranking(config, town)
     return ranked.sort_values("rank", kind="stable").tail(n)
 
 

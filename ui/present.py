@@ -27,6 +27,7 @@ from ui.attention import block, lagging_html, lagging_villages, major_html, over
 from ui.controls import View
 from ui.format import fmt_date, week_label
 from ui.layout import chart, tiles
+from ui.ranking import town_ranking
 from ui.tiles import OVERVIEW_TILES, WEEK_TILES
 
 PRESENT_PARAM, AUTO_PARAM, SLIDE_PARAM = "present", "auto", "slide"
@@ -141,12 +142,7 @@ def _overall(config: TownConfig, view: View) -> None:
 
 def _town_ranking(config: TownConfig, view: View) -> tuple:
     town = view.ranking("overview", "village_ranking")
-    ranked, unranked = data.cached(
-        metrics.village_ranking, as_of=town.as_of, filters=town.filters, villages=config.villages,
-        min_tickets=config.dashboard.min_tickets_to_rank,
-    )  # fmt: skip
-    whole = data.cached(metrics.summary_figures, as_of=town.as_of, filters=town.filters)
-    return ranked, unranked, whole["rate"]
+    return town_ranking(config, town)
 
 
 def _list_line(name: str, rule: str, frame) -> str:
