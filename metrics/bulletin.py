@@ -20,13 +20,13 @@ from firedash.glossary import SEVERITY_LABELS, STATE_LABELS, YES_NO, label, text
 from metrics.breakdowns import rates_by_village
 from metrics.bulletin_settings import BulletinSettings
 from metrics.filters import NO_FILTERS, within_severity_group
+from metrics.formatting import DASH, fmt_change, fmt_date, fmt_rate, is_missing, is_steady
 from metrics.quality import villages_without_ledger
 from metrics.ranking import red_black_lists, split_ranked
 from metrics.summary import summary_figures
 from metrics.tickets import overdue_tickets, ticket_list
 from metrics.trend import weekly_trend
 from metrics.weekly import this_and_last_week, village_week_ranking, week_comparison
-from ui.format import DASH, fmt_change, fmt_date, fmt_rate, is_missing, is_steady
 
 RATE_DECIMALS = 1  # rates and their changes to one decimal, as the town writes them (90.7%, +1.6)
 

@@ -14,7 +14,7 @@ from metrics.bulletin import BulletinError, bulletin_week
 from metrics.bulletin_docx import PdfError, bulletin_bytes, docx_to_pdf, soffice
 from metrics.bulletin_register import Issue, locked, made_now, number_for, register_path
 from metrics.bulletin_settings import bulletin_settings
-from ui.format import fmt_date, week_label
+from metrics.formatting import fmt_date, week_label
 
 
 class CliError(Exception):
