@@ -1,19 +1,24 @@
-"""周报: one week against the last, villages ranked with their move, the 红黑榜 and the week's workbook."""
+"""周报: one week against the last, villages ranked with their move, the 红黑榜, the week's newly overdue
+items, the week's workbook and (for the 应急办) the numbered 周通报."""
 
 from __future__ import annotations
+
+import datetime as dt
 
 import pandas as pd
 import streamlit as st
 
 import metrics
 from charts.rates import ranking_bars
+from firedash.access import can_export
 from firedash.config import DashboardSettings, TownConfig
 from firedash.glossary import label, text
 from ui import data
+from ui.bulletin import bulletin_section
 from ui.controls import WEEK_KEY, View, chosen_week, current_view, write_week
-from ui.downloads import RANKING_COLUMNS, weekly_workbook
+from ui.downloads import NEWLY_OVERDUE_COLUMNS, RANKING_COLUMNS, personal_columns, weekly_workbook
 from ui.format import display_frame, fmt_date, last_week_note, ranking_line_label, week_label
-from ui.layout import chart, download, no_data_for, page_title, plain_table, tiles
+from ui.layout import TABLE_ROWS, chart, download, no_data_for, page_title, plain_table, table, tiles
 from ui.tiles import WEEK_TILES
 
 
@@ -61,6 +66,20 @@ def lists_section(red: pd.DataFrame, black: pd.DataFrame, settings: DashboardSet
     st.caption(text("rank_rule", n=settings.min_tickets_to_rank))
 
 
+def newly_overdue_section(view: View, cut: dt.date, last_week_end: dt.date, total: int) -> pd.DataFrame:
+    """The week's newly overdue items within the viewer's filters (as many as the tile counts)."""
+    st.subheader(text("newly_overdue_list", n=total), anchor=False)
+    late = data.cached(
+        metrics.newly_overdue_tickets, as_of=cut, last_week_end=last_week_end, filters=view.filters
+    )
+    if late.empty:
+        st.caption(text("bulletin_no_newly_overdue"))
+    else:
+        columns = personal_columns(NEWLY_OVERDUE_COLUMNS, can_export(view.viewer))
+        table(late, columns, key="weekly_newly_overdue", max_rows=TABLE_ROWS)
+    return late
+
+
 def render() -> None:
     config, view = data.config(), current_view()
     campaign, settings = config.campaign, config.dashboard
@@ -92,22 +111,20 @@ def render() -> None:
     columns = view.town_columns(RANKING_COLUMNS)
     plain_table(display_frame(ranking, columns), key="weekly_ranking")
     lists_section(red, black, settings)
+    cut = metrics.week_cut(campaign, week_no, view.as_of)
+    late = newly_overdue_section(view, cut, campaign.week_end(week_no - 1), int(this_week["newly_overdue"]))
     name = week_label(week_no)
     download(
         text("download_xlsx"),
         weekly_workbook(
-            config.town,
-            metrics.week_cut(campaign, week_no, view.as_of),
-            name,
-            comparison=comparison,
-            ranking=ranking,
-            red=red,
-            black=black,
-            ranking_columns=columns,
+            config.town, cut, name, comparison=comparison, ranking=ranking, red=red, black=black,
+            severity=data.cached(metrics.week_by_severity, **week), newly_overdue=late,
+            ranking_columns=columns, personal=can_export(view.viewer),
         ),
         file_name=text("file_weekly", week=name),
         key="weekly_download",
-    )
+    )  # fmt: skip
+    bulletin_section(config, view, week_no, cut)
 
 
 render()

@@ -10,7 +10,7 @@ import plotly.graph_objects as go
 from charts.theme import BLUE, DARK_GREY, DARK_VERMILLION, GREY, MIN_FONT_SIZE, ORANGE, SKY, VERMILLION, style
 from firedash.glossary import AGEING_BAND_LABELS, SEVERITY_GROUP_LABELS, text
 from metrics import AGEING_BAND_CODES, SEVERITY_GROUPS
-from ui.format import fmt_count, fmt_rate, is_missing
+from metrics.formatting import fmt_count, fmt_rate, is_missing
 
 AGEING_BANDS = tuple(AGEING_BAND_LABELS[code] for code in AGEING_BAND_CODES)
 _AGEING_COLOURS = (ORANGE, VERMILLION, DARK_VERMILLION)

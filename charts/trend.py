@@ -7,7 +7,7 @@ import plotly.graph_objects as go
 
 from charts.theme import BLUE, DARK_GREY, GREY, style
 from firedash.glossary import label, text
-from ui.format import week_label
+from metrics.formatting import week_label
 
 
 def _week_names(frame: pd.DataFrame) -> list[str]:

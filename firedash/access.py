@@ -112,6 +112,12 @@ def can_view_audit(user: Principal | None) -> bool:
     return is_admin(user)
 
 
+def can_make_bulletin(user: Principal | None) -> bool:
+    """The 周通报 is the 应急办's to make: it names every village (not for a village head), takes the next
+    number of the register and writes the audit trail (not for the read-only 领导, who receive it)."""
+    return is_admin(user)
+
+
 def can_view_dashboard(user: Principal | None, config: TownConfig) -> bool:
     """The read-only pages: anyone when [access] public_view is on (the projector), else a logged-in user."""
     return user is not None or config.access.public_view

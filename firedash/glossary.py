@@ -228,6 +228,9 @@ WORDS: dict[str, str] = {
     "file_overdue": "超期隐患清单_{stamp}.xlsx",
     "file_rejected": "搁置行清单_{stamp}.xlsx",
     "file_weekly": "周报数据_{week}.xlsx",
+    "sheet_week_severity": "一般与重大",
+    "sheet_newly_overdue": "本周新增超期",
+    "newly_overdue_list": "本周新增超期未整改隐患（{n}处）",
     "sheet_trend": "周趋势",
     "title_dashboard": "{town}火灾防控工作看板数据",
     "file_dashboard": "看板数据_{stamp}.xlsx",
@@ -642,6 +645,7 @@ AUDIT_ACTIONS: dict[str, str] = {
     "user_remove": "删除用户",
     "user_passwd": "修改密码",
     "settings": "修改设置",
+    "bulletin": "生成周通报",
 }
 # The audit trail's columns on the 操作记录 page and in its export (firedash.audit.COLUMNS).
 AUDIT_COLUMN_LABELS: dict[str, str] = {
@@ -823,6 +827,18 @@ BULLETIN: dict[str, str] = {
     "cli_bulletin_issue_no": "期号（默认接着上一期编号；同一周重新生成沿用原期号）",
     "cli_bulletin_out": "输出的 Word 文件（.docx）",
     "cli_bulletin_pdf": "同时用 LibreOffice 生成同名 PDF",
+    # The 周报 page's 周通报 section (ui.bulletin) and the record of a bulletin made.
+    "file_bulletin": "周通报第{n}期_{week}.docx",
+    "bulletin_audit_detail": "生成第{n}期周通报（{week}，数据截至{date}）",
+    "bulletin_section": "周通报（第{n}期）",
+    "bulletin_make_help": "按本周数据生成全镇周通报，记入期号登记和操作记录；同一周再次生成沿用原期号。",
+    "bulletin_town_wide": "周通报为全镇通报，不受筛选影响；期号接着上一期编号，与命令行 python -m metrics bulletin 相同。",
+    "bulletin_download_docx": "下载周通报（Word）",
+    "bulletin_download_pdf": "下载周通报（PDF）",
+    "bulletin_no_soffice": "本机未安装 LibreOffice（soffice），不能生成 PDF：请下载 Word 版，在 Word 或 WPS 中另存为 PDF。",
+    "bulletin_made_note": "已生成第{n}期周通报（{week}，数据截至{date}），已记入期号登记和操作记录。",
+    "bulletin_admin_only": "周通报由应急办生成（请以应急办账号登录）。",
+    "bulletin_failed": "周通报未能生成：{error}",
     "cli_bulletin_made": "已生成第{n}期周通报：{file}（{week}，数据截至{date}）",
     "cli_bulletin_pdf_made": "已生成 PDF：{file}",
     "cli_bulletin_bad_week": "周次超出范围：第{n}周（本次工作为第1周至第{last}周）",

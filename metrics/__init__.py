@@ -29,6 +29,7 @@ from metrics.tickets import (
     LIST_STATES,
     STATES,
     due_soon_tickets,
+    newly_overdue_tickets,
     open_major_tickets,
     overdue_by_band,
     overdue_tickets,
@@ -40,6 +41,7 @@ from metrics.weekly import (
     summary_with_last_week,
     this_and_last_week,
     village_week_ranking,
+    week_by_severity,
     week_comparison,
     week_cut,
 )
@@ -48,9 +50,9 @@ __all__ = [
     "AGEING_BANDS", "AGEING_BAND_CODES", "DIMENSIONS", "LIST_STATES", "NO_FILTERS", "NO_VALUE", "SEVERITY_GROUPS",
     "SEVERITY_GROUP_CODES", "STATES", "Filters", "daily_cumulative", "due_soon_tickets", "filter_sql",
     "format_rate", "found_in_campaign", "import_warnings", "imports_log", "data_issues", "latest_import", "open_by_village_sector", "overdue_by_band", "previous_week_end",
-    "open_major_tickets", "overdue_tickets", "rank_by_rate", "rates_by", "rates_by_category_severity", "rates_by_phase", "rates_by_sector",
+    "newly_overdue_tickets", "open_major_tickets", "overdue_tickets", "rank_by_rate", "rates_by", "rates_by_category_severity", "rates_by_phase", "rates_by_sector",
     "rates_by_village", "red_black_lists", "rejected_row_count", "rejected_rows", "sector_ranking", "split_ranked",
     "summary", "summary_figures", "summary_with_last_week", "summary_payload", "summary_text", "this_and_last_week", "ticket_list",
-    "village_ranking", "village_week_ranking", "villages_without_ledger", "week_comparison", "week_cut", "weekly_trend",
+    "village_ranking", "village_week_ranking", "villages_without_ledger", "week_by_severity", "week_comparison", "week_cut", "weekly_trend",
     "within_severity_group",
 ]  # fmt: skip

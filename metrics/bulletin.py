@@ -20,13 +20,13 @@ from firedash.glossary import SEVERITY_LABELS, STATE_LABELS, YES_NO, label, text
 from metrics.breakdowns import rates_by_village
 from metrics.bulletin_settings import BulletinSettings
 from metrics.filters import NO_FILTERS, within_severity_group
+from metrics.formatting import DASH, fmt_change, fmt_date, fmt_rate, is_missing, is_steady
 from metrics.quality import villages_without_ledger
 from metrics.ranking import red_black_lists, split_ranked
 from metrics.summary import summary_figures
-from metrics.tickets import overdue_tickets, ticket_list
+from metrics.tickets import newly_overdue_tickets, ticket_list
 from metrics.trend import weekly_trend
-from metrics.weekly import this_and_last_week, village_week_ranking, week_comparison
-from ui.format import DASH, fmt_change, fmt_date, fmt_rate, is_missing, is_steady
+from metrics.weekly import this_and_last_week, village_week_ranking, week_by_severity, week_comparison
 
 RATE_DECIMALS = 1  # rates and their changes to one decimal, as the town writes them (90.7%, +1.6)
 
@@ -166,21 +166,19 @@ def _overall(
 
 
 def _figure_rows(con: duckdb.DuckDBPyConnection, config: TownConfig, week: BulletinWeek) -> list[dict]:
-    """合计, 一般隐患, 重大火灾隐患: found, rectified, rate and its change on last week."""
-    rows = []
-    for group, name in ((None, text("bulletin_row_town")), ("general", None), ("major", None)):
-        now, _ = _comparison(con, config, week, group)
-        kind = name or (SEVERITY_LABELS["major"] if group == "major" else SEVERITY_LABELS["general"])
-        rows.append(
-            {
-                "kind": kind,
-                "found": f"{now['found']}",
-                "rectified": f"{now['rectified']}",
-                "rate": fmt_rate(now["rate"]),
-                "change": _points(now["rate_change_pp"]),
-            }
-        )
-    return rows
+    """合计, 一般隐患, 重大火灾隐患: found, rectified, rate and its change on last week (week_by_severity)."""
+    names = {"all": text("bulletin_row_town"), "general": SEVERITY_LABELS["general"]}
+    frame = week_by_severity(con, week_no=week.week_no, campaign=config.campaign, as_of=week.as_of)
+    return [
+        {
+            "kind": names.get(row["severity_group"], SEVERITY_LABELS["major"]),
+            "found": f"{row['found']}",
+            "rectified": f"{row['rectified']}",
+            "rate": fmt_rate(row["rate"]),
+            "change": _points(row["rate_change_pp"]),
+        }
+        for row in frame.to_dict("records")
+    ]
 
 
 def _ranking(con: duckdb.DuckDBPyConnection, config: TownConfig, week: BulletinWeek) -> pd.DataFrame:
@@ -260,13 +258,6 @@ def _by_village(frame: pd.DataFrame, villages: tuple[str, ...]) -> pd.DataFrame:
     return frame.sort_values("village", key=lambda s: s.map(order).fillna(len(order)), kind="stable")
 
 
-def newly_overdue(con: duckdb.DuckDBPyConnection, *, as_of: dt.date, last_week_end: dt.date) -> pd.DataFrame:
-    """Tickets overdue at as_of that were not overdue at the previous week's end (week_comparison's count)."""
-    now = overdue_tickets(con, as_of=as_of)
-    before = set(overdue_tickets(con, as_of=last_week_end)["ticket_id"])
-    return now[~now["ticket_id"].isin(before)].reset_index(drop=True)
-
-
 def open_major_or_supervised(con: duckdb.DuckDBPyConnection, *, as_of: dt.date) -> pd.DataFrame:
     """Tickets not rectified by as_of that are 重大火灾隐患 or 县政府挂牌督办."""
     open_now = ticket_list(con, as_of=as_of, state="open")
@@ -285,7 +276,8 @@ def _problems(
     last_week_end: dt.date,
     ranking: pd.DataFrame,
 ) -> dict:
-    late = _by_village(newly_overdue(con, as_of=week.as_of, last_week_end=last_week_end), config.villages)
+    late = newly_overdue_tickets(con, as_of=week.as_of, last_week_end=last_week_end)
+    late = _by_village(late, config.villages)
     major = _by_village(open_major_or_supervised(con, as_of=week.as_of), config.villages)
     return {
         "newly_overdue_title": text("bulletin_newly_overdue", n=len(late)),

@@ -4,17 +4,19 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import getpass
 from pathlib import Path
 
 import duckdb
 
+from firedash import audit
 from firedash.config import ConfigError, TownConfig
 from firedash.glossary import text
 from metrics.bulletin import BulletinError, bulletin_week
-from metrics.bulletin_docx import PdfError, bulletin_bytes, docx_to_pdf, soffice
-from metrics.bulletin_register import Issue, locked, made_now, number_for, register_path
+from metrics.bulletin_docx import PdfError, docx_to_pdf, soffice
+from metrics.bulletin_issue import Maker, issue_bulletin
 from metrics.bulletin_settings import bulletin_settings
-from ui.format import fmt_date, week_label
+from metrics.formatting import fmt_date, week_label
 
 
 class CliError(Exception):
@@ -46,23 +48,21 @@ def make_bulletin(
     if not settings.template.is_file():
         raise CliError(text("cli_bulletin_bad_template", path=settings.template, error=text("no_data")))
     out = Path(args.out)
-    # Numbering, writing and recording under one lock: two bulletins made at once never share a number.
-    with locked(register_path(store)) as issues:
-        issue_no = args.issue_no or number_for(issues, week.week_no)
-        try:
-            data = bulletin_bytes(
-                con,
-                config,
-                week=args.week,
-                as_of=None if args.week else as_of,
-                issue_no=issue_no,
-                settings=settings,
-            )
-        except (OSError, ValueError) as exc:
-            raise CliError(text("cli_bulletin_bad_template", path=settings.template, error=exc)) from None
-        out.parent.mkdir(parents=True, exist_ok=True)
-        out.write_bytes(data)
-        issues.append(Issue(issue_no, week.week_no, week.as_of.isoformat(), str(out.resolve()), made_now()))
+    maker = Maker(getpass.getuser(), audit.LOCAL_ADDRESS)
+    try:
+        issue, _ = issue_bulletin(
+            con,
+            config,
+            store=store,
+            week=week,
+            out=out,
+            maker=maker,
+            issue_no=args.issue_no,
+            settings=settings,
+        )
+    except (OSError, ValueError) as exc:
+        raise CliError(text("cli_bulletin_bad_template", path=settings.template, error=exc)) from None
+    issue_no = issue.issue_no
     made = text(
         "cli_bulletin_made", n=issue_no, file=out, week=week_label(week.week_no), date=fmt_date(week.as_of)
     )

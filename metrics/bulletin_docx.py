@@ -125,3 +125,11 @@ def docx_to_pdf(docx: Path, pdf: Path) -> Path:
         pdf.parent.mkdir(parents=True, exist_ok=True)
         shutil.move(made, pdf)
     return pdf
+
+
+def pdf_bytes(docx: bytes, name: str = "bulletin.docx") -> bytes:
+    """A .docx's PDF through docx_to_pdf, bytes in and out (the 周报 page's download, made on click)."""
+    with tempfile.TemporaryDirectory(prefix="bulletin-page-") as work:
+        source = Path(work, name)
+        source.write_bytes(docx)
+        return docx_to_pdf(source, source.with_suffix(".pdf")).read_bytes()

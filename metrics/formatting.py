@@ -1,28 +1,80 @@
-"""Figures as the town writes them: rates to one decimal ("90.7%"), "—" for nothing found, aligned text tables."""
+"""Figures as the town writes them: rates to one decimal ("90.7%"), "—" for nothing found, changes, dates,
+week names, aligned text tables.
+
+The one home of these formatters: metrics (the CLI, the bulletin) and charts use them here, and ui.format
+re-exports them for the pages, so metrics and charts never import ui.
+"""
 
 from __future__ import annotations
 
-import math
+import datetime as dt
 import unicodedata
 from collections.abc import Sequence
 
-from firedash import glossary
+import pandas as pd
 
-NO_VALUE = glossary.text("no_value")
+from firedash.glossary import text
+
+NO_VALUE = text("no_value")
+DASH = NO_VALUE
 
 
-def _missing(value: object) -> bool:
+def is_missing(value: object) -> bool:
+    """True for None, NaN and pandas' NA/NaT."""
     if value is None:
         return True
     try:
-        return math.isnan(value)  # type: ignore[arg-type]
-    except TypeError:
-        return str(value) == "<NA>"
+        return bool(pd.isna(value))
+    except (TypeError, ValueError):
+        return False
 
 
-def format_rate(rate: float | None) -> str:
-    """0.9066 → "90.7%"; None/NaN (nothing found) → "—", never 0% or 100%."""
-    return NO_VALUE if _missing(rate) else f"{rate * 100:.1f}%"
+def fmt_rate(rate: object) -> str:
+    """A 0–1 rate as "90.7%"; "—" when undefined (nothing found), never 0% or 100%."""
+    return DASH if is_missing(rate) else f"{float(rate) * 100:.1f}%"  # type: ignore[arg-type]
+
+
+format_rate = fmt_rate  # the CLI's older name for the same formatter
+
+
+def fmt_count(value: object, unit: str | None = None) -> str:
+    """A count with its unit, e.g. "54处"; "—" when missing."""
+    if is_missing(value):
+        return DASH
+    return f"{int(value)}{text('unit_hazard') if unit is None else unit}"  # type: ignore[call-overload]
+
+
+def is_steady(change: float, decimals: int = 0) -> bool:
+    """持平 means the change rounds to zero at the decimals shown: +0.04 points is 持平, +0.4 is not."""
+    return round(change, decimals) == 0
+
+
+def signed_number(change: float, decimals: int = 0) -> str:
+    """A change with its sign at the decimals shown: "+1.6", "-0.4", "+0.0" (never "-0.0")."""
+    return f"{round(change, decimals) + 0.0:+.{decimals}f}"
+
+
+def fmt_change(change: object, *, unit: str, decimals: int = 0) -> str | None:
+    """The one formatter of a change: "+1.6个百分点" / "持平" / "-0.4个百分点"; None when missing."""
+    if is_missing(change):
+        return None
+    value = float(change)  # type: ignore[arg-type]
+    return text("steady") if is_steady(value, decimals) else signed_number(value, decimals) + unit
+
+
+def fmt_date(day: object) -> str:
+    """A date as 2024年1月31日; "—" when missing."""
+    if is_missing(day):
+        return DASH
+    day = pd.Timestamp(day).date()  # type: ignore[arg-type]
+    return text("date", year=day.year, month=day.month, day=day.day)
+
+
+def week_label(week_no: int, start: dt.date | None = None, end: dt.date | None = None) -> str:
+    """第N周, with its Monday–Sunday dates when given."""
+    if start is None or end is None:
+        return text("week_label", n=week_no)
+    return text("week_range", n=week_no, start=f"{start.month}.{start.day}", end=f"{end.month}.{end.day}")
 
 
 def display_width(text: str) -> int:

@@ -79,6 +79,32 @@ def overdue_tickets(
     return query_df(con, sql, params)
 
 
+def newly_overdue_tickets(
+    con: duckdb.DuckDBPyConnection,
+    *,
+    as_of: dt.date,
+    last_week_end: dt.date,
+    filters: Filters = NO_FILTERS,
+    limit: int | None = None,
+) -> pd.DataFrame:
+    """Tickets overdue at as_of that were not overdue at last_week_end: the week's newly overdue items
+    (week_comparison's newly_overdue counts them). Overdue means deadline < D, so a ticket due on last
+    week's Sunday is overdue from Monday and is this week's; one due the Saturday before is last week's.
+
+    Columns as overdue_tickets (most days overdue first).
+    """
+    where, params = base_where(as_of, filters)
+    before = params(last_week_end)
+    condition = f"{where} AND {overdue_at('$1')} AND NOT {overdue_at(f'CAST({before} AS DATE)')}"
+    order = "deadline, found_date, ticket_id"
+    sql = f"""
+    SELECT {_TICKET_COLUMNS}, days_overdue, {_ageing_case("days_overdue")} AS ageing_band
+    FROM (SELECT *, CAST($1 AS DATE) - deadline AS days_overdue FROM tickets
+          WHERE {_picked(condition, order, limit, params)})
+    ORDER BY {order}"""  # noqa: S608 -- fragments built here; values are bound
+    return query_df(con, sql, params)
+
+
 def overdue_by_band(
     con: duckdb.DuckDBPyConnection, *, as_of: dt.date, filters: Filters = NO_FILTERS
 ) -> pd.DataFrame:

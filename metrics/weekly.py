@@ -12,7 +12,7 @@ from firedash.config import Campaign
 from firedash.glossary import text
 from metrics._sql import OVERDUE, closed_code, coded, found_by, query_df, rate_sql, rectified_code, total
 from metrics.breakdowns import complete_keys
-from metrics.filters import NO_FILTERS, Filters, Params, filter_sql
+from metrics.filters import NO_FILTERS, Filters, Params, filter_sql, within_severity_group
 from metrics.ranking import rank_by_rate
 from metrics.summary import summary_figures
 
@@ -126,6 +126,35 @@ def this_and_last_week(comparison: pd.DataFrame) -> tuple[dict[str, object], dic
     """The two rows of week_comparison as dicts: (本周, 上周)."""
     this_week, last_week = comparison.to_dict("records")
     return this_week, last_week
+
+
+# week_by_severity's rows: the whole (合计), then 一般 (较大 counted with it) and 重大, as a 通报's 总体情况.
+SEVERITY_ROWS = ("all", "general", "major")
+SEVERITY_COLUMNS = (
+    "severity_group", "found", "rectified", "rate", "rate_change_pp", "new_found", "new_rectified",
+    "newly_overdue",
+)  # fmt: skip
+
+
+def week_by_severity(
+    con: duckdb.DuckDBPyConnection,
+    *,
+    week_no: int,
+    filters: Filters = NO_FILTERS,
+    campaign: Campaign,
+    as_of: dt.date | None = None,
+) -> pd.DataFrame:
+    """The week's figures (week_comparison's 本周 row) for all tickets, 一般 and 重大 separately.
+
+    severity_group is a code of SEVERITY_ROWS; the 一般 and 重大 rows add up to the first.
+    """
+    rows = []
+    for group in SEVERITY_ROWS:
+        within = within_severity_group(filters, group)
+        frame = week_comparison(con, week_no=week_no, filters=within, campaign=campaign, as_of=as_of)
+        this_week, _ = this_and_last_week(frame)
+        rows.append({"severity_group": group, **{c: this_week[c] for c in SEVERITY_COLUMNS[1:]}})
+    return pd.DataFrame(rows, columns=list(SEVERITY_COLUMNS))
 
 
 def _village_sql(where: str) -> str:

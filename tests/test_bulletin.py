@@ -15,9 +15,9 @@ import pytest
 
 from firedash.config import load_config
 from firedash.store import connect
-from metrics import week_comparison
+from metrics import newly_overdue_tickets, week_comparison
 from metrics.__main__ import main
-from metrics.bulletin import newly_overdue, open_major_or_supervised
+from metrics.bulletin import open_major_or_supervised
 from metrics.bulletin_docx import bulletin_bytes
 from metrics.bulletin_register import read_issues, register_path
 from metrics.bulletin_settings import DEFAULT_TEMPLATE, paragraphs
@@ -137,7 +137,7 @@ def test_the_ranked_table_runs_from_the_best_to_the_worst_village(made, sample):
 def test_the_problems_name_the_newly_overdue_and_the_open_major_items(made, sample):
     con = connect(sample, read_only=True)
     try:
-        late = newly_overdue(con, as_of=LAST_DAY, last_week_end=dt.date(2024, 3, 24))
+        late = newly_overdue_tickets(con, as_of=LAST_DAY, last_week_end=dt.date(2024, 3, 24))
         major = open_major_or_supervised(con, as_of=LAST_DAY)
         campaign = load_config(ROOT / "data" / "town.toml").campaign
         counted = week_comparison(con, week_no=LAST_WEEK, campaign=campaign)["newly_overdue"].iloc[0]

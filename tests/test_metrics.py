@@ -587,6 +587,51 @@ def test_week_comparison_this_week_and_last(con, config):
     assert last["rate_change_pp"] == pytest.approx((4 / 12 - 4 / 8) * 100)
 
 
+@pytest.mark.parametrize(
+    ("as_of", "last_week_end", "villages", "expected"),
+    [
+        # Week 11 ends 01-14; last week ended 01-07. T04 is due 01-07 itself: not overdue on its
+        # deadline day, overdue from 01-08, so it is this week's (7 days at 01-14), T03 (due 01-08) too.
+        ("2024-01-14", "2024-01-07", (), [("T04", 7), ("T03", 6)]),
+        ("2024-01-14", "2024-01-07", ("东河村",), [("T04", 7), ("T03", 6)]),
+        ("2024-01-14", "2024-01-07", ("西岭村",), []),
+        # Last week (ends 01-07): T02 (due 12-31) became overdue; T04, due that Sunday, was not yet.
+        ("2024-01-07", "2023-12-31", (), [("T02", 7)]),
+        # Week 12 running: T08 is due on 01-15, so at 01-15 it is not overdue; at 01-16 it is, 1 day.
+        ("2024-01-15", "2024-01-14", (), []),
+        ("2024-01-16", "2024-01-14", (), [("T08", 1)]),
+    ],
+)
+def test_newly_overdue_tickets_cut_at_the_deadline(con, as_of, last_week_end, villages, expected):
+    from metrics.filters import Filters
+    from metrics.tickets import newly_overdue_tickets
+
+    got = newly_overdue_tickets(
+        con, as_of=day(as_of), last_week_end=day(last_week_end), filters=Filters(villages=villages)
+    )
+    assert list(zip(got["ticket_id"], got["days_overdue"], strict=True)) == expected
+    assert set(got.columns) >= {"village", "unit", "description", "deadline", "responsible", "phone"}
+
+
+def test_week_by_severity_splits_general_and_major(con, config):
+    from metrics.weekly import week_by_severity
+
+    frame = week_by_severity(con, week_no=11, campaign=config.campaign).set_index("severity_group")
+    assert frame.index.tolist() == ["all", "general", "major"]
+    # At 01-14: 14 found, 5 rectified; major T02 (rectified 01-10) and T06 (open); 较大 T04 counts as 一般.
+    assert (frame.loc["all", "found"], frame.loc["all", "rectified"]) == (14, 5)
+    assert (frame.loc["major", "found"], frame.loc["major", "rectified"]) == (2, 1)
+    assert (frame.loc["general", "found"], frame.loc["general", "rectified"]) == (12, 4)
+    assert frame.loc["major", "rate"] == pytest.approx(0.5)
+    # 01-07: major 2 found, 0 rectified -> +50 points; the new rectification of the week is T02.
+    assert frame.loc["major", "rate_change_pp"] == pytest.approx(50.0)
+    assert frame.loc["major", "new_rectified"] == 1
+    assert (
+        frame.loc["general", "newly_overdue"] + frame.loc["major", "newly_overdue"]
+        == frame.loc["all", "newly_overdue"]
+    )
+
+
 def test_week_comparison_of_a_running_week_stops_at_as_of(con, config):
     from metrics.weekly import week_comparison
 
@@ -803,6 +848,7 @@ def test_village_breakdown_matches_the_reference(random_con, as_of):
 
 
 def test_weekly_trend_and_comparison_match_the_reference(random_con, config):
+    from metrics.tickets import newly_overdue_tickets
     from metrics.trend import weekly_trend
     from metrics.weekly import week_comparison
 
@@ -821,6 +867,8 @@ def test_weekly_trend_and_comparison_match_the_reference(random_con, config):
         )
         got = week_comparison(random_con, week_no=week_no, campaign=config.campaign).iloc[0]
         assert got["newly_overdue"] == len(now["overdue"] - before["overdue"])
+        listed = newly_overdue_tickets(random_con, as_of=this_end, last_week_end=this_end - dt.timedelta(7))
+        assert set(listed["ticket_id"]) == now["overdue"] - before["overdue"], week_no
         assert got["new_rectified"] == len(now["rectified"]) - len(before["rectified"])
         assert got["newly_closed"] == len(now["closed"]) - len(before["closed"])
 

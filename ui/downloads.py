@@ -32,6 +32,16 @@ COMPARISON_COLUMNS = (
     "week", "week_start", "week_end", "found", "rectified", "rate", "rate_change_pp", "new_found",
     "new_rectified", "newly_overdue", "newly_closed",
 )  # fmt: skip
+SEVERITY_EXPORT_COLUMNS = (
+    "severity_group", "found", "rectified", "rate", "rate_change_pp", "new_found", "new_rectified",
+    "newly_overdue",
+)  # fmt: skip
+# The week's newly overdue items, reader first: 村, 单位, 隐患, 超期天数, 整改期限, 责任人 (on 周报 and in its workbook).
+NEWLY_OVERDUE_COLUMNS = ("village", "unit", "description", "days_overdue", "deadline", "responsible")
+NEWLY_OVERDUE_EXPORT_COLUMNS = (
+    *NEWLY_OVERDUE_COLUMNS, "phone", "measures", "office", "hazard_no", "severity", "county_supervised",
+    "found_date",
+)  # fmt: skip
 RANKING_COLUMNS = (
     "rank", "village", "found", "rectified", "rate", "rate_last_week", "rate_change_pp", "rank_last_week",
     "rank_move",
@@ -98,24 +108,37 @@ def _rejected_bytes(town: str, as_of: dt.date, villages: tuple[str, ...]) -> byt
     return xlsx_bytes(sheets, title=text("title_rejected", town=town), as_of=as_of)
 
 
+def personal_columns(columns: tuple[str, ...], personal: bool) -> tuple[str, ...]:
+    """The columns without 责任人/电话 unless the viewer may have them (access.can_export)."""
+    return columns if personal else tuple(c for c in columns if c not in PERSONAL_COLUMNS)
+
+
 def weekly_workbook(
     town: str,
     as_of: dt.date,
     week_name: str,
     *,
     comparison: pd.DataFrame,
+    severity: pd.DataFrame,
     ranking: pd.DataFrame,
     red: pd.DataFrame,
     black: pd.DataFrame,
+    newly_overdue: pd.DataFrame,
     ranking_columns: tuple[str, ...] = RANKING_COLUMNS,
+    personal: bool = False,
 ) -> bytes:
-    """The week's figures as one workbook: the comparison, the village ranking, the 红榜 and the 黑榜
-    (`ranking_columns`: the columns of the ranking sheets this viewer may see)."""
+    """The week's figures as one workbook: the comparison, 一般 and 重大 apart (metrics.week_by_severity),
+    the village ranking, the 红榜, the 黑榜 and the newly overdue items (`ranking_columns`: the ranking
+    columns this viewer may see; `personal`: with 责任人/电话)."""
     sheets = {
         text("sheet_week_summary"): export_frame(comparison, COMPARISON_COLUMNS),
+        text("sheet_week_severity"): export_frame(severity, SEVERITY_EXPORT_COLUMNS),
         text("sheet_week_ranking"): export_frame(ranking, ranking_columns),
         text("red_list"): export_frame(red, ranking_columns),
         text("black_list"): export_frame(black, ranking_columns),
+        text("sheet_newly_overdue"): export_frame(
+            newly_overdue, personal_columns(NEWLY_OVERDUE_EXPORT_COLUMNS, personal)
+        ),
     }
     return xlsx_bytes(sheets, title=text("title_weekly", town=town, week=week_name), as_of=as_of)
 

@@ -34,7 +34,18 @@ _SHEET_NAME_MAX = 31
 _HEADER_ROW = 3
 # A column kind (export_frame's attrs["kinds"]) -> its Excel number format.
 _KIND_FORMATS = {"rate": "0.0%", "points": "+0.0;-0.0;0.0", "count": "0"}
-_CODE_LABELS = {"severity": SEVERITY_LABELS, "state": STATE_LABELS, "ageing_band": AGEING_BAND_LABELS}
+# metrics.week_by_severity's rows, named as the bulletin's 总体情况 table names them.
+_SEVERITY_ROW_LABELS = {
+    "all": text("bulletin_row_town"),
+    "general": SEVERITY_LABELS["general"],
+    "major": SEVERITY_LABELS["major"],
+}
+_CODE_LABELS = {
+    "severity": SEVERITY_LABELS,
+    "state": STATE_LABELS,
+    "ageing_band": AGEING_BAND_LABELS,
+    "severity_group": _SEVERITY_ROW_LABELS,
+}
 _COUNT_COLUMNS = frozenset({"rank", "rank_last_week", "rank_move"})
 
 

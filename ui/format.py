@@ -20,8 +20,19 @@ from firedash.glossary import (
     text,
 )
 from metrics.filters import Filters
-from metrics.formatting import NO_VALUE as DASH
-from metrics.formatting import format_rate
+
+# The formatters metrics and charts share live in metrics.formatting; the pages take them from here.
+from metrics.formatting import (  # noqa: F401 -- re-exported for the pages
+    DASH,
+    fmt_change,
+    fmt_count,
+    fmt_date,
+    fmt_rate,
+    is_missing,
+    is_steady,
+    signed_number,
+    week_label,
+)
 
 RATE_COLUMNS = frozenset({"rate", "on_time_rate", "rate_last_week"})
 BOOLEAN_COLUMNS = frozenset({"county_supervised", "superseded"})
@@ -46,29 +57,6 @@ DATE_COLUMNS = frozenset(
 _CODE_LABELS = {"ageing_band": AGEING_BAND_LABELS, "state": STATE_LABELS}
 
 
-def is_missing(value: object) -> bool:
-    """True for None, NaN and pandas' NA/NaT."""
-    if value is None:
-        return True
-    try:
-        return bool(pd.isna(value))
-    except (TypeError, ValueError):
-        return False
-
-
-def fmt_rate(rate: object) -> str:
-    """A 0–1 rate as "90.7%"; "—" when undefined (nothing found)."""
-    # The CLI's formatter, so the pages and the CLI summary print the same figure.
-    return DASH if is_missing(rate) else format_rate(float(rate))
-
-
-def fmt_count(value: object, unit: str | None = None) -> str:
-    """A count with its unit, e.g. "54处"; "—" when missing."""
-    if is_missing(value):
-        return DASH
-    return f"{int(value)}{text('unit_hazard') if unit is None else unit}"
-
-
 def count_change(now: object, before: object) -> int | None:
     """How much a count changed (now − before); None when either side is missing."""
     return None if is_missing(now) or is_missing(before) else int(now) - int(before)
@@ -77,27 +65,6 @@ def count_change(now: object, before: object) -> int | None:
 def rate_points(now: object, before: object) -> float | None:
     """How much a rate changed, in percentage points (unrounded); None when either rate is undefined."""
     return None if is_missing(now) or is_missing(before) else (float(now) - float(before)) * 100
-
-
-def is_steady(change: float, decimals: int = 0) -> bool:
-    """持平 means the change rounds to zero at the decimals shown: +0.04 points is 持平, +0.4 is not."""
-    return round(change, decimals) == 0
-
-
-def signed_number(change: float, decimals: int = 0) -> str:
-    """A change with its sign at the decimals shown: "+1.6", "-0.4", "+0.0" (never "-0.0")."""
-    return f"{round(change, decimals) + 0.0:+.{decimals}f}"
-
-
-def fmt_change(change: object, *, unit: str, decimals: int = 0) -> str | None:
-    """The one formatter of a change: "+1.6个百分点" / "持平" / "-0.4个百分点"; None when missing."""
-    if is_missing(change):
-        return None
-    return (
-        text("steady")
-        if is_steady(float(change), decimals)
-        else signed_number(float(change), decimals) + unit
-    )
 
 
 def count_delta(now: object, before: object, unit: str | None = None) -> str | None:
@@ -116,21 +83,6 @@ def delta_colour(now: object, before: object, *, higher_is_better: bool) -> str:
         return "gray"
     better = (float(now) > float(before)) == higher_is_better
     return "blue" if better else "red"
-
-
-def fmt_date(day: object) -> str:
-    """A date as 2024年1月31日; "—" when missing."""
-    if is_missing(day):
-        return DASH
-    day = pd.Timestamp(day).date()
-    return text("date", year=day.year, month=day.month, day=day.day)
-
-
-def week_label(week_no: int, start: dt.date | None = None, end: dt.date | None = None) -> str:
-    """第N周, with its Monday–Sunday dates when given."""
-    if start is None or end is None:
-        return text("week_label", n=week_no)
-    return text("week_range", n=week_no, start=f"{start.month}.{start.day}", end=f"{end.month}.{end.day}")
 
 
 def display_frame(frame: pd.DataFrame, columns: Iterable[str]) -> pd.DataFrame:
