@@ -1,4 +1,5 @@
-"""Fixtures shared by every test module: the default town configuration and throwaway stores."""
+"""Fixtures shared by every test module: the default town configuration, throwaway stores, and the browser
+tests' app, Chromium and page (tests/browser_app.py)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import pytest
 
 from firedash.config import TownConfig, load_config
 from firedash.store import connect
+from tests.browser_app import browser, page, sample_app_url  # noqa: F401  (the browser tests' fixtures)
 
 ROOT = Path(__file__).resolve().parent.parent
 

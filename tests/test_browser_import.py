@@ -12,16 +12,12 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import Page, expect
 
-from tests import test_browser
-from tests.test_browser import _SCRIPT_DONE, ARTIFACTS, ROOT, _free_port, _wait_healthy
+from tests.browser_app import ROOT, done, login, serve, shoot
 from tests.test_pages import SAMPLE
 
 pytestmark = pytest.mark.browser
-
-from playwright.sync_api import Page, expect  # noqa: E402
-
-browser, page = test_browser.browser, test_browser.page  # the suite's Chromium and 1920×1080 page fixtures
 
 CLERK, PASSWORD = "王芳", "正确的密码abc"
 LOADED_WEEKS = [d for d in sorted(SAMPLE.iterdir()) if d.name < "2024-01-28"]  # 第5周 … 第12周
@@ -30,8 +26,8 @@ WEEK17 = SAMPLE / "2024-02-25_第17周"  # 16 ledgers
 
 
 def _run(*args: str, env: dict, stdin: str | None = None) -> None:
-    subprocess.run([sys.executable, *args], cwd=ROOT, env=env, input=stdin, text=True, check=True,
-                   capture_output=True)  # fmt: skip
+    subprocess.run([sys.executable, *args], cwd=ROOT, env={**os.environ, **env}, input=stdin, text=True,
+                   check=True, capture_output=True)  # fmt: skip
 
 
 @pytest.fixture(scope="module")
@@ -41,47 +37,19 @@ def town_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     source = (ROOT / "data" / "town.toml").read_text(encoding="utf-8")
     toml = base / "town.toml"
     toml.write_text(source.replace("[intake]\n", '[intake]\nprofiles_dir = "profiles"\n'), "utf-8")
-    env = {**os.environ, "FIREDASH_DB": str(base / "campaign.duckdb"), "FIREDASH_CONFIG": str(toml),
+    env = {"FIREDASH_DB": str(base / "campaign.duckdb"), "FIREDASH_CONFIG": str(toml),
            "FIREDASH_USERS": str(base / "users.toml"), "FIREDASH_AUDIT": str(base / "audit.jsonl")}  # fmt: skip
     _run("-m", "etl", "load", *map(str, LOADED_WEEKS), env=env)
     _run("-m", "firedash", "users", "add", CLERK, "--role", "应急办", env=env, stdin=PASSWORD + "\n")
-    port = _free_port()
-    command = [
-        sys.executable, "-m", "streamlit", "run", "dashboard.py", "--server.headless", "true",
-        "--server.port", str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false",
-    ]  # fmt: skip
-    log = (base / "server.log").open("w")
-    process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        _wait_healthy(url, process)
+    with serve(None, base, env) as url:
         yield url
-    finally:
-        process.terminate()
-        process.wait(timeout=20)
-        log.close()
-
-
-def _done(page: Page) -> None:
-    page.wait_for_timeout(300)  # let a rerun start
-    page.wait_for_function(_SCRIPT_DONE, timeout=120_000)
-    expect(page.locator("[data-testid=stException]")).to_have_count(0)
-
-
-def _shot(page: Page, name: str) -> None:
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    height = page.evaluate("document.querySelector('[data-testid=stMain]').scrollHeight")
-    page.set_viewport_size({"width": 1920, "height": max(1080, int(height))})
-    page.wait_for_timeout(800)
-    page.screenshot(path=str(ARTIFACTS / f"{name}.png"))
-    page.set_viewport_size({"width": 1920, "height": 1080})
 
 
 def _found(page: Page, url: str) -> str:
     page.goto(url)
     tile = page.locator("[data-testid=stMetric]").filter(has_text="排查隐患").first
     expect(tile).to_be_visible(timeout=60_000)
-    _done(page)
+    done(page)
     return tile.locator("[data-testid=stMetricValue]").inner_text()
 
 
@@ -91,12 +59,9 @@ def _number(figure: str) -> int:
 
 def _log_in_on_import(page: Page, url: str) -> None:
     page.goto(f"{url}/import")
-    main = page.locator("[data-testid=stMain]")
-    main.get_by_label("用户名").fill(CLERK)
-    main.get_by_label("密码").fill(PASSWORD)
-    main.get_by_role("button", name="登录").click()
+    expect(page.locator("[data-testid=stMain]").get_by_label("用户名")).to_be_visible(timeout=60_000)
+    login(page, CLERK, PASSWORD)
     expect(page.locator("input[type=file]")).to_have_count(1, timeout=60_000)
-    _done(page)
 
 
 def _upload(page: Page, files: list[Path]) -> float:
@@ -104,7 +69,7 @@ def _upload(page: Page, files: list[Path]) -> float:
     page.locator("input[type=file]").set_input_files([str(f) for f in files])
     button = page.get_by_role("button", name=f"导入选中的 {len(files)} 个文件")
     expect(button).to_be_visible(timeout=120_000)
-    _done(page)
+    done(page)
     return time.monotonic() - started
 
 
@@ -112,17 +77,17 @@ def _commit(page: Page, count: int) -> float:
     started = time.monotonic()
     page.get_by_role("button", name=f"导入选中的 {count} 个文件").click()
     expect(page.get_by_text(f"已导入 {count} 个文件")).to_be_visible(timeout=180_000)
-    _done(page)
+    done(page)
     return time.monotonic() - started
 
 
 def test_an_anonymous_visitor_cannot_reach_the_import_page(town_url: str, page: Page) -> None:
     page.goto(f"{town_url}/import")
     expect(page.locator("[data-testid=stMain]").get_by_label("用户名")).to_be_visible(timeout=60_000)
-    _done(page)
+    done(page)
     expect(page.locator("input[type=file]")).to_have_count(0)
     expect(page.get_by_role("link", name="数据导入")).to_have_count(0)  # not in the menu either
-    _shot(page, "import_1_anonymous")
+    shoot(page, "import_1_anonymous", full=True)
 
 
 def test_the_clerk_uploads_two_ledgers_and_the_overview_changes(town_url: str, page: Page) -> None:
@@ -133,12 +98,12 @@ def test_the_clerk_uploads_two_ledgers_and_the_overview_changes(town_url: str, p
     for ledger in ledgers:
         expect(page.get_by_text(ledger.name).first).to_be_visible()
     expect(page.get_by_text("新增隐患").first).to_be_visible()
-    _shot(page, "import_2_preview")
+    shoot(page, "import_2_preview", full=True)
     _commit(page, 2)
-    _shot(page, "import_3_committed")
+    shoot(page, "import_3_committed", full=True)
     after = _found(page, town_url)
     assert _number(after) > _number(before), (before, after)
-    _shot(page, "import_4_overview_after")
+    shoot(page, "import_4_overview_after", full=True)
 
 
 def test_a_week_of_16_ledgers_previews_and_commits(town_url: str, page: Page) -> None:
@@ -146,7 +111,7 @@ def test_a_week_of_16_ledgers_previews_and_commits(town_url: str, page: Page) ->
     files = sorted(WEEK17.iterdir())
     assert len(files) == 16
     previewed = _upload(page, files)
-    _shot(page, "import_5_week_preview")
+    shoot(page, "import_5_week_preview", full=True)
     committed = _commit(page, 16)
-    _shot(page, "import_6_week_committed")
+    shoot(page, "import_6_week_committed", full=True)
     print(f"\nbrowser: preview of 16 ledgers {previewed:.1f}s, commit {committed:.1f}s")
