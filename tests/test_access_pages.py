@@ -61,14 +61,19 @@ def town_toml(tmp_path: Path, *, public_view: bool) -> Path:
 @pytest.fixture
 def town(tmp_path, monkeypatch, sample_store, config):
     """The sample store, a users file with one user of each role, a fresh audit trail; public viewing on."""
-    monkeypatch.setenv("FIREDASH_DB", str(sample_store))
+    serve_town(monkeypatch, tmp_path, sample_store, config)
+    return tmp_path
+
+
+def serve_town(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, store: Path, config) -> None:
+    """Point the app at `store`, a public town.toml, a fresh users file (one user of each role) and audit trail."""
+    monkeypatch.setenv("FIREDASH_DB", str(store))
     monkeypatch.setenv("FIREDASH_CONFIG", str(town_toml(tmp_path, public_view=True)))
     monkeypatch.setenv("FIREDASH_USERS", str(tmp_path / "users.toml"))
     monkeypatch.setenv("FIREDASH_AUDIT", str(tmp_path / "audit.jsonl"))
     users.add_user(CLERK, Role.OFFICE_ADMIN, PASSWORD, config=config)
     users.add_user(LEADER, Role.LEADER, PASSWORD, config=config)
     users.add_user(HEAD, Role.VILLAGE, PASSWORD, config=config, village=VILLAGE)
-    return tmp_path
 
 
 def open_as(user: str | None, page: str | None = None, **params: str | list[str]) -> AppTest:

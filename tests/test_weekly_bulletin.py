@@ -14,8 +14,7 @@ import pandas as pd
 import pytest
 
 import metrics
-from firedash import audit, users
-from firedash.access import Role
+from firedash import audit
 from firedash.config import load_config
 from firedash.glossary import AUDIT_ACTIONS, label
 from firedash.store import connect
@@ -30,7 +29,7 @@ from tests.test_access_pages import (  # noqa: F401 -- fixtures
     cold_cache,
     downloads,
     open_as,
-    town_toml,
+    serve_town,
 )
 from tests.test_bulletin import _rate, _summary
 from tests.test_pages import ROOT, sample_store_path
@@ -53,13 +52,7 @@ def office(tmp_path, monkeypatch, sample, config) -> Path:
     folder.mkdir()
     store = folder / "campaign.duckdb"
     store.symlink_to(sample)
-    monkeypatch.setenv("FIREDASH_DB", str(store))
-    monkeypatch.setenv("FIREDASH_CONFIG", str(town_toml(tmp_path, public_view=True)))
-    monkeypatch.setenv("FIREDASH_USERS", str(tmp_path / "users.toml"))
-    monkeypatch.setenv("FIREDASH_AUDIT", str(tmp_path / "audit.jsonl"))
-    users.add_user(CLERK, Role.OFFICE_ADMIN, PASSWORD, config=config)
-    users.add_user(LEADER, Role.LEADER, PASSWORD, config=config)
-    users.add_user(HEAD, Role.VILLAGE, PASSWORD, config=config, village=VILLAGE)
+    serve_town(monkeypatch, tmp_path, store, config)
     return store
 
 
