@@ -33,6 +33,7 @@ from metrics.tickets import (
     open_major_tickets,
     overdue_by_band,
     overdue_tickets,
+    ticket_history,
     ticket_list,
 )
 from metrics.trend import daily_cumulative, weekly_trend
@@ -52,7 +53,7 @@ __all__ = [
     "format_rate", "found_in_campaign", "import_warnings", "imports_log", "data_issues", "latest_import", "open_by_village_sector", "overdue_by_band", "previous_week_end",
     "newly_overdue_tickets", "open_major_tickets", "overdue_tickets", "rank_by_rate", "rates_by", "rates_by_category_severity", "rates_by_phase", "rates_by_sector",
     "rates_by_village", "red_black_lists", "rejected_row_count", "rejected_rows", "sector_ranking", "split_ranked",
-    "summary", "summary_figures", "summary_with_last_week", "summary_payload", "summary_text", "this_and_last_week", "ticket_list",
+    "summary", "summary_figures", "summary_with_last_week", "summary_payload", "summary_text", "this_and_last_week", "ticket_history", "ticket_list",
     "village_ranking", "village_week_ranking", "villages_without_ledger", "week_by_severity", "week_comparison", "week_cut", "weekly_trend",
     "within_severity_group",
 ]  # fmt: skip

@@ -1,4 +1,4 @@
-"""Ticket lists as of a date: overdue, due soon, and any state (states and bands as codes)."""
+"""Ticket lists as of a date: overdue, due soon, and any state (states and bands as codes); one ticket's history."""
 
 from __future__ import annotations
 
@@ -139,11 +139,11 @@ def due_soon_tickets(
     return query_df(con, sql, params)
 
 
-def _state_sql(reported: str) -> str:
-    """The state code of a ticket as of $1; `reported` is its last reported status up to D."""
-    return f"""CASE WHEN {closed_by("$1")} THEN 'closed'
-        WHEN {rectified_by("$1")} THEN 'rectified'
-        WHEN {overdue_at("$1")} THEN 'overdue'
+def _state_sql(reported: str, day: str = "$1") -> str:
+    """The state code of a ticket as of `day` ($1: D); `reported` is its last reported status up to then."""
+    return f"""CASE WHEN {closed_by(day)} THEN 'closed'
+        WHEN {rectified_by(day)} THEN 'rectified'
+        WHEN {overdue_at(day)} THEN 'overdue'
         WHEN {reported} = 'in_progress' THEN 'in_progress'
         ELSE 'open' END"""
 
@@ -215,3 +215,41 @@ def open_major_tickets(
     ORDER BY coalesce(county_supervised, false) DESC, days_overdue DESC NULLS LAST, deadline NULLS LAST,
         village, ticket_id"""  # noqa: S608 -- fragments built here; values are bound
     return query_df(con, sql, params)
+
+
+def ticket_history(
+    con: duckdb.DuckDBPyConnection,
+    *,
+    ticket_id: str,
+    villages: Sequence[str] | None = None,
+    offices: Sequence[str] | None = None,
+) -> pd.DataFrame:
+    """Every status report of one ticket, oldest first: report_date, status (the ledger's status as the
+    loader read it: open | in_progress | rectified), state (what that report meant on its report date,
+    one of STATES: the ticket's deadline against the report's dates), rectified_date, closed_date,
+    file_name, sheet, row_number, import_id, imported_at.
+
+    A report is kept when a ledger first names the ticket or reports it in another state (etl.merge), so
+    a ledger that repeats last week's state adds none. `villages` / `offices` scope it (None: any; an
+    empty tuple: none): a ticket outside them has no history for this caller.
+    """
+    params = Params(ticket_id)
+    scope = [_scope_sql("t.village", villages, params), _scope_sql("t.office", offices, params)]
+    sql = f"""
+    SELECT report_date, status, {_state_sql("status", "report_date")} AS state, rectified_date, closed_date,
+        file_name, sheet, row_number, import_id, imported_at
+    FROM (SELECT s.report_date, s.status, s.rectified_date, s.closed_date, t.found_date, t.deadline,
+                 s.source_file AS file_name, s.sheet, s.row_number, s.import_id, i.imported_at
+          FROM status_reports s JOIN tickets t USING (ticket_id) LEFT JOIN imports i USING (import_id)
+          WHERE s.ticket_id = $1 AND {" AND ".join(scope)})
+    ORDER BY report_date, import_id, sheet, row_number"""  # noqa: S608 -- fragments built here; values are bound
+    return query_df(con, sql, params)
+
+
+def _scope_sql(column: str, allowed: Sequence[str] | None, params: Params) -> str:
+    """`column` among the allowed values (None: no limit; empty: nothing matches), values bound."""
+    if allowed is None:
+        return "TRUE"
+    if not allowed:
+        return "FALSE"
+    return f"{column} IN ({params.many(allowed)})"
