@@ -21,7 +21,8 @@ from ui.downloads import (
     villages_overdue_zip,
 )
 from ui.format import band_total
-from ui.layout import TABLE_ROWS, ZIP_MIME, as_of_stamp, chart, download, no_data_for, page_title, table
+from ui.history import ticket_table
+from ui.layout import TABLE_ROWS, ZIP_MIME, as_of_stamp, chart, download, no_data_for, page_title
 
 BAND_KEY = "overdue_bands"
 OVERDUE_COLUMNS = tuple(
@@ -56,7 +57,7 @@ def overdue_section(view: View) -> None:
             limit=TABLE_ROWS,
             bands=tuple(chosen),
         )
-        table(overdue, OVERDUE_COLUMNS, key="overdue_table", total=total)
+        ticket_table(overdue, OVERDUE_COLUMNS, key="overdue_table", view=view, total=total)
 
 
 def downloads(config: TownConfig, view: View) -> None:
@@ -98,7 +99,7 @@ def render() -> None:
         st.info(text("no_due_soon"))
     else:
         due = data.cached(metrics.due_soon_tickets, as_of=view.as_of, filters=view.filters, limit=TABLE_ROWS)
-        table(due, DUE_COLUMNS, key="due_soon_table", total=due_soon)
+        ticket_table(due, DUE_COLUMNS, key="due_soon_table", view=view, total=due_soon)
 
 
 render()

@@ -10,11 +10,12 @@ from firedash.access import can_export
 from firedash.config import TownConfig
 from firedash.glossary import label, text
 from ui import data
-from ui.attention import attention
+from ui.attention import attention, major_history
 from ui.controls import View, current_view
 from ui.downloads import RANKING_COLUMNS, dashboard_workbook
 from ui.format import last_week_note, overview_sentence, ranking_line_label, scope_name, selects_part
-from ui.layout import as_of_stamp, chart, download, no_data_for, page_title, sentence, table, tiles
+from ui.history import ticket_table
+from ui.layout import as_of_stamp, chart, download, no_data_for, page_title, sentence, tiles
 from ui.ranking import town_ranking
 from ui.tiles import OVERVIEW_TILES
 
@@ -45,6 +46,7 @@ def render() -> None:
     scope = scope_name(config.town, view.filters)
     sentence(overview_sentence(scope, view.as_of, now, before, part=selects_part(view.filters)))
     attention(config, view)
+    major_history(view)
     tiles(now, before, OVERVIEW_TILES)
     st.caption(last_week_note(metrics.previous_week_end(config.campaign, view.as_of)))
     # Side by side on a wide screen; ui.style stacks the two when they would be too narrow to read.
@@ -57,7 +59,7 @@ def render() -> None:
         if overdue.empty:
             st.success(text("no_overdue"))
         else:
-            table(overdue, LONGEST_OVERDUE_COLUMNS, key="overview_overdue")
+            ticket_table(overdue, LONGEST_OVERDUE_COLUMNS, key="overview_overdue", view=view)
             st.caption(text("cell", name=label("overdue"), value=int(now["overdue"])))
     download(
         text("download_dashboard"),

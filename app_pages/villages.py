@@ -15,6 +15,7 @@ from ui import data
 from ui.controls import View, choose_village, current_view
 from ui.downloads import PERSONAL_COLUMNS, overdue_file_name, overdue_workbook
 from ui.format import last_week_note, ranking_line_label
+from ui.history import ticket_table
 from ui.layout import chart, download, no_data, no_data_for, page_title, table, tiles
 from ui.ranking import town_ranking
 from ui.tiles import VILLAGE_TILES
@@ -99,7 +100,7 @@ def drill_down(config: TownConfig, view: View, town: View) -> None:
         overdue_tab_body(config, view, village)
     with open_tab:
         open_tickets = data.cached(metrics.ticket_list, as_of=view.as_of, filters=view.filters, state="open")
-        table(open_tickets, TICKET_COLUMNS, key="village_open")
+        ticket_table(open_tickets, TICKET_COLUMNS, key="village_open", view=view)
     with sector_tab:
         ranked, unranked = data.cached(
             metrics.sector_ranking, as_of=view.as_of, filters=view.filters, sectors=config.sectors,
@@ -129,7 +130,7 @@ def overdue_tab_body(config: TownConfig, view: View, village: str) -> None:
         st.success(text("no_overdue"))
         return
     columns = [c for c in OVERDUE_COLUMNS if personal or c not in PERSONAL_COLUMNS]
-    table(overdue, columns, key="village_overdue")
+    ticket_table(overdue, columns, key="village_overdue", view=view)
 
 
 def render() -> None:

@@ -18,7 +18,8 @@ from ui.bulletin import bulletin_section
 from ui.controls import WEEK_KEY, View, chosen_week, current_view, write_week
 from ui.downloads import NEWLY_OVERDUE_COLUMNS, RANKING_COLUMNS, personal_columns, weekly_workbook
 from ui.format import display_frame, fmt_date, last_week_note, ranking_line_label, week_label
-from ui.layout import TABLE_ROWS, chart, download, no_data_for, page_title, plain_table, table, tiles
+from ui.history import ticket_table
+from ui.layout import TABLE_ROWS, chart, download, no_data_for, page_title, plain_table, tiles
 from ui.tiles import WEEK_TILES
 
 
@@ -76,7 +77,7 @@ def newly_overdue_section(view: View, cut: dt.date, last_week_end: dt.date, tota
         st.caption(text("bulletin_no_newly_overdue"))
     else:
         columns = personal_columns(NEWLY_OVERDUE_COLUMNS, can_export(view.viewer))
-        table(late, columns, key="weekly_newly_overdue", max_rows=TABLE_ROWS)
+        ticket_table(late, columns, key="weekly_newly_overdue", view=view, max_rows=TABLE_ROWS)
     return late
 
 

@@ -917,3 +917,24 @@ UPLOAD: dict[str, str] = {
     "intake_cancel": "取消",
 }
 TEXT.update(UPLOAD)
+
+
+# ════════════════════════════════════════════════════════════════════════════════════════════════════
+# A ticket's history (ui/history.py, metrics.ticket_history): every status a ticket was reported in,
+# opened from any table of tickets.
+# ════════════════════════════════════════════════════════════════════════════════════════════════════
+HISTORY_COLUMN_LABELS: dict[str, str] = {"reported_state": "当日判定"}
+LABELS.update(HISTORY_COLUMN_LABELS)
+HISTORY: dict[str, str] = {
+    "history_title": "隐患履历",
+    "history_hint": "点选表格左侧的方框，查看该处隐患的履历：每次报来的整改状态、来源文件和行号。",
+    "history_ticket": "{village} · {unit}：{description}",
+    "history_facts": "隐患编号 {hazard_no}；排查日期 {found}；整改期限 {deadline}",
+    "history_rule": (
+        "台账首次报来这处隐患、或报来的整改状态有变化时各记一条；状态未变的报送不重复记录。"
+        "“当日判定”是按该次填报日期看的状态（对照整改期限）。"
+    ),
+    "history_none": "没有这处隐患的填报记录（或不在您可查看的范围内）。",
+    "major_history": "逐条查看未整改的重大火灾隐患和挂牌督办隐患（{n}处）",
+}
+TEXT.update(HISTORY)

@@ -198,7 +198,7 @@ def test_anonymous_sees_every_dashboard_page_but_no_personal_export(town, spec):
     # (without 责任人/电话 for a public viewer: tests/test_week_and_filters.py).
     keys = {button.proto.id.rsplit("-", 1)[-1] for button in app.get("download_button")}
     assert all(k.endswith("_csv") or k in {"weekly_download", "dashboard_download"} for k in keys), keys
-    assert app.expander and app.expander[0].label == LOGIN  # the sidebar's login
+    assert app.sidebar.expander and app.sidebar.expander[0].label == LOGIN  # the sidebar's login
     for table in app.dataframe:
         assert (
             label("raw_values") not in table.value.columns and label("responsible") not in table.value.columns

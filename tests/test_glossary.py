@@ -127,6 +127,9 @@ def _sections() -> dict[str, dict]:
         "UPLOAD_COLUMN_LABELS": glossary.UPLOAD_COLUMN_LABELS,
         "REPORT_DATE_SOURCE_LABELS": glossary.REPORT_DATE_SOURCE_LABELS,
         "UPLOAD": glossary.UPLOAD,
+        # A ticket's history.
+        "HISTORY_COLUMN_LABELS": glossary.HISTORY_COLUMN_LABELS,
+        "HISTORY": glossary.HISTORY,
         # The default lists share OTHER (spelled once); every other name in them is checked too.
         "OTHER": {"other": glossary.OTHER},
         **{

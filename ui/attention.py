@@ -17,9 +17,19 @@ from firedash.glossary import SEVERITY_LABELS, label, text
 from ui import data
 from ui.controls import View
 from ui.format import fmt_date, fmt_rate, is_missing
+from ui.history import ticket_table
 from ui.ranking import town_ranking
 
 LAGGING = 3  # as many villages as leadership names in a meeting
+MAJOR_COLUMNS = (
+    "village",
+    "unit",
+    "description",
+    "severity",
+    "county_supervised",
+    "days_overdue",
+    "deadline",
+)
 
 
 def lagging_villages(config: TownConfig, view: View, n: int = LAGGING) -> pd.DataFrame:
@@ -106,3 +116,12 @@ def attention(config: TownConfig, view: View) -> None:
     """The lagging villages and every open 重大/挂牌督办 hazard, by name."""
     major = data.cached(metrics.open_major_tickets, as_of=view.as_of, filters=view.filters)
     st.html(attention_html(lagging_villages(config, view), major))
+
+
+def major_history(view: View) -> None:
+    """The open 重大/挂牌督办 hazards of the block as a folded table whose rows open their history."""
+    major = data.cached(metrics.open_major_tickets, as_of=view.as_of, filters=view.filters)
+    if major.empty:
+        return
+    with st.expander(text("major_history", n=len(major))):
+        ticket_table(major, MAJOR_COLUMNS, key="overview_major", view=view)

@@ -15,6 +15,7 @@ from firedash.glossary import (
     LEDGER_KIND_LABELS,
     SEVERITY_LABELS,
     STATE_LABELS,
+    STATUS_LABELS,
     YES_NO,
     label,
     text,
@@ -54,7 +55,12 @@ DATE_COLUMNS = frozenset(
 
 
 # Code columns of metric frames -> the labels shown for their codes.
-_CODE_LABELS = {"ageing_band": AGEING_BAND_LABELS, "state": STATE_LABELS}
+_CODE_LABELS = {
+    "ageing_band": AGEING_BAND_LABELS,
+    "state": STATE_LABELS,
+    "reported_state": STATE_LABELS,
+    "status": STATUS_LABELS,
+}
 
 
 def count_change(now: object, before: object) -> int | None:

@@ -165,19 +165,23 @@ def table(
     key: str,
     max_rows: int = TABLE_ROWS,
     total: int | None = None,
-) -> None:
+    selectable: bool = False,
+) -> list[int]:
     """A read-only table with Chinese headers; ledger text is shown as plain cells, never as HTML.
 
-    `total` is the full count when the frame was fetched with a limit.
+    `total` is the full count when the frame was fetched with a limit. `selectable`: one row can be
+    picked with a click on its row marker; returns the picked row's position in the frame ([] if none).
     """
     shown = display_frame(frame.head(max_rows), columns)
     # Short tables take their own height; long ones scroll inside a frame that fits the projector.
     height = "auto" if len(shown) <= 15 else 640
-    st.dataframe(shown, key=key, hide_index=True, width="stretch", height=height)
+    pick = {"on_select": "rerun", "selection_mode": "single-row"} if selectable else {}
+    event = st.dataframe(shown, key=key, hide_index=True, width="stretch", height=height, **pick)
     csv_download(shown, key=key)
     total = len(frame) if total is None else total
     if total > len(shown):
         st.caption(text("rows_shown", total=total, shown=len(shown)))
+    return [int(row) for row in event.selection.rows] if selectable else []
 
 
 def chart(fig: go.Figure, *, key: str, on_select: object = "ignore") -> object:
