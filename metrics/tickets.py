@@ -225,7 +225,7 @@ def ticket_history(
     offices: Sequence[str] | None = None,
 ) -> pd.DataFrame:
     """Every status report of one ticket, oldest first: report_date, status (the ledger's status as the
-    loader read it: open | in_progress | rectified), state (what that report meant on its report date,
+    loader read it: open | in_progress | rectified), reported_state (what the report meant on its day,
     one of STATES: the ticket's deadline against the report's dates), rectified_date, closed_date,
     file_name, sheet, row_number, import_id, imported_at.
 
@@ -236,7 +236,7 @@ def ticket_history(
     params = Params(ticket_id)
     scope = [_scope_sql("t.village", villages, params), _scope_sql("t.office", offices, params)]
     sql = f"""
-    SELECT report_date, status, {_state_sql("status", "report_date")} AS state, rectified_date, closed_date,
+    SELECT report_date, status, {_state_sql("status", "report_date")} AS reported_state, rectified_date, closed_date,
         file_name, sheet, row_number, import_id, imported_at
     FROM (SELECT s.report_date, s.status, s.rectified_date, s.closed_date, t.found_date, t.deadline,
                  s.source_file AS file_name, s.sheet, s.row_number, s.import_id, i.imported_at
