@@ -75,3 +75,22 @@ def test_clicking_a_row_of_the_overdue_table_shows_its_history(app_url: str, pag
     expect(dialog).not_to_contain_text(DH5_LINE)
     page.wait_for_timeout(800)
     shoot(page, "history_2_xl001")
+
+
+def test_the_overviews_open_major_items_open_their_history_on_the_sample(
+    sample_app_url: str, page: Page
+) -> None:
+    page.goto(f"{sample_app_url}/?as_of=2024-02-20")
+    settle(page, charts=True)
+    page.locator("[data-testid=stExpander] summary").filter(has_text="逐条查看未整改的重大火灾隐患").click()
+    table = page.locator(".st-key-overview_major [data-testid=stDataFrame]")
+    expect(table).to_be_visible(timeout=30_000)
+    page.wait_for_timeout(800)
+    click_row_marker(page, table, 0)
+    dialog = page.get_by_role("dialog")
+    expect(dialog).to_be_visible(timeout=30_000)
+    done(page)
+    expect(dialog.locator("[data-testid=stDataFrame]")).to_have_count(1)
+    expect(dialog.locator("table [role=gridcell]").filter(has_text=".xls").first).to_be_attached()
+    page.wait_for_timeout(800)
+    shoot(page, "history_3_overview_major")

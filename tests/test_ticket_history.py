@@ -272,3 +272,15 @@ def test_the_history_of_another_villages_ticket_is_refused_even_when_asked_for(a
     assert not app.exception, [e.value for e in app.exception]
     assert [i.value for i in app.info] == [text("history_none")]
     assert not app.dataframe and not app.text
+
+
+def test_a_blank_count_of_days_in_a_ticket_table_reads_a_dash():
+    from ui.format import display_frame
+
+    # 总览's open 重大/挂牌督办 list: a ticket not yet due has no days overdue.
+    shown = display_frame(
+        pd.DataFrame({"days_overdue": pd.array([None, 20], dtype="Int64")}), ["days_overdue"]
+    )
+    assert list(shown[label("days_overdue")]) == ["—", "20"]
+    full = display_frame(pd.DataFrame({"days_overdue": pd.array([3, 20], dtype="Int64")}), ["days_overdue"])
+    assert list(full[label("days_overdue")]) == [3, 20]  # numbers stay numbers (they sort as numbers)

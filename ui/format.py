@@ -54,6 +54,7 @@ DATE_COLUMNS = frozenset(
 )
 
 
+_DAY_COUNTS = frozenset({"days_overdue", "days_left"})
 # Code columns of metric frames -> the labels shown for their codes.
 _CODE_LABELS = {
     "ageing_band": AGEING_BAND_LABELS,
@@ -115,7 +116,8 @@ def _display_column(column: str, values: pd.Series) -> pd.Series:
         return values.map(lambda v: DASH if is_missing(v) else pd.Timestamp(v).date().isoformat())
     if column == "rank_move":
         return values.map(fmt_rank_move)
-    if column in ("rank", "rank_last_week"):
+    if column in ("rank", "rank_last_week") or (column in _DAY_COUNTS and values.isna().any()):
+        # A blank count of days (not overdue: no days overdue) reads "—", never "None".
         return values.map(lambda v: DASH if is_missing(v) else str(int(v)))
     if column == "rate_change_pp":
         return values.map(lambda v: DASH if is_missing(v) else signed_number(float(v), 1))
