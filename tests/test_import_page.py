@@ -184,6 +184,9 @@ def test_commit_undo_restore_and_the_audit_trail_in_order(town):
     after = read_state(store)
     assert target.id in after.undone and after.tickets == state.tickets - target.rows_new
     # Restore the backup taken before the undo: the two imports are back.
+    # No English "Choose an option" in the pickers that start empty.
+    for key in ("intake_undo_id", "intake_backup_id"):
+        assert app.selectbox(key=key).proto.placeholder == "请选择", key
     backup = app.selectbox(key="intake_backup_id").options[0]
     app.selectbox(key="intake_backup_id").set_value(backup).run()
     app.button(key="intake_restore").click().run()
