@@ -46,6 +46,9 @@ from firedash.glossary import (
 )
 
 Progress = Callable[[Path, str], None]  # (file, step): STEP_READ, STEP_WRITE, STEP_DONE
+Recorder = Callable[
+    [duckdb.DuckDBPyConnection, int], None
+]  # (connection, import id), in the file's transaction
 SAMPLE_COLUMNS = (
     "sheet",
     "row_number",
@@ -166,7 +169,11 @@ def load_file(
     progress: Progress | None = None,
     profiles: Sequence[Profile] = (),
     profile: Profile | None = None,
+    record: Recorder | None = None,
 ) -> FileOutcome:
+    """Read, normalise and write one file in its own transaction; record(con, import_id), when given,
+    writes how it was loaded inside that transaction."""
+
     def step(name: str) -> None:
         if progress:
             progress(path, name)
@@ -175,7 +182,8 @@ def load_file(
         digest = _sha256(path)
     except OSError:
         return FileOutcome(path, "refused", REFUSED_UNOPENABLE)
-    if _already_imported(con, digest):
+    seen, import_id = _look_up(con, digest)
+    if seen:
         return FileOutcome(path, "unchanged", UNCHANGED_SAME_FILE)
     try:
         step(STEP_READ)
@@ -192,7 +200,9 @@ def load_file(
     step(STEP_WRITE)
     con.begin()
     try:
-        outcome = _write(con, path, digest, parsed)
+        outcome = _write(con, import_id, path, digest, parsed)
+        if record:
+            record(con, import_id)
         con.commit()
     except Exception as exc:
         con.rollback()
@@ -208,8 +218,12 @@ def _sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def _already_imported(con: duckdb.DuckDBPyConnection, digest: str) -> bool:
-    return con.execute("SELECT count(*) FROM imports WHERE sha256 = ?", [digest]).fetchall()[0][0] > 0
+def _look_up(con: duckdb.DuckDBPyConnection, digest: str) -> tuple[bool, int]:
+    """(whether these bytes were imported already, the id the import takes), in one statement."""
+    seen, next_id = con.execute(
+        "SELECT count(*) FILTER (sha256 = ?) > 0, coalesce(max(import_id), 0) + 1 FROM imports", [digest]
+    ).fetchall()[0]
+    return seen, next_id
 
 
 def _parse(
@@ -270,9 +284,10 @@ def _nothing_read(headers: list[Header | None], results: list[SheetResult]) -> s
     return NO_HEADER
 
 
-def _write(con: duckdb.DuckDBPyConnection, path: Path, digest: str, parsed: ParsedFile) -> FileOutcome:
+def _write(
+    con: duckdb.DuckDBPyConnection, import_id: int, path: Path, digest: str, parsed: ParsedFile
+) -> FileOutcome:
     """The file's rows into the store, step by step, inside the caller's transaction."""
-    import_id = _next_import_id(con)
     frame = _stage(con, parsed.frame.assign(key_extra=incomplete_keys(parsed.frame, source_key(path.name))))
     frame, aside, repeated = _set_aside_unusable(con, frame, parsed.raw_rows)
     merged = merge.merge_inspections(con, import_id, path.name)
@@ -333,10 +348,6 @@ def _report(outcome: FileOutcome, parsed: ParsedFile, frame: pd.DataFrame) -> No
     outcome.warnings = warnings
     if warnings:
         outcome.outcome = "loaded_with_warnings"
-
-
-def _next_import_id(con: duckdb.DuckDBPyConnection) -> int:
-    return con.execute("SELECT coalesce(max(import_id), 0) + 1 FROM imports").fetchall()[0][0]
 
 
 def _stage(con: duckdb.DuckDBPyConnection, frame: pd.DataFrame) -> pd.DataFrame:

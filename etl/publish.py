@@ -21,6 +21,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import replace
+from functools import partial
 from pathlib import Path
 from typing import Any, Literal
 
@@ -32,7 +33,8 @@ from firedash.glossary import WAITING_FOR_LOAD
 from firedash.store import connect
 
 NOT_LOADED = ("unchanged", "refused")  # every other outcome wrote an import
-Loader = Callable[[duckdb.DuckDBPyConnection, Path], Any]  # (connection, file) -> FileOutcome
+# (connection, file, record=…) -> FileOutcome; the loader calls record(con, import_id) inside its transaction
+Loader = Callable[..., Any]
 Base = Path | Literal["store", "empty"]
 
 
@@ -105,14 +107,17 @@ class Session:
         A replay (undo) gives the import's own id and time; a new import takes the next id never used.
         """
         source, wrote = self._keep(path, archived=import_id is not None)
-        outcome = loader(self.con, source)
+        record = partial(
+            self._record, stated=stated, today=today, import_id=import_id, imported_at=imported_at
+        )
+        outcome = loader(self.con, source, record=record)
         if source != path:
             outcome = replace(outcome, path=path)
         if outcome.outcome in NOT_LOADED:
             if wrote:
                 archive.discard(source)
         else:
-            self._record(stated, today, import_id, imported_at)
+            self.changed = True
         self.maybe_publish()
         return outcome
 
@@ -125,28 +130,22 @@ class Session:
             return path, False
 
     def _record(
-        self, stated: dt.date | None, today: dt.date, import_id: int | None, imported_at: dt.datetime | None
+        self,
+        con: duckdb.DuckDBPyConnection,
+        fresh: int,
+        *,
+        stated: dt.date | None,
+        today: dt.date,
+        import_id: int | None,
+        imported_at: dt.datetime | None,
     ) -> None:
-        fresh = history.newest_import_id(self.con)
+        """How import `fresh` was loaded, inside the loader's transaction (a kill never parts the two);
+        a replay gives it its own id and time back, a new import the next id never used."""
         target = import_id if import_id is not None else self._next_free_id(fresh)
-        if target == fresh and imported_at is None:
-            # Nothing to renumber: the one INSERT is its own transaction (a commit is a WAL write and fsync).
-            history.record_run(self.con, target, stated, today)
-            self.changed = True
-            return
-        self.con.begin()
-        try:
-            history.renumber(self.con, fresh, target)
-            if imported_at is not None:
-                self.con.execute(
-                    "UPDATE imports SET imported_at = ? WHERE import_id = ?", [imported_at, target]
-                )
-            history.record_run(self.con, target, stated, today)
-            self.con.commit()
-        except Exception:
-            self.con.rollback()
-            raise
-        self.changed = True
+        history.renumber(con, fresh, target)
+        if imported_at is not None:
+            con.execute("UPDATE imports SET imported_at = ? WHERE import_id = ?", [imported_at, target])
+        history.record_run(con, target, stated, today)
 
     def _next_free_id(self, fresh: int) -> int:
         """history.next_free_id, with the undone imports read once: a load session records no undo."""
