@@ -106,7 +106,7 @@ class Session:
 
         A replay (undo) gives the import's own id and time; a new import takes the next id never used.
         """
-        source, wrote = self._keep(path, archived=import_id is not None)
+        source, wrote = self.keep(path, archived=import_id is not None)
         record = partial(
             self._record, stated=stated, today=today, import_id=import_id, imported_at=imported_at
         )
@@ -121,7 +121,8 @@ class Session:
         self.maybe_publish()
         return outcome
 
-    def _keep(self, path: Path, *, archived: bool) -> tuple[Path, bool]:
+    def keep(self, path: Path, *, archived: bool = False) -> tuple[Path, bool]:
+        """(the copy to read, whether this call wrote it): the archived copy of a file a load will read."""
         if self.dry_run or archived:
             return path, False
         try:
@@ -147,16 +148,28 @@ class Session:
             con.execute("UPDATE imports SET imported_at = ? WHERE import_id = ?", [imported_at, target])
         history.record_run(con, target, stated, today)
 
+    def next_import_id(self) -> int:
+        """The id the next new import takes (never one an undone import had)."""
+        return self._next_free_id(history.newest_import_id(self.con) + 1)
+
+    def loaded(self) -> None:
+        """Work was committed (by a caller writing on self.con): publish it."""
+        self.changed = True
+
     def _next_free_id(self, fresh: int) -> int:
         """history.next_free_id, with the undone imports read once: a load session records no undo."""
         if self._undone_max is None:
             self._undone_max = max(history.undone(self.con), default=0)
         return fresh if fresh > self._undone_max else self._undone_max + 1
 
+    def publish_due(self) -> bool:
+        """The configured seconds have passed since the last publish (a load that publishes as it goes)."""
+        due = time.monotonic() - self._last_publish >= self.settings.publish_every_seconds
+        return self.progressive and due and not self.dry_run
+
     def maybe_publish(self) -> None:
         """After a file: publish when the configured seconds have passed, so a long load shows progress."""
-        due = time.monotonic() - self._last_publish >= self.settings.publish_every_seconds
-        if self.progressive and self.changed and due and not self.dry_run:
+        if self.changed and self.publish_due():
             self.publish(final=False)
 
     def publish(self, *, final: bool) -> None:
