@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import json
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import partial
@@ -12,9 +11,8 @@ from pathlib import Path
 
 import duckdb
 import pandas as pd
-import pyarrow as pa
 
-from etl import merge, publish
+from etl import batch, merge, publish, records
 from etl.errors import LedgerError
 from etl.findings import CellIssue, LoadWarning
 from etl.flags import ColumnUse, columns_by_name, file_warnings, unknown_word_warnings, unused_column_warnings
@@ -39,13 +37,15 @@ from firedash.glossary import (
     REFUSED_UNOPENABLE,
     REFUSED_UNPARSEABLE,
     REFUSED_WRITE,
-    STEP_DONE,
     STEP_READ,
     STEP_WRITE,
     UNCHANGED_SAME_FILE,
 )
 
 Progress = Callable[[Path, str], None]  # (file, step): STEP_READ, STEP_WRITE, STEP_DONE
+Recorder = Callable[
+    [duckdb.DuckDBPyConnection, int], None
+]  # (connection, import id), in the file's transaction
 SAMPLE_COLUMNS = (
     "sheet",
     "row_number",
@@ -134,26 +134,33 @@ def load_files(
     dry_run: bool = False,
     profile: Profile | None = None,
 ) -> list[FileOutcome]:
-    """Load each file in its own transaction; a refused file leaves the store as it was.
+    """Load the files in order, as loading each in its own transaction would; a refused file leaves the
+    store as it was.
 
-    The files load into a private copy of the store that replaces it as they commit (etl.publish): the
-    dashboard reads on meanwhile, a second load waits its turn; dry_run reports the same and writes nothing.
-    profile forces a mapping profile on every file; otherwise each file takes the first that matches.
+    The files load into a private copy of the store that replaces it when they are written (etl.publish):
+    the dashboard reads on meanwhile, a second load waits its turn; dry_run reports the same and writes
+    nothing. They are read one by one and written together (etl.batch). profile forces a mapping profile on
+    every file; otherwise each file takes the first that matches.
     """
     profiles = load_profiles(profiles_dir(config))
-    outcomes = []
     day = today or dt.date.today()
-    loader = partial(
-        load_file, config=config, report_date=report_date, today=day, progress=progress, profiles=profiles,
+    reader = partial(
+        read_file, config=config, report_date=report_date, today=day, progress=progress, profiles=profiles,
         profile=profile,
     )  # fmt: skip
     with publish.session(Path(db), settings=config.intake, dry_run=dry_run) as session:
-        for item in paths:
-            path = Path(item)
-            outcomes.append(session.load(path, loader, stated=report_date, today=day))
-            if progress:
-                progress(path, STEP_DONE)
-    return outcomes
+        return batch.load_batch(
+            session, [Path(p) for p in paths], read=reader, progress=progress, stated=report_date, today=day
+        )
+
+
+@dataclass
+class ReadFile:
+    """A file read and normalised, with its sha256 and the import id it would take now."""
+
+    digest: str
+    parsed: ParsedFile
+    import_id: int
 
 
 def load_file(
@@ -166,19 +173,43 @@ def load_file(
     progress: Progress | None = None,
     profiles: Sequence[Profile] = (),
     profile: Profile | None = None,
+    record: Recorder | None = None,
 ) -> FileOutcome:
-    def step(name: str) -> None:
-        if progress:
-            progress(path, name)
+    """Read, normalise and write one file in its own transaction; record(con, import_id), when given,
+    writes how it was loaded inside that transaction."""
+    read = read_file(
+        con, path, config=config, report_date=report_date, today=today, progress=progress, profiles=profiles,
+        profile=profile,
+    )  # fmt: skip
+    if isinstance(read, FileOutcome):
+        return read
+    if progress:
+        progress(path, STEP_WRITE)
+    return write_file(con, read.import_id, path, read.digest, read.parsed, record=record)
 
+
+def read_file(
+    con: duckdb.DuckDBPyConnection,
+    path: Path,
+    *,
+    config: TownConfig,
+    report_date: dt.date | None = None,
+    today: dt.date | None = None,
+    progress: Progress | None = None,
+    profiles: Sequence[Profile] = (),
+    profile: Profile | None = None,
+) -> FileOutcome | ReadFile:
+    """The file read and normalised, or its outcome when that is all there is (unchanged, refused)."""
     try:
         digest = _sha256(path)
     except OSError:
         return FileOutcome(path, "refused", REFUSED_UNOPENABLE)
-    if _already_imported(con, digest):
+    seen, import_id = _look_up(con, digest)
+    if seen:
         return FileOutcome(path, "unchanged", UNCHANGED_SAME_FILE)
     try:
-        step(STEP_READ)
+        if progress:
+            progress(path, STEP_READ)
         parsed = _parse(
             path, config=config, report_date=report_date, today=today or dt.date.today(),
             profiles=profiles, profile=profile,
@@ -189,10 +220,24 @@ def load_file(
         return FileOutcome(
             path, "refused", REFUSED_UNPARSEABLE.format(error_type=type(exc).__name__, error=exc)
         )
-    step(STEP_WRITE)
+    return ReadFile(digest, parsed, import_id)
+
+
+def write_file(
+    con: duckdb.DuckDBPyConnection,
+    import_id: int,
+    path: Path,
+    digest: str,
+    parsed: ParsedFile,
+    *,
+    record: Recorder | None = None,
+) -> FileOutcome:
+    """One file's rows into the store as import `import_id`, in a transaction of its own."""
     con.begin()
     try:
-        outcome = _write(con, path, digest, parsed)
+        outcome = _write(con, import_id, path, digest, parsed)
+        if record:
+            record(con, import_id)
         con.commit()
     except Exception as exc:
         con.rollback()
@@ -208,8 +253,12 @@ def _sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def _already_imported(con: duckdb.DuckDBPyConnection, digest: str) -> bool:
-    return con.execute("SELECT count(*) FROM imports WHERE sha256 = ?", [digest]).fetchall()[0][0] > 0
+def _look_up(con: duckdb.DuckDBPyConnection, digest: str) -> tuple[bool, int]:
+    """(whether these bytes were imported already, the id the import takes), in one statement."""
+    seen, next_id = con.execute(
+        "SELECT count(*) FILTER (sha256 = ?) > 0, coalesce(max(import_id), 0) + 1 FROM imports", [digest]
+    ).fetchall()[0]
+    return seen, next_id
 
 
 def _parse(
@@ -270,21 +319,57 @@ def _nothing_read(headers: list[Header | None], results: list[SheetResult]) -> s
     return NO_HEADER
 
 
-def _write(con: duckdb.DuckDBPyConnection, path: Path, digest: str, parsed: ParsedFile) -> FileOutcome:
+def _write(
+    con: duckdb.DuckDBPyConnection, import_id: int, path: Path, digest: str, parsed: ParsedFile
+) -> FileOutcome:
     """The file's rows into the store, step by step, inside the caller's transaction."""
-    import_id = _next_import_id(con)
-    frame = _stage(con, parsed.frame.assign(key_extra=incomplete_keys(parsed.frame, source_key(path.name))))
-    frame, aside, repeated = _set_aside_unusable(con, frame, parsed.raw_rows)
-    merged = merge.merge_inspections(con, import_id, path.name)
-    matched, unmatched, rectified = _apply_rectifications(con, import_id, path.name, frame, parsed.raw_rows)
-    merged |= rectified
-    rejected = parsed.rejected + aside + unmatched
-    outcome = _count(path, parsed, frame, matched, merged, rejected)
-    outcome.rows_repeated = repeated
-    _report(outcome, parsed, frame)
-    _record_import(con, import_id, path, digest, parsed, outcome)
-    _record_rejected(con, import_id, path.name, rejected)
-    _record_findings(con, import_id, outcome)
+    frame = _stage(con, staged_frame(parsed, import_id, path))
+    sorted_out = sort_out(frame, parsed.raw_rows)
+    merge.restate(con, sorted_out.restated)
+    merge.unstage(con, sorted_out.dropped)
+    merged = merge.merge_inspections(con).get(import_id, merge.Merged())
+    matched, unmatched = sorted_out.kept.iloc[:0].assign(matched_id=sorted_out.kept["ticket_id"].iloc[:0]), []
+    if (sorted_out.kept["row_kind"] == "rectification").any():
+        matched, unmatched = check_matches(sorted_out.kept, merge.match_rectifications(con), parsed.raw_rows)
+        merged |= merge.merge_rectifications(con, matched).get(import_id, merge.Merged())
+    outcome = conclude(path, parsed, sorted_out, matched, merged, unmatched)
+    records.record_imports(con, [records.Written(import_id, path, digest, parsed, outcome)])
+    return outcome
+
+
+def staged_frame(parsed: ParsedFile, import_id: int, path: Path) -> pd.DataFrame:
+    """The file's rows as the stage takes them: with the import, the file name and the incomplete keys."""
+    return parsed.frame.assign(
+        key_extra=incomplete_keys(parsed.frame, source_key(path.name)),
+        import_id=import_id,
+        file_name=path.name,
+    )
+
+
+@dataclass
+class SortedOut:
+    """A file's staged rows sorted out before merging (sort_out)."""
+
+    kept: pd.DataFrame
+    aside: list[Rejected]
+    repeated: int  # rows of a later sheet folded into an earlier sheet's row of the same ticket
+    restated: list[tuple[int, dict[str, object]]]  # rid → the state folded into it
+    dropped: list[int]  # rids to take out of the stage
+
+
+def conclude(
+    path: Path,
+    parsed: ParsedFile,
+    sorted_out: SortedOut,
+    matched: pd.DataFrame,
+    merged: merge.Merged,
+    unmatched: list[Rejected],
+) -> FileOutcome:
+    """The file's outcome once merged: counts, rows set aside, columns, warnings and data issues."""
+    rejected = parsed.rejected + sorted_out.aside + unmatched
+    outcome = _count(path, parsed, sorted_out.kept, matched, merged, rejected)
+    outcome.rows_repeated = sorted_out.repeated
+    _report(outcome, parsed, sorted_out.kept)
     return outcome
 
 
@@ -335,10 +420,6 @@ def _report(outcome: FileOutcome, parsed: ParsedFile, frame: pd.DataFrame) -> No
         outcome.outcome = "loaded_with_warnings"
 
 
-def _next_import_id(con: duckdb.DuckDBPyConnection) -> int:
-    return con.execute("SELECT coalesce(max(import_id), 0) + 1 FROM imports").fetchall()[0][0]
-
-
 def _stage(con: duckdb.DuckDBPyConnection, frame: pd.DataFrame) -> pd.DataFrame:
     """The rows staged in DuckDB, each with its row id (rid), ticket_id and 隐患编号 key (no_key)."""
     keys = merge.stage(con, frame)
@@ -347,25 +428,26 @@ def _stage(con: duckdb.DuckDBPyConnection, frame: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-def _set_aside_unusable(
-    con: duckdb.DuckDBPyConnection, frame: pd.DataFrame, raw_rows: dict[str, RawRows]
-) -> tuple[pd.DataFrame, list[Rejected], int]:
+def sort_out(frame: pd.DataFrame, raw_rows: dict[str, RawRows]) -> SortedOut:
     """A ticket named twice in one sheet and 整改 rows that point nowhere go aside, and out of the stage;
-    a later sheet's row of a ticket an earlier sheet names updates it (returns how many rows were folded)."""
+    a later sheet's row of a ticket an earlier sheet names updates it (the stage is changed by the caller)."""
     kept, duplicates = _drop_duplicates(frame, ["sheet", "ticket_id"], "inspection", "combined")
-    kept, repeated = _fold_repeated_sheets(con, kept)
+    kept, repeated, restated = _fold_repeated_sheets(kept)
     kept, unpointed = _drop_unpointed(kept)
-    merge.unstage(con, sorted(set(frame["rid"]) - set(kept["rid"])))
-    return kept, _set_aside(duplicates, raw_rows) + _set_aside(unpointed, raw_rows), repeated
+    dropped = sorted(set(frame["rid"]) - set(kept["rid"]))
+    aside = _set_aside(duplicates, raw_rows) + _set_aside(unpointed, raw_rows)
+    return SortedOut(kept, aside, repeated, restated, dropped)
 
 
-def _fold_repeated_sheets(con: duckdb.DuckDBPyConnection, frame: pd.DataFrame) -> tuple[pd.DataFrame, int]:
+def _fold_repeated_sheets(
+    frame: pd.DataFrame,
+) -> tuple[pd.DataFrame, int, list[tuple[int, dict[str, object]]]]:
     """One row per ticket named in several sheets: the newest (latest report date, then later sheet), with
     the state folded in sheet order as between weekly ledgers (a row without status keeps the earlier one)."""
     scope = frame["row_kind"].isin(("inspection", "combined"))
     repeated = scope & frame["ticket_id"].duplicated(keep=False)
     if not repeated.any():
-        return frame, 0
+        return frame, 0, []
     rows = frame[repeated].sort_values("report_date", kind="stable")
     winners = []
     for _, group in rows.groupby("ticket_id", sort=False):
@@ -373,30 +455,21 @@ def _fold_repeated_sheets(con: duckdb.DuckDBPyConnection, frame: pd.DataFrame) -
         for _, row in group.iloc[1:].iterrows():
             state = merge.fold_state(state, row[list(merge.ROW_STATE)].to_dict())
         winners.append((int(group.iloc[-1]["rid"]), state))
-    merge.restate(con, winners)
     state_of = dict(winners)
     drop = set(rows["rid"]) - set(state_of)
     kept = frame[~frame["rid"].isin(drop)].copy()
     for rid, state in state_of.items():
         for name, value in state.items():
             kept.loc[kept["rid"] == rid, name] = value
-    return kept, len(drop)
+    return kept, len(drop), winners
 
 
-def _apply_rectifications(
-    con: duckdb.DuckDBPyConnection,
-    import_id: int,
-    file_name: str,
-    frame: pd.DataFrame,
-    raw_rows: dict[str, RawRows],
-) -> tuple[pd.DataFrame, list[Rejected], merge.Merged]:
-    """Each 整改 row applied to the one ticket it points at (matched); the others go aside."""
-    matched = frame.iloc[:0].assign(matched_id=frame["ticket_id"].iloc[:0])
-    if not (frame["row_kind"] == "rectification").any():
-        return matched, [], merge.Merged()
-    matched, unmatched = _check_matches(frame, merge.match_rectifications(con))
-    applied = merge.merge_rectifications(con, import_id, file_name, matched)
-    return matched, _set_aside(unmatched, raw_rows), applied
+def check_matches(
+    frame: pd.DataFrame, matches: pd.DataFrame, raw_rows: dict[str, RawRows]
+) -> tuple[pd.DataFrame, list[Rejected]]:
+    """The file's 整改 rows that point at exactly one known ticket, once (matched); the others go aside."""
+    matched, unmatched = _check_matches(frame, matches)
+    return matched, _set_aside(unmatched, raw_rows)
 
 
 def _count(
@@ -472,82 +545,3 @@ def _set_aside(rows: pd.DataFrame, raw_rows: dict[str, RawRows]) -> list[Rejecte
             village = row.village if isinstance(row.village, str) else None
             rejected.append(Rejected(str(sheet), int(row.row_number), village, row.reason, raw))
     return rejected
-
-
-def _record_import(
-    con: duckdb.DuckDBPyConnection,
-    import_id: int,
-    path: Path,
-    digest: str,
-    parsed: ParsedFile,
-    outcome: FileOutcome,
-) -> None:
-    kinds = sorted({r.kind for r in parsed.results if r.kind})
-    sheets = sum(1 for r in parsed.results if r.kind)
-    con.execute(
-        "INSERT INTO imports VALUES (?, ?, ?, ?, now()::TIMESTAMP, ?, ?, ?, ?, ?, ?, ?, ?)",
-        [
-            import_id, path.name, source_key(path.name), digest, parsed.report_date, ",".join(kinds), sheets,
-            outcome.rows_read, outcome.rows_new, outcome.rows_updated, outcome.rows_unchanged, outcome.rows_rejected,
-        ],
-    )  # fmt: skip
-    villages = sorted(set().union(*(r.villages for r in parsed.results)))
-    if villages:  # one statement, not one per village
-        con.execute("INSERT INTO import_villages SELECT ?, unnest(?::VARCHAR[])", [import_id, villages])
-
-
-def _record_rejected(
-    con: duckdb.DuckDBPyConnection, import_id: int, file_name: str, rejected: list[Rejected]
-) -> None:
-    if not rejected:
-        return
-    frame = pd.DataFrame(
-        {
-            "import_id": import_id,
-            "file_name": file_name,
-            "sheet": [r.sheet for r in rejected],
-            "row_number": [r.row_number for r in rejected],
-            "village": [r.village for r in rejected],
-            "reason": [r.reason for r in rejected],
-            "raw_values": [json.dumps(r.raw, ensure_ascii=False) for r in rejected],
-        }
-    )
-    con.register("rejected_frame", frame)
-    con.execute("INSERT INTO rejected_rows SELECT * FROM rejected_frame")
-    con.unregister("rejected_frame")
-
-
-def _record_findings(con: duckdb.DuckDBPyConnection, import_id: int, outcome: FileOutcome) -> None:
-    """Columns, warnings, data issues and the outcome of the import, for the 数据质量 page."""
-    con.execute(
-        "INSERT INTO import_outcomes VALUES (?, ?, ?, ?, ?)",
-        [import_id, outcome.outcome, outcome.report_date_source, outcome.profile, outcome.rows_repeated],
-    )
-    columns = [
-        (sheet, use.index, use.header, use.field, use.looks_like)
-        for sheet, uses in outcome.columns.items()
-        for use in uses
-    ]
-    if columns:  # an Arrow table of a few dozen rows: no DataFrame built for it
-        names = ["sheet", "column_index", "header", "field", "looks_like"]
-        values = [list(v) for v in zip(*columns, strict=True)]
-        table = pa.table(
-            {"import_id": pa.array([import_id] * len(columns), pa.int64())}
-            | {n: pa.array(v, pa.int64() if n == "column_index" else pa.string()) for n, v in zip(names, values, strict=True)}
-        )  # fmt: skip
-        con.register("columns_frame", table)
-        con.execute("INSERT INTO import_columns SELECT * FROM columns_frame")
-        con.unregister("columns_frame")
-    warnings = [
-        [import_id, i, w.code, w.message, w.sheet, w.column, w.row_number, w.count]
-        for i, w in enumerate(outcome.warnings)
-    ]
-    if warnings:
-        con.executemany("INSERT INTO import_warnings VALUES (?, ?, ?, ?, ?, ?, ?, ?)", warnings)
-    if outcome.issues:
-        frame = pd.DataFrame([{"import_id": import_id, **issue.as_dict()} for issue in outcome.issues])
-        con.register(
-            "issues_frame", frame[["import_id", "sheet", "row_number", "column", "field", "value", "problem"]]
-        )
-        con.execute("INSERT INTO data_issues SELECT * FROM issues_frame")
-        con.unregister("issues_frame")

@@ -1,4 +1,8 @@
-"""Merge one file's normalised rows into the store, set-based in DuckDB, inside the caller's transaction."""
+"""Merge staged rows into the store, set-based in DuckDB, inside the caller's transaction.
+
+The stage holds one file's rows, or several files' whose tickets are disjoint (etl.batch): each row carries its
+import_id and file_name, so one statement does for them all what it does for one file.
+"""
 
 from __future__ import annotations
 
@@ -20,7 +24,7 @@ STATE = ("status", "rectified_date", "closed_date", "reviewer", "funds")
 
 # Stage column -> SQL type: the frame's object columns are cast explicitly, never guessed.
 STAGE_TYPES = {
-    "rid": "BIGINT", "sheet": "VARCHAR", "row_number": "INTEGER", "row_kind": "VARCHAR",
+    "rid": "BIGINT", "import_id": "BIGINT", "file_name": "VARCHAR", "sheet": "VARCHAR", "row_number": "INTEGER", "row_kind": "VARCHAR",
     "report_date": "DATE", "report_date_stated": "BOOLEAN", "hazard_no": "VARCHAR", "village": "VARCHAR", "unit": "VARCHAR",
     "address": "VARCHAR", "sector": "VARCHAR", "sector_raw": "VARCHAR", "category": "VARCHAR",
     "category_raw": "VARCHAR", "description": "VARCHAR", "severity": "VARCHAR", "county_supervised": "BOOLEAN",
@@ -55,8 +59,9 @@ _NEW_STATE = """
     coalesce(s.funds, t.funds) AS funds"""
 
 
-def stage(con: duckdb.DuckDBPyConnection, frame: pd.DataFrame) -> pd.DataFrame:
-    """Copy the file's rows into a temp table with explicit types and keys; return rid, ticket_id, no_key."""
+def stage(con: duckdb.DuckDBPyConnection, frame: pd.DataFrame, table: str = "stage") -> pd.DataFrame:
+    """Copy rows (with import_id and file_name) into a temp table with explicit types and keys, each with its
+    row id (rid: its place in the frame); return rid, ticket_id, no_key in the frame's order."""
     source = frame.reset_index(drop=True).assign(rid=lambda f: range(len(f)))
     if "key_extra" not in source:
         source = source.assign(key_extra=None)
@@ -64,13 +69,21 @@ def stage(con: duckdb.DuckDBPyConnection, frame: pd.DataFrame) -> pd.DataFrame:
     con.register("stage_frame", _as_arrow(source))
     columns = ", ".join(f'CAST("{name}" AS {kind}) AS "{name}"' for name, kind in STAGE_TYPES.items())
     con.execute(
-        f"""CREATE OR REPLACE TEMP TABLE stage AS
+        f"""CREATE OR REPLACE TEMP TABLE {table} AS
         WITH typed AS (SELECT {columns} FROM stage_frame), keyed AS (SELECT *, {ROW_KEYS_SQL} FROM typed),
              ided AS (SELECT *, {TICKET_ID_SQL} FROM keyed)
-        SELECT * REPLACE ({_TICKET_ID} AS ticket_id) FROM ided"""  # noqa: S608
+        SELECT * REPLACE ({_TICKET_ID} AS ticket_id) FROM ided"""  # noqa: S608 -- constant names
     )
     con.unregister("stage_frame")
-    return con.execute("SELECT rid, ticket_id, no_key FROM stage ORDER BY rid").df()
+    return con.execute(f"SELECT rid, ticket_id, no_key FROM {table} ORDER BY rid").df()  # noqa: S608
+
+
+def restage(con: duckdb.DuckDBPyConnection, source: str, import_ids: list[int]) -> None:
+    """The stage: the rows of these imports, taken from a stage of many files (etl.batch)."""
+    con.execute(
+        f"CREATE OR REPLACE TEMP TABLE stage AS SELECT * FROM {source} WHERE list_contains(?, import_id)",  # noqa: S608
+        [import_ids],
+    )
 
 
 def _as_arrow(frame: pd.DataFrame) -> pa.Table | pd.DataFrame:
@@ -102,28 +115,33 @@ def _known(value: object) -> bool:
     return value is not None and not (isinstance(value, float) and value != value) and value is not pd.NaT
 
 
-def restate(con: duckdb.DuckDBPyConnection, rows: list[tuple[int, dict[str, object]]]) -> None:
-    """Give staged rows (by rid) the state folded from the rows they repeat."""
+def restate(
+    con: duckdb.DuckDBPyConnection, rows: list[tuple[int, dict[str, object]]], table: str = "stage"
+) -> None:
+    """Give staged rows (by rid) the state folded from the rows they repeat, in one statement."""
     if not rows:
         return
-    assignments = ", ".join(f"{name} = ?" for name in ROW_STATE)
-    con.executemany(
-        f"UPDATE stage SET {assignments} WHERE rid = ?",  # noqa: S608 -- constant column names
-        [[_plain(state[name]) for name in ROW_STATE] + [rid] for rid, state in rows],
+    values = [[_plain(state[name]) for name in ROW_STATE] + [rid] for rid, state in rows]
+    states = pd.DataFrame(values, columns=[*ROW_STATE, "rid"], dtype=object)
+    con.register("restated", states)
+    assignments = ", ".join(f"{name} = CAST(r.{name} AS {STAGE_TYPES[name]})" for name in ROW_STATE)
+    con.execute(
+        f"UPDATE {table} SET {assignments} FROM restated r WHERE {table}.rid = r.rid"  # noqa: S608 -- constant names
     )
+    con.unregister("restated")
 
 
 def _plain(value: object) -> object:
-    """pandas' missing values as None, numpy scalars as Python ones, for DuckDB parameters."""
+    """pandas' missing values as None, numpy scalars as Python ones, for DuckDB."""
     if not _known(value):
         return None
     return value.item() if hasattr(value, "item") else value
 
 
-def unstage(con: duckdb.DuckDBPyConnection, rids: list[int]) -> None:
+def unstage(con: duckdb.DuckDBPyConnection, rids: list[int], table: str = "stage") -> None:
     """Take rows kept aside after staging (duplicates, 整改 rows that point nowhere) out of the stage."""
     if rids:
-        con.execute("DELETE FROM stage WHERE rid IN (SELECT unnest(?::BIGINT[]))", [rids])
+        con.execute(f"DELETE FROM {table} WHERE rid IN (SELECT unnest(?::BIGINT[]))", [rids])  # noqa: S608
 
 
 @dataclass
@@ -149,14 +167,14 @@ class Merged:
 _STALE = "coalesce(s.report_date_stated AND s.report_date < t.last_report_date, false) AS stale"
 
 
-def merge_inspections(con: duckdb.DuckDBPyConnection, import_id: int, file_name: str) -> Merged:
-    """Update changed tickets and insert new ones."""
+def merge_inspections(con: duckdb.DuckDBPyConnection) -> dict[int, Merged]:
+    """Update changed tickets and insert new ones; what that did, by import."""
     descriptive_old = ", ".join(f"t.{c} AS old_{c}" for c in DESCRIPTIVE + STATE)
     # Only rows of known tickets are compared; a first load (all new) skips straight to the insert.
     con.execute(
         f"""CREATE OR REPLACE TEMP TABLE merged AS
         WITH m AS (
-            SELECT s.ticket_id, s.sheet, s.row_number, s.report_date, s.report_date_stated,
+            SELECT s.import_id, s.file_name, s.ticket_id, s.sheet, s.row_number, s.report_date, s.report_date_stated,
                    {", ".join(f"s.{c}" for c in DESCRIPTIVE)}, {_NEW_STATE}, {descriptive_old}, {_STALE}
             FROM stage s JOIN tickets t USING (ticket_id)
             WHERE s.row_kind IN ('inspection', 'combined'))
@@ -165,16 +183,13 @@ def merge_inspections(con: duckdb.DuckDBPyConnection, import_id: int, file_name:
                NOT stale AND ({" OR ".join(f"{c} IS DISTINCT FROM old_{c}" for c in STATE)}) AS state_changed
         FROM m"""  # noqa: S608
     )
-    result = _apply_merged(con, import_id, file_name, DESCRIPTIVE + STATE, "described_anew OR state_changed")
-    _insert_new_tickets(con, import_id, file_name)
-    new = con.execute("SELECT ticket_id FROM tickets WHERE first_import_id = ?", [import_id]).fetchall()
-    result.new = {r[0] for r in new}
+    result = _apply_merged(con, DESCRIPTIVE + STATE, "described_anew OR state_changed")
+    for ticket_id, import_id in _insert_new_tickets(con):
+        result.setdefault(import_id, Merged()).new.add(ticket_id)
     return result
 
 
-def _apply_merged(
-    con: duckdb.DuckDBPyConnection, import_id: int, file_name: str, columns: tuple[str, ...], when: str
-) -> Merged:
+def _apply_merged(con: duckdb.DuckDBPyConnection, columns: tuple[str, ...], when: str) -> dict[int, Merged]:
     """The merged table's rows applied to the tickets; a statement that would touch no row is not run
     (a weekly ledger mostly repeats what the store holds, and each statement costs milliseconds)."""
     updates, changes, stated, listed = con.execute(
@@ -182,107 +197,129 @@ def _apply_merged(
                    count(*) FILTER (stale OR described_anew OR state_changed) FROM merged"""  # noqa: S608 -- constant conditions
     ).fetchall()[0]
     if updates:
-        _update_tickets(con, import_id, columns, when)
+        _update_tickets(con, columns, when)
     if changes:
-        _record_status_reports(con, import_id, file_name)
+        _record_status_reports(con)
     return _merged(con, update_dates=stated > 0, listed=listed > 0)
 
 
-def _merged(con: duckdb.DuckDBPyConnection, *, update_dates: bool = True, listed: bool = True) -> Merged:
-    """The changed and stale tickets of the merged table; every ticket named keeps its latest stated report date."""
+def _merged(
+    con: duckdb.DuckDBPyConnection, *, update_dates: bool = True, listed: bool = True
+) -> dict[int, Merged]:
+    """The changed and stale tickets of the merged table, by import; every ticket named keeps its latest
+    stated report date."""
     if update_dates:
         con.execute(
             """UPDATE tickets SET last_report_date = m.report_date FROM merged m
         WHERE tickets.ticket_id = m.ticket_id AND m.report_date_stated
           AND m.report_date > coalesce(tickets.last_report_date, DATE '0001-01-01')"""
         )
+    result: dict[int, Merged] = {}
     if not listed:
-        return Merged()
-    rows = con.execute("SELECT ticket_id, stale FROM merged WHERE stale OR described_anew OR state_changed")
-    found = rows.fetchall()
-    return Merged(changed={t for t, stale in found if not stale}, stale={t for t, stale in found if stale})
+        return result
+    rows = con.execute(
+        "SELECT import_id, ticket_id, stale FROM merged WHERE stale OR described_anew OR state_changed"
+    ).fetchall()
+    for import_id, ticket_id, stale in rows:
+        merged = result.setdefault(import_id, Merged())
+        (merged.stale if stale else merged.changed).add(ticket_id)
+    return result
 
 
-def _insert_new_tickets(con: duckdb.DuckDBPyConnection, import_id: int, file_name: str) -> None:
-    """Tickets first named by this file, with the state their row reports (t: no stored ticket yet)."""
+def _insert_new_tickets(con: duckdb.DuckDBPyConnection) -> list[tuple[str, int]]:
+    """Tickets first named by the staged files, with the state their row reports (t: no stored ticket yet);
+    returns (ticket_id, import_id) of each."""
     columns = ", ".join(DESCRIPTIVE + STATE)
-    con.execute(
+    new = con.execute(
         f"""INSERT INTO tickets (ticket_id, {columns}, first_import_id, last_import_id, last_report_date)
         WITH t AS (SELECT NULL::VARCHAR AS status, NULL::DATE AS rectified_date, NULL::DATE AS closed_date,
                           NULL::VARCHAR AS reviewer, NULL::DOUBLE AS funds)
-        SELECT s.ticket_id, {", ".join(f"s.{c}" for c in DESCRIPTIVE)}, {_NEW_STATE}, ?, ?,
+        SELECT s.ticket_id, {", ".join(f"s.{c}" for c in DESCRIPTIVE)}, {_NEW_STATE}, s.import_id, s.import_id,
                CASE WHEN s.report_date_stated THEN s.report_date END
         FROM stage s CROSS JOIN t
         WHERE s.row_kind IN ('inspection', 'combined')
-          AND NOT EXISTS (SELECT 1 FROM tickets k WHERE k.ticket_id = s.ticket_id)""",  # noqa: S608
-        [import_id, import_id],
-    )
-    con.execute(
-        """INSERT INTO status_reports
-        SELECT t.ticket_id, ?, s.report_date, t.status, t.rectified_date, t.closed_date, ?, s.sheet, s.row_number
-        FROM tickets t JOIN stage s USING (ticket_id)
-        WHERE t.first_import_id = ? AND s.row_kind IN ('inspection', 'combined')""",
-        [import_id, file_name, import_id],
-    )
+          AND NOT EXISTS (SELECT 1 FROM tickets k WHERE k.ticket_id = s.ticket_id)
+        RETURNING ticket_id, first_import_id"""  # noqa: S608
+    ).fetchall()
+    if new:
+        con.execute(
+            """INSERT INTO status_reports
+            SELECT t.ticket_id, s.import_id, s.report_date, t.status, t.rectified_date, t.closed_date, s.file_name,
+                   s.sheet, s.row_number
+            FROM tickets t JOIN stage s USING (ticket_id)
+            WHERE t.first_import_id = s.import_id AND s.row_kind IN ('inspection', 'combined')"""
+        )
+    return new
 
 
-def _update_tickets(
-    con: duckdb.DuckDBPyConnection, import_id: int, columns: tuple[str, ...], when: str
-) -> None:
+def _update_tickets(con: duckdb.DuckDBPyConnection, columns: tuple[str, ...], when: str) -> None:
     assignments = ", ".join(f"{c} = m.{c}" for c in columns)
     con.execute(
-        f"""UPDATE tickets SET {assignments}, last_import_id = ?
-        FROM merged m WHERE tickets.ticket_id = m.ticket_id AND ({when})""",  # noqa: S608
-        [import_id],
+        f"""UPDATE tickets SET {assignments}, last_import_id = m.import_id
+        FROM merged m WHERE tickets.ticket_id = m.ticket_id AND ({when})"""  # noqa: S608
     )
 
 
-def _record_status_reports(con: duckdb.DuckDBPyConnection, import_id: int, file_name: str) -> None:
+def _record_status_reports(con: duckdb.DuckDBPyConnection) -> None:
     """Keep each state a ticket was reported in, and when: a new ticket or a changed state."""
     con.execute(
         """INSERT INTO status_reports
-        SELECT ticket_id, ?, report_date, status, rectified_date, closed_date, ?, sheet, row_number
-        FROM merged WHERE state_changed""",
-        [import_id, file_name],
+        SELECT ticket_id, import_id, report_date, status, rectified_date, closed_date, file_name, sheet, row_number
+        FROM merged WHERE state_changed"""
     )
+
+
+# The tickets each staged 整改 row may point at: r the rows, t the tickets (ticket_id, match_key, no_key).
+_CANDIDATES = """
+        SELECT r.rid, r.import_id, t.ticket_id FROM r JOIN t ON t.ticket_id = r.ticket_id
+            WHERE r.no_key <> '' AND r.village IS NOT NULL
+        UNION ALL
+        SELECT r.rid, r.import_id, t.ticket_id FROM r JOIN t ON t.no_key = r.no_key
+            WHERE r.no_key <> '' AND r.village IS NULL
+        UNION ALL
+        SELECT r.rid, r.import_id, t.ticket_id FROM r JOIN t ON t.ticket_id = r.ticket_id
+            WHERE r.no_key = '' AND r.village IS NOT NULL AND r.found_date IS NOT NULL
+        UNION ALL
+        SELECT r.rid, r.import_id, t.ticket_id FROM r JOIN t ON t.match_key = r.match_key
+            WHERE r.no_key = '' AND r.village IS NOT NULL AND r.found_date IS NULL"""
+_STORED_KEYS = f"SELECT ticket_id, match_key, {hazard_key_sql('hazard_no')} AS no_key FROM tickets"  # noqa: S608 -- a constant
 
 
 def match_rectifications(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
-    """Find the ticket each 整改 row points at; return rid, n_matches and the matched ticket_id."""
+    """Find the ticket each 整改 row points at; return rid, import_id, n_matches and the matched ticket_id."""
     con.execute(
         f"""CREATE OR REPLACE TEMP TABLE rect_candidates AS
-        WITH r AS (SELECT * FROM stage WHERE row_kind = 'rectification'),
-             t AS (SELECT ticket_id, match_key,
-                          {hazard_key_sql("hazard_no")} AS no_key
-                   FROM tickets)
-        SELECT r.rid, t.ticket_id FROM r JOIN t ON t.ticket_id = r.ticket_id
-            WHERE r.no_key <> '' AND r.village IS NOT NULL
-        UNION ALL
-        SELECT r.rid, t.ticket_id FROM r JOIN t ON t.no_key = r.no_key
-            WHERE r.no_key <> '' AND r.village IS NULL
-        UNION ALL
-        SELECT r.rid, t.ticket_id FROM r JOIN t ON t.ticket_id = r.ticket_id
-            WHERE r.no_key = '' AND r.village IS NOT NULL AND r.found_date IS NOT NULL
-        UNION ALL
-        SELECT r.rid, t.ticket_id FROM r JOIN t ON t.match_key = r.match_key
-            WHERE r.no_key = '' AND r.village IS NOT NULL AND r.found_date IS NULL"""  # noqa: S608 -- a constant
+        WITH r AS (SELECT * FROM stage WHERE row_kind = 'rectification'), t AS ({_STORED_KEYS})
+        {_CANDIDATES}"""  # noqa: S608 -- a constant
     )
     return con.execute(
-        """SELECT s.rid, count(c.ticket_id) AS n_matches, min(c.ticket_id) AS matched_id
+        """SELECT s.rid, s.import_id, count(c.ticket_id) AS n_matches, min(c.ticket_id) AS matched_id
         FROM stage s LEFT JOIN rect_candidates c USING (rid)
-        WHERE s.row_kind = 'rectification' GROUP BY s.rid ORDER BY s.rid"""
+        WHERE s.row_kind = 'rectification' GROUP BY s.rid, s.import_id ORDER BY s.rid"""
     ).df()
 
 
-def merge_rectifications(
-    con: duckdb.DuckDBPyConnection, import_id: int, file_name: str, matches: pd.DataFrame
-) -> Merged:
-    """Apply the state of matched 整改 rows."""
+def touched(con: duckdb.DuckDBPyConnection, table: str) -> pd.DataFrame:
+    """(ticket_id, import_id) of every ticket a staged file may touch: its inspection rows' tickets, and any
+    ticket its 整改 rows could point at, as stored now or as any staged inspection row would leave it."""
+    return con.execute(
+        f"""WITH i AS (SELECT ticket_id, match_key, no_key, import_id FROM {table}
+                       WHERE row_kind IN ('inspection', 'combined')),
+             r AS (SELECT * FROM {table} WHERE row_kind = 'rectification'),
+             t AS ({_STORED_KEYS} UNION ALL SELECT ticket_id, match_key, no_key FROM i),
+             c AS ({_CANDIDATES})
+        SELECT DISTINCT ticket_id, import_id FROM (SELECT ticket_id, import_id FROM c
+                                                   UNION ALL SELECT ticket_id, import_id FROM i)"""  # noqa: S608
+    ).df()
+
+
+def merge_rectifications(con: duckdb.DuckDBPyConnection, matches: pd.DataFrame) -> dict[int, Merged]:
+    """Apply the state of matched 整改 rows; what that did, by import."""
     con.register("rect_matches", matches[["rid", "matched_id"]])
     con.execute(
         f"""CREATE OR REPLACE TEMP TABLE merged AS
         WITH m AS (
-            SELECT t.ticket_id, s.sheet, s.row_number, s.report_date, s.report_date_stated,
+            SELECT s.import_id, s.file_name, t.ticket_id, s.sheet, s.row_number, s.report_date, s.report_date_stated,
                    coalesce(s.measures, t.measures) AS measures, {_NEW_STATE},
                    {", ".join(f"t.{c} AS old_{c}" for c in STATE)}, false AS stale
             FROM stage s JOIN rect_matches k USING (rid) JOIN tickets t ON t.ticket_id = k.matched_id)
@@ -291,4 +328,4 @@ def merge_rectifications(
         FROM m"""  # noqa: S608
     )
     con.unregister("rect_matches")
-    return _apply_merged(con, import_id, file_name, ("measures", *STATE), "state_changed")
+    return _apply_merged(con, ("measures", *STATE), "state_changed")

@@ -21,6 +21,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import replace
+from functools import partial
 from pathlib import Path
 from typing import Any, Literal
 
@@ -32,7 +33,8 @@ from firedash.glossary import WAITING_FOR_LOAD
 from firedash.store import connect
 
 NOT_LOADED = ("unchanged", "refused")  # every other outcome wrote an import
-Loader = Callable[[duckdb.DuckDBPyConnection, Path], Any]  # (connection, file) -> FileOutcome
+# (connection, file, record=…) -> FileOutcome; the loader calls record(con, import_id) inside its transaction
+Loader = Callable[..., Any]
 Base = Path | Literal["store", "empty"]
 
 
@@ -104,19 +106,23 @@ class Session:
 
         A replay (undo) gives the import's own id and time; a new import takes the next id never used.
         """
-        source, wrote = self._keep(path, archived=import_id is not None)
-        outcome = loader(self.con, source)
+        source, wrote = self.keep(path, archived=import_id is not None)
+        record = partial(
+            self._record, stated=stated, today=today, import_id=import_id, imported_at=imported_at
+        )
+        outcome = loader(self.con, source, record=record)
         if source != path:
             outcome = replace(outcome, path=path)
         if outcome.outcome in NOT_LOADED:
             if wrote:
                 archive.discard(source)
         else:
-            self._record(stated, today, import_id, imported_at)
+            self.changed = True
         self.maybe_publish()
         return outcome
 
-    def _keep(self, path: Path, *, archived: bool) -> tuple[Path, bool]:
+    def keep(self, path: Path, *, archived: bool = False) -> tuple[Path, bool]:
+        """(the copy to read, whether this call wrote it): the archived copy of a file a load will read."""
         if self.dry_run or archived:
             return path, False
         try:
@@ -125,27 +131,29 @@ class Session:
             return path, False
 
     def _record(
-        self, stated: dt.date | None, today: dt.date, import_id: int | None, imported_at: dt.datetime | None
+        self,
+        con: duckdb.DuckDBPyConnection,
+        fresh: int,
+        *,
+        stated: dt.date | None,
+        today: dt.date,
+        import_id: int | None,
+        imported_at: dt.datetime | None,
     ) -> None:
-        fresh = history.newest_import_id(self.con)
+        """How import `fresh` was loaded, inside the loader's transaction (a kill never parts the two);
+        a replay gives it its own id and time back, a new import the next id never used."""
         target = import_id if import_id is not None else self._next_free_id(fresh)
-        if target == fresh and imported_at is None:
-            # Nothing to renumber: the one INSERT is its own transaction (a commit is a WAL write and fsync).
-            history.record_run(self.con, target, stated, today)
-            self.changed = True
-            return
-        self.con.begin()
-        try:
-            history.renumber(self.con, fresh, target)
-            if imported_at is not None:
-                self.con.execute(
-                    "UPDATE imports SET imported_at = ? WHERE import_id = ?", [imported_at, target]
-                )
-            history.record_run(self.con, target, stated, today)
-            self.con.commit()
-        except Exception:
-            self.con.rollback()
-            raise
+        history.renumber(con, fresh, target)
+        if imported_at is not None:
+            con.execute("UPDATE imports SET imported_at = ? WHERE import_id = ?", [imported_at, target])
+        history.record_run(con, target, stated, today)
+
+    def next_import_id(self) -> int:
+        """The id the next new import takes (never one an undone import had)."""
+        return self._next_free_id(history.newest_import_id(self.con) + 1)
+
+    def loaded(self) -> None:
+        """Work was committed (by a caller writing on self.con): publish it."""
         self.changed = True
 
     def _next_free_id(self, fresh: int) -> int:
@@ -154,10 +162,14 @@ class Session:
             self._undone_max = max(history.undone(self.con), default=0)
         return fresh if fresh > self._undone_max else self._undone_max + 1
 
+    def publish_due(self) -> bool:
+        """The configured seconds have passed since the last publish (a load that publishes as it goes)."""
+        due = time.monotonic() - self._last_publish >= self.settings.publish_every_seconds
+        return self.progressive and due and not self.dry_run
+
     def maybe_publish(self) -> None:
         """After a file: publish when the configured seconds have passed, so a long load shows progress."""
-        due = time.monotonic() - self._last_publish >= self.settings.publish_every_seconds
-        if self.progressive and self.changed and due and not self.dry_run:
+        if self.changed and self.publish_due():
             self.publish(final=False)
 
     def publish(self, *, final: bool) -> None:

@@ -9,7 +9,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from etl import load
+from etl import records
 from etl.__main__ import describe
 from etl.load import load_files
 from firedash import store
@@ -225,7 +225,9 @@ def test_failure_mid_write_rolls_back_the_whole_file(db_file, config, week1, wee
     def broken(*args, **kwargs):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(load, "_record_rejected", broken)  # the last write of a file
+    monkeypatch.setattr(
+        records, "record_imports", broken
+    )  # the last write of a file (batch, then one by one)
     (outcome,) = load_files([week2], db=db_file, config=config)
     assert outcome.outcome == "refused" and "disk full" in outcome.reason
     assert snapshot(db_file) == before

@@ -1,0 +1,149 @@
+"""A load of many files (etl.batch: staged at once, written in rounds) gives the store, outcomes and warnings
+that loading the same files one by one gives (etl.load.load_file, as an undo replays them)."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import shutil
+from functools import partial
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from etl import batch, publish
+from etl.load import load_file, load_files
+from firedash.config import TownConfig
+from tests.ledgers import write_xlsx
+from tests.test_load import WEEK1, WEEK2
+
+DAY = dt.date(2024, 3, 1)
+RECT_HEADER = ("序号", "隐患编号", "整改完成时间", "复查人", "复查时间", "是否销号", "整改资金（元）")
+NATURAL_HEADER = ("序号", "检查日期", "所属村", "场所名称", "存在问题", "整改时限", "整改状态")
+
+
+def store_tables(db: Path) -> dict[str, list[tuple]]:
+    """Every table, every column but the times of loading, rows sorted."""
+    with duckdb.connect(str(db), read_only=True) as con:
+        tables = [r[0] for r in con.execute("SELECT table_name FROM duckdb_tables() ORDER BY 1").fetchall()]
+        out = {}
+        for name in tables:
+            columns = [
+                c
+                for c, kind in con.execute(
+                    "SELECT column_name, data_type FROM duckdb_columns() WHERE table_name = ? ORDER BY column_index",
+                    [name],
+                ).fetchall()
+                if not kind.startswith("TIMESTAMP")
+            ]
+            select = ", ".join(f'"{c}"' for c in columns)
+            out[name] = con.execute(f'SELECT {select} FROM "{name}" ORDER BY ALL').fetchall()  # noqa: S608
+        return out
+
+
+def one_by_one(files: list[Path], db: Path, config: TownConfig) -> list[dict]:
+    """Each file in its own transaction, as the loader did before batches (and an undo's replay does)."""
+    loader = partial(load_file, config=config, today=DAY)
+    with publish.session(db, settings=config.intake) as session:
+        return [session.load(f, loader, stated=None, today=DAY).as_dict() for f in files]
+
+
+@pytest.fixture
+def slow_publish(config: TownConfig) -> TownConfig:
+    """One chunk for the whole batch: the load is never due to publish midway."""
+    return dataclasses.replace(config, intake=dataclasses.replace(config.intake, publish_every_seconds=3600))
+
+
+@pytest.fixture
+def ledgers(tmp_path: Path) -> list[Path]:
+    """A new village file, a second village's with a row kept aside, a refused file, a 销号 ledger pointing at
+    the first file's hazards, the next week (an update and a new hazard), the first file re-sent byte for byte
+    and under a new name, and the second village's next week (its natural-key hazard rectified)."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    week1 = write_xlsx(folder / "东河村台账_2023-12-10.xlsx", WEEK1, report_line="填报日期：2023年12月10日")
+    xiling = [
+        (1, "2023-12-06", "西岭村", "西岭 卫生室", "电热毯 违规使用", "12月20日前", "未整改"),
+        (2, None, "西岭村", "西岭小卖部", "插座老化", "12月20日前", "未整改"),  # no found date: kept aside
+    ]
+    xiling1 = write_xlsx(
+        folder / "西岭村_1.xlsx", xiling, header=NATURAL_HEADER, report_line="填报日期：2023-12-10"
+    )
+    broken = folder / "南坪村台账.xlsx"
+    broken.write_bytes(b"PK\x03\x04 not really a workbook")
+    rect = write_xlsx(
+        folder / "销号台账.xlsx",
+        [(1, "DH-001", "2023-12-12", "王五", "2023-12-13", "是", 800), (2, "DH-999", "2023-12-12", "王五", None, None, 0)],
+        header=RECT_HEADER, title="整改销号台账", report_line="填报日期：2023-12-14",
+    )  # fmt: skip
+    week2 = write_xlsx(folder / "东河村台账_2023-12-17.xlsx", WEEK2, report_line="填报日期：2023-12-17")
+    resent = shutil.copyfile(week1, folder / "东河村台账_2023-12-10（重发）.xlsx")
+    renamed = write_xlsx(
+        folder / "东河村台账-再次报送.xlsx", WEEK1, report_line="填报日期：2023年12月10日", title="东河村台账"
+    )
+    xiling2 = write_xlsx(
+        folder / "西岭村_2.xlsx", [(1, "2023/12/6", "西岭村民委员会", "西岭卫生室", "电热毯违规使用", "12月20日前", "已整改")],
+        header=NATURAL_HEADER, report_line="填报日期：2023-12-17",
+    )  # fmt: skip
+    return [week1, xiling1, broken, rect, week2, resent, renamed, xiling2]
+
+
+def test_a_batch_gives_the_store_and_outcomes_of_loading_one_by_one(
+    tmp_path, slow_publish, ledgers, monkeypatch
+):
+    rounds = []
+    write_round = batch._write_round
+    monkeypatch.setattr(
+        batch, "_write_round", lambda con, r, *a: rounds.append(len(r)) or write_round(con, r, *a)
+    )
+    monkeypatch.setattr(batch, "_one_by_one", lambda *a: pytest.fail("a round fell back to one by one"))
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    together = [
+        o.as_dict()
+        for o in load_files(ledgers, db=tmp_path / "a" / "s.duckdb", config=slow_publish, today=DAY)
+    ]
+    apart = one_by_one(ledgers, tmp_path / "b" / "s.duckdb", slow_publish)
+
+    assert together == apart
+    assert store_tables(tmp_path / "a" / "s.duckdb") == store_tables(tmp_path / "b" / "s.duckdb")
+    # what the files did, so that two equally wrong loads do not pass
+    outcomes = [(o["outcome"], o["rows_new"], o["rows_updated"], o["rows_unchanged"], o["rows_kept_aside"]) for o in together]  # fmt: skip
+    assert [o[0] for o in outcomes] == [
+        "loaded", "loaded", "refused", "loaded", "loaded", "unchanged", "loaded", "loaded",
+    ]  # fmt: skip
+    assert outcomes[1][1] == 1 and outcomes[1][4] == 1  # 西岭: one hazard, one row kept aside
+    assert outcomes[3][2] == 1 and outcomes[3][4] == 1  # 销号: DH-001 closed, DH-999 points nowhere
+    assert outcomes[4][1:3] == (1, 1)  # next week: DH-004 new, DH-001 already closed, DH-002/003 unchanged
+    assert outcomes[6][1:3] == (0, 0) and outcomes[7][1:3] == (0, 1)  # the re-send changes nothing
+    # several files a round, and the 销号 ledger not in the round of the file whose hazards it closes
+    assert len(rounds) < len(ledgers) - 2 and max(rounds) > 1
+    # the byte-for-byte re-send made the chunk be written before it was looked up
+    assert together[5]["reason"] == apart[5]["reason"]
+
+
+def test_a_round_that_fails_is_written_one_by_one_and_only_the_bad_file_is_refused(
+    tmp_path, slow_publish, ledgers, monkeypatch
+):
+    from etl import load
+
+    write = load._write
+
+    def fails_for_week2(con, import_id, path, digest, parsed):  # noqa: ANN001, ANN202
+        if path.name == "东河村台账_2023-12-17.xlsx":
+            raise RuntimeError("disk full")
+        return write(con, import_id, path, digest, parsed)
+
+    monkeypatch.setattr(batch, "_write_round", lambda *a: None)  # every round fails as a whole
+    monkeypatch.setattr(load, "_write", fails_for_week2)
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    together = [
+        o.as_dict()
+        for o in load_files(ledgers, db=tmp_path / "a" / "s.duckdb", config=slow_publish, today=DAY)
+    ]
+    apart = one_by_one(ledgers, tmp_path / "b" / "s.duckdb", slow_publish)
+    assert together == apart
+    assert [o["outcome"] for o in together][4] == "refused" and "disk full" in together[4]["reason"]
+    assert store_tables(tmp_path / "a" / "s.duckdb") == store_tables(tmp_path / "b" / "s.duckdb")
