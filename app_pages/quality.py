@@ -1,5 +1,5 @@
 """数据质量: the imports, the rows kept aside with reasons and raw values, villages that sent no ledger,
-the loads' warnings and the cells they could not read."""
+the loads' warnings and the cells they could not read; each of the viewer's villages only (View.ledger_villages)."""
 
 from __future__ import annotations
 
@@ -21,12 +21,19 @@ IMPORT_COLUMNS = (
 )  # fmt: skip
 
 
+def town_only(view: View) -> bool:
+    """A 科室 user's view: the ledgers come from villages, none of them its own; says so."""
+    if view.ledger_villages == ():
+        st.caption(text("town_only"))
+        return True
+    return False
+
+
 def imports_section(view: View) -> None:
     st.subheader(text("imports"), anchor=False)
-    if view.scoped:  # every village's files and counts
-        st.caption(text("town_only"))
+    if town_only(view):
         return
-    imports = data.cached(metrics.imports_log)
+    imports = data.cached(metrics.imports_log, villages=view.ledger_villages)
     if imports.empty:
         st.info(text("no_data"))
     else:
@@ -35,10 +42,9 @@ def imports_section(view: View) -> None:
 
 def rejected_section(town: str, view: View) -> None:
     st.subheader(text("rejected"), anchor=False)
-    if view.own_villages == ():  # a 科室: rows kept aside carry a village, no office
-        st.caption(text("town_only"))
+    if town_only(view):  # rows kept aside carry a village, no office
         return
-    rejected = data.cached(metrics.rejected_rows, current_only=True, villages=view.filters.villages)
+    rejected = data.cached(metrics.rejected_rows, current_only=True, villages=view.ledger_villages)
     if rejected.empty:
         st.success(text("no_rejected"))
         return
@@ -46,7 +52,7 @@ def rejected_section(town: str, view: View) -> None:
     if raw:
         download(
             text("download_xlsx"),
-            rejected_workbook(town, view.as_of, view.filters.villages),
+            rejected_workbook(town, view.as_of, view.ledger_villages),
             file_name=text("file_rejected", stamp=as_of_stamp(view.as_of)),
             key="rejected_download",
         )
@@ -74,18 +80,22 @@ def missing_section(config: TownConfig, view: View) -> None:
     table(missing, ("village", "last_report_date"), key="quality_missing")
 
 
-def warnings_section() -> None:
+def warnings_section(view: View) -> None:
     st.subheader(text("import_warnings"), anchor=False)
-    warnings = data.cached(metrics.import_warnings)
+    if town_only(view):
+        return
+    warnings = data.cached(metrics.import_warnings, villages=view.ledger_villages)
     if warnings.empty:
         st.success(text("no_import_warnings"))
         return
     table(warnings, ("file_name", "message", "count"), key="quality_warnings")
 
 
-def issues_section() -> None:
+def issues_section(view: View) -> None:
     st.subheader(text("data_issues"), anchor=False)
-    issues = data.cached(metrics.data_issues)
+    if town_only(view):
+        return
+    issues = data.cached(metrics.data_issues, villages=view.ledger_villages)
     if issues.empty:
         st.success(text("no_data_issues"))
         return
@@ -98,8 +108,8 @@ def render() -> None:
     imports_section(view)
     rejected_section(config.town, view)
     missing_section(config, view)
-    warnings_section()
-    issues_section()
+    warnings_section(view)
+    issues_section(view)
 
 
 render()

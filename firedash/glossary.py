@@ -598,6 +598,7 @@ INTAKE_COLUMN_LABELS = {
     "value": "单元格内容",
     "problem": "问题",
     "field": "读作",
+    "count": "涉及行数",
 }
 LABELS.update(INTAKE_COLUMN_LABELS)
 WORDS.update(

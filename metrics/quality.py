@@ -13,28 +13,43 @@ from metrics._sql import CURRENT_IMPORT_IDS, query_df
 from metrics.filters import Params
 
 
-def imports_log(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
-    """Every import, newest first; `superseded` marks one a later import of the same source replaced."""
+def imports_of(villages: Sequence[str] | None, params: Params, column: str = "import_id") -> str:
+    """A condition on `column`: the import is one whose every village is among `villages` (None: any
+    import; an empty list: none). A ledger naming another village too (a joint 社区 sheet) stays the
+    town's: its file name, warnings and cells are not one village's to see."""
+    if villages is None:
+        return "TRUE"
+    if not villages:
+        return "FALSE"
+    return f"""{column} IN (SELECT import_id FROM import_villages GROUP BY import_id
+        HAVING bool_and(village IN ({params.many(villages)})))"""  # noqa: S608 -- values are bound
+
+
+def imports_log(con: duckdb.DuckDBPyConnection, *, villages: Sequence[str] | None = None) -> pd.DataFrame:
+    """Every import (of `villages` only: imports_of), newest first; `superseded` marks one a later import
+    of the same source replaced."""
+    params = Params()
     sql = f"""
     SELECT import_id, imported_at, file_name, source_key, report_date, ledger_kinds, sheets, rows_read,
         rows_new, rows_updated, rows_unchanged, rows_rejected,
         import_id NOT IN ({CURRENT_IMPORT_IDS}) AS superseded
-    FROM imports ORDER BY imported_at DESC, import_id DESC"""  # noqa: S608 -- constant SQL
-    return query_df(con, sql, [])
+    FROM imports WHERE {imports_of(villages, params)}
+    ORDER BY imported_at DESC, import_id DESC"""  # noqa: S608 -- fragments built here; values are bound
+    return query_df(con, sql, params)
 
 
 def rejected_rows(
-    con: duckdb.DuckDBPyConnection, *, current_only: bool = True, villages: Sequence[str] = ()
+    con: duckdb.DuckDBPyConnection, *, current_only: bool = True, villages: Sequence[str] | None = None
 ) -> pd.DataFrame:
     """Rows kept aside: file_name, sheet, row_number, village, reason, raw_values, imported_at.
 
     current_only keeps the rows of each source's latest import (older ones were superseded);
-    villages (empty = all) keeps the rows whose best-guess village is among them.
+    villages (None = all, empty = none) keeps the rows whose best-guess village is among them.
     """
     params = Params()
     conditions = [f"r.import_id IN ({CURRENT_IMPORT_IDS})" if current_only else "TRUE"]
-    if villages:
-        conditions.append(f"r.village IN ({params.many(villages)})")
+    if villages is not None:
+        conditions.append(f"r.village IN ({params.many(villages)})" if villages else "FALSE")
     sql = f"""
     SELECT r.file_name, r.sheet, r.row_number, r.village, r.reason, r.raw_values, i.imported_at, r.import_id
     FROM rejected_rows r JOIN imports i USING (import_id)
@@ -92,22 +107,25 @@ def latest_import(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     return query_df(con, sql, [])
 
 
-def import_warnings(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
-    """Warnings of each source's latest import: file_name, code, message, sheet, column, count, imported_at."""
+def import_warnings(con: duckdb.DuckDBPyConnection, *, villages: Sequence[str] | None = None) -> pd.DataFrame:
+    """Warnings of each source's latest import (of `villages` only: imports_of): file_name, code, message,
+    sheet, column, count, imported_at."""
+    params = Params()
     sql = f"""
     SELECT i.file_name, w.code, w.message, w.sheet, w."column", w.count, i.imported_at, w.import_id
     FROM import_warnings w JOIN imports i USING (import_id)
-    WHERE w.import_id IN ({CURRENT_IMPORT_IDS})
-    ORDER BY i.imported_at DESC, w.import_id DESC, w.position"""  # noqa: S608 -- constant SQL
-    return query_df(con, sql, [])
+    WHERE w.import_id IN ({CURRENT_IMPORT_IDS}) AND {imports_of(villages, params, "w.import_id")}
+    ORDER BY i.imported_at DESC, w.import_id DESC, w.position"""  # noqa: S608 -- fragments built here
+    return query_df(con, sql, params)
 
 
-def data_issues(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
-    """Cells read as unknown in the latest import of each source: file_name, sheet, row_number, column,
-    field, value, problem."""
+def data_issues(con: duckdb.DuckDBPyConnection, *, villages: Sequence[str] | None = None) -> pd.DataFrame:
+    """Cells read as unknown in the latest import of each source (of `villages` only: imports_of):
+    file_name, sheet, row_number, column, field, value, problem."""
+    params = Params()
     sql = f"""
     SELECT i.file_name, d.sheet, d.row_number, d."column", d.field, d.value, d.problem, d.import_id
     FROM data_issues d JOIN imports i USING (import_id)
-    WHERE d.import_id IN ({CURRENT_IMPORT_IDS})
+    WHERE d.import_id IN ({CURRENT_IMPORT_IDS}) AND {imports_of(villages, params, "d.import_id")}
     ORDER BY i.imported_at DESC, d.import_id DESC, d.sheet, d.row_number, d."column\""""  # noqa: S608
-    return query_df(con, sql, [])
+    return query_df(con, sql, params)

@@ -336,7 +336,7 @@ def test_the_town_ranking_still_lists_every_village_for_a_village_head(town, con
 
 def test_a_village_head_sees_no_other_villages_rows_kept_aside_or_imports(town, built_downloads):
     app = open_as(HEAD, "app_pages/quality.py")
-    assert text("town_only") in [c.value for c in app.caption]  # the import log
+    assert text("town_only") not in [c.value for c in app.caption]  # a village's own ledgers are its own
     (rejected,) = (t.value for t in app.dataframe if label("reason") in t.value.columns)
     assert list(rejected[label("village")]) == [VILLAGE]  # 杨家庄村's row kept aside is not shown
     assert label("raw_values") in rejected.columns  # logged in: the raw cells, of their own rows
@@ -344,6 +344,50 @@ def test_a_village_head_sees_no_other_villages_rows_kept_aside_or_imports(town, 
         assert village_values(table.value) <= {VILLAGE}
     (kept,) = sheets(downloads(app, built_downloads)["rejected_download"]).values()
     assert [row[label("village")] for row in kept] == [VILLAGE]
+
+
+def cell_texts(app: AppTest, registered: dict[str, object]) -> list[str]:
+    """Every cell of every table on the page and of every sheet of every download, as text."""
+    shown = [str(v) for t in app.dataframe for v in t.value.astype(str).to_numpy().ravel()]
+    for _, workbook in workbooks(downloads(app, registered)):
+        book = openpyxl.load_workbook(io.BytesIO(workbook), read_only=True)
+        shown += [str(v) for s in book.worksheets for row in s.iter_rows(values_only=True) for v in row if v]
+    return shown
+
+
+def test_the_quality_page_names_no_other_village_to_a_village_head(town, config, built_downloads):
+    # 杨家庄村's ledger has a warning and a cell read as unknown (status 见附件); 西岭村's has neither.
+    app = open_as(HEAD, "app_pages/quality.py")
+    others = set(config.villages) - {VILLAGE}
+    shown = cell_texts(app, built_downloads)
+    assert not {(v, cell) for cell in shown for v in others if v in cell}
+    assert "见附件" not in shown  # nor the raw cell
+    headings = {s.value for s in app.success}
+    assert {text("no_import_warnings"), text("no_data_issues")} <= headings
+    files = list(quality_tables(app)["imports"][label("file_name")])
+    assert len(files) == 18 and all(f.startswith(VILLAGE) for f in files)  # one a week, week 5 to 22
+
+
+def quality_tables(app: AppTest) -> dict[str, pd.DataFrame]:
+    """The 数据质量 page's imports, warnings and unknown cells, told apart by their columns."""
+    marks = {"imports": label("rows_read"), "warnings": label("message"), "issues": label("problem")}
+    return {
+        name: next((t.value for t in app.dataframe if mark in t.value.columns), pd.DataFrame())
+        for name, mark in marks.items()
+    }
+
+
+def test_a_village_head_sees_the_warnings_and_unknown_cells_of_their_own_ledgers(town, config):
+    users.add_user(OTHER_HEAD, Role.VILLAGE, PASSWORD, config=config, village="杨家庄村")
+    own = quality_tables(open_as(OTHER_HEAD, "app_pages/quality.py"))
+    assert list(own["warnings"][label("file_name")]) == ["杨家庄村隐患台账3月31日.xlsx"]
+    assert list(zip(own["issues"][label("file_name")], own["issues"][label("value")], strict=True)) == [
+        ("杨家庄村隐患台账3月31日.xlsx", "见附件")
+    ]
+    assert own["imports"][label("file_name")].str.startswith("杨家庄村").all()
+    town = quality_tables(open_as(LEADER, "app_pages/quality.py"))
+    assert len(town["warnings"]) >= 1 and len(town["issues"]) >= 1
+    assert len(town["imports"]) > len(own["imports"]) > 0
 
 
 # The 应急办: the 操作记录 page.

@@ -684,8 +684,9 @@ def test_latest_import_of_an_empty_store(db_file):
 @pytest.mark.parametrize(
     ("current_only", "villages", "expected"),
     [
-        (True, (), [(3, 5), (2, 5)]),
-        (False, (), [(3, 5), (2, 5), (1, 5), (1, 6)]),
+        (True, None, [(3, 5), (2, 5)]),
+        (False, None, [(3, 5), (2, 5), (1, 5), (1, 6)]),
+        (False, (), []),
         (False, ("东河村",), [(2, 5), (1, 5), (1, 6)]),
         (True, ("南坪村",), []),
     ],
@@ -698,6 +699,42 @@ def test_rejected_rows(con, current_only, villages, expected):
     assert {"file_name", "sheet", "row_number", "village", "reason", "raw_values", "imported_at"} <= set(
         frame
     )
+
+
+@pytest.mark.parametrize(
+    ("villages", "expected"),
+    [
+        (None, [3, 2, 1]),
+        (("东河村",), [2]),  # import 1 names 南坪村 too: the town's, not 东河村's
+        (("东河村", "南坪村"), [2, 1]),
+        (("北山村",), []),
+        ((), []),
+    ],
+)
+def test_imports_log_of_villages_holds_only_the_ledgers_wholly_theirs(con, villages, expected):
+    from metrics.quality import imports_log
+
+    assert imports_log(con, villages=villages)["import_id"].tolist() == expected
+
+
+@pytest.mark.parametrize(
+    ("villages", "expected"),
+    [(None, ["西岭村台账2024-01-14.xlsx", "东河村台账2024-01-14.xlsx"]), (("东河村",), ["东河村台账2024-01-14.xlsx"]),
+     (("南坪村",), []), ((), [])],
+)  # fmt: skip
+def test_warnings_and_unknown_cells_of_villages(tmp_path, villages, expected):
+    from metrics.quality import data_issues, import_warnings
+
+    con = connect(build_town(tmp_path / "town.duckdb"))
+    for import_id in (1, 2, 3):  # import 1 is superseded by 2: never shown
+        con.execute(
+            "INSERT INTO import_warnings VALUES (?, 0, 'no_status', '无状态', 'Sheet1', NULL, NULL, 1)",
+            [import_id],
+        )
+        con.execute("INSERT INTO data_issues VALUES (?, 'Sheet1', 7, '整改情况', 'status', '见附件', '无法识别')", [import_id])  # fmt: skip
+    assert import_warnings(con, villages=villages)["file_name"].tolist() == expected
+    assert data_issues(con, villages=villages)["file_name"].tolist() == expected
+    con.close()
 
 
 @pytest.mark.parametrize(

@@ -81,6 +81,14 @@ class View:
         return () if self.office_scope is not None else None
 
     @property
+    def ledger_villages(self) -> tuple[str, ...] | None:
+        """The villages whose ledgers (imports, rows kept aside, warnings, cells read as unknown) this view
+        shows: the chosen villages within the viewer's own; None = every ledger, () = none (a 科室 user)."""
+        if self.own_villages == ():
+            return ()
+        return self.filters.villages or None
+
+    @property
     def village(self) -> str | None:
         """The one village this view is narrowed to, if exactly one."""
         return self.filters.villages[0] if len(self.filters.villages) == 1 else None

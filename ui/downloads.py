@@ -97,12 +97,12 @@ def rejected_frame(rejected: pd.DataFrame, *, raw_values: bool = True) -> pd.Dat
     return display_frame(shown, columns)
 
 
-def rejected_workbook(town: str, as_of: dt.date, villages: tuple[str, ...]) -> Callable[[], bytes]:
-    """A deferred builder of the rows kept aside, so each village can fix its ledger."""
+def rejected_workbook(town: str, as_of: dt.date, villages: tuple[str, ...] | None) -> Callable[[], bytes]:
+    """A deferred builder of the rows kept aside (of `villages`; None: all), so each village can fix its ledger."""
     return partial(_rejected_bytes, town, as_of, villages)
 
 
-def _rejected_bytes(town: str, as_of: dt.date, villages: tuple[str, ...]) -> bytes:
+def _rejected_bytes(town: str, as_of: dt.date, villages: tuple[str, ...] | None) -> bytes:
     rejected = data.run(metrics.rejected_rows, current_only=True, villages=villages)
     sheets = {text("sheet_rejected"): rejected_frame(rejected)}
     return xlsx_bytes(sheets, title=text("title_rejected", town=town), as_of=as_of)
