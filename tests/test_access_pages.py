@@ -271,6 +271,8 @@ def test_a_village_head_sees_only_their_village_even_with_an_edited_url(
 ):
     app = open_as(HEAD, spec.script, village=[OTHER, "北山村"], office="平安办")
     assert app.multiselect(key="f_village").options == [VILLAGE]
+    # The empty village box names the one village shown, not 全部.
+    assert app.multiselect(key="f_village").proto.placeholder == VILLAGE
     assert app.query_params["village"] == VILLAGE
     for table in app.dataframe:
         # Only a town ranking (rank, village, found, rectified, rate: nothing else) names other villages.

@@ -157,7 +157,10 @@ def sidebar(config: TownConfig, user: User | None = None) -> View:
         )
         st.subheader(text("filters"))
         for field, column in (("villages", "village"), ("sectors", "sector"), ("offices", "office")):
-            st.multiselect(label(column), options[field], key=FILTER_KEYS[field][0], placeholder=text("all"))
+            choices = options[field]
+            # One choice (a village head's own village): the empty box names it, not 全部.
+            shown = choices[0] if len(choices) == 1 else text("all")
+            st.multiselect(label(column), choices, key=FILTER_KEYS[field][0], placeholder=shown)
         st.multiselect(
             label("severity"),
             options["severities"],
