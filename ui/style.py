@@ -35,6 +35,24 @@ PROJECTOR_CSS = f"""
 /* Two columns side by side that stack below 34rem each (a ranking needs its width to be read). */
 [class*="st-key-reflow"] [data-testid=stHorizontalBlock] {{ flex-wrap: wrap; }}
 [class*="st-key-reflow"] [data-testid=stColumn] {{ flex: 1 1 34rem !important; min-width: min(34rem, 100%); }}
+/* A narrow chart beside a list: the chart takes a third, down to 20rem, then the two stack. */
+[class*="st-key-reflow_third"] [data-testid=stColumn]:first-child {{ flex: 1 1 20rem !important; min-width: min(20rem, 100%); }}
+[class*="st-key-reflow_third"] [data-testid=stColumn]:last-child {{ flex: 2 1 34rem !important; }}
+/* Compact tables (ui.layout.compact_table): as wide as the page, headers wrapped, names kept whole. */
+[class*="st-key-compact_"] [data-testid=stTable] > div {{ overflow-x: auto; }}
+[class*="st-key-compact_"] table {{ width: 100%; }}
+[class*="st-key-compact_"] th, [class*="st-key-compact_"] td {{ padding: 0.3rem 0.3rem !important; }}
+/* A header may break anywhere, also inside a bracketed unit: ten columns fit beside a sidebar at 1024 px. */
+[class*="st-key-compact_"] th, [class*="st-key-compact_"] th * {{
+  white-space: normal !important; line-break: anywhere; vertical-align: bottom;
+}}
+[class*="st-key-compact_"] td, [class*="st-key-compact_"] td * {{ word-break: keep-all !important; }}
+/* Buttons (the downloads) wrap a long label instead of cutting it with "…". */
+[data-testid=stDownloadButton] button, [data-testid=stButton] button {{ height: auto; max-width: 100%; }}
+[data-testid=stDownloadButton] button [data-testid=stMarkdownContainer],
+[data-testid=stDownloadButton] button p, [data-testid=stButton] button p {{
+  white-space: normal !important; overflow: visible !important; text-overflow: clip !important;
+}}
 /* Label, value and delta are written whole (wrapped if need be), never cut with an ellipsis. */
 [data-testid=stMetricLabel], [data-testid=stMetricLabel] *,
 [data-testid=stMetricValue], [data-testid=stMetricValue] *,
