@@ -4,7 +4,8 @@ On the bundled sample, logged in as the 应急办 (so every page of the menu is 
 all their columns), each page at 1024×768, 1280×720, 1366×768 and 1920×1080 with the sidebar open and
 collapsed, and each slide of `?present=1` at the same sizes. In the page, with JavaScript:
 - no text is cut: an element that clips (overflow hidden/clip, text-overflow ellipsis) holds its text
-  whole (scrollWidth ≤ clientWidth + 1, the text's own box inside the element's);
+  whole (scrollWidth ≤ clientWidth + 1, the text's own box inside the element's), and no text is
+  hidden behind another element (what the screen shows at its start is the text itself);
 - no table scrolls sideways (the glide grid's `.dvn-scroller`), and its columns come in reader order;
 - text is at least 16 px: every text element of the page, the tables' canvas font (recorded from the
   canvas as it draws) and every plotly svg `text`; on a slide at least PRESENT_MIN_PX;
@@ -85,7 +86,7 @@ READER_FIRST = {
 
 MEASURE = """
 (minPx) => {
-  const out = {cut: [], small: [], tables: [], overlaps: [], hidden_bars: [], chrome: []};
+  const out = {cut: [], small: [], covered: [], tables: [], overlaps: [], hidden_bars: [], chrome: []};
   const shown = (el) => {
     const r = el.getBoundingClientRect();
     if (r.width < 1 || r.height < 1) return false;
@@ -118,6 +119,12 @@ MEASURE = """
                                       client: [el.clientWidth, el.clientHeight]});
     }
     if (ownText(el) && px(el) < minPx) out.small.push({text: words(el), px: px(el), in: where(el)});
+    // Not hidden behind another element (Streamlit's header bar over the page's first line).
+    if (ownText(el) && root.dataset.testid === 'stMain') {
+      const r = el.getBoundingClientRect(), x = r.left + Math.min(r.width / 2, 8), y = r.top + Math.min(r.height / 2, 10);
+      const top = x >= 0 && y >= 0 && x < innerWidth && y < innerHeight ? document.elementFromPoint(x, y) : el;
+      if (top && !el.contains(top) && !top.contains(el)) out.covered.push({text: words(el), by: where(top)});
+    }
   }
   // st.table: an HTML table that wraps its cells; its box must not scroll sideways either.
   for (const table of document.querySelectorAll('[data-testid=stTable]')) {
@@ -201,6 +208,7 @@ def problems(found: dict) -> dict:
     result = {
         "cut": found["cut"],
         "small": found["small"],
+        "covered": found["covered"],
         "tables_scroll_sideways": wide_tables,
         "tables_small": small_tables,
         "overlaps": found["overlaps"],

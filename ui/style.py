@@ -28,6 +28,14 @@ PROJECTOR_CSS = f"""
 <style>
 /* Less empty space above the header line: 96 px is a tenth of a 4:3 projector's height. */
 [data-testid=stMainBlockContainer] {{ padding: 2.5rem 1.5rem 2rem 1.5rem; }}
+/* Streamlit's header bar turns white over the page's first line when the sidebar is collapsed: keep it
+   see-through (its buttons still take clicks) and start the page below the expand button. */
+[data-testid=stHeader] {{ background: transparent !important; }}
+[data-testid=stHeader], [data-testid=stHeader] * {{ pointer-events: none; }}
+[data-testid=stHeader] button {{ pointer-events: auto; }}
+[data-testid=stApp]:has([data-testid=stSidebar][data-collapsed=true]) [data-testid=stMainBlockContainer] {{
+  padding-top: 3.4rem;
+}}
 .st-key-sentence h3 {{ font-size: 1.35rem; line-height: 1.45; }}
 /* Tiles: one grid that puts as many {TILE_MIN_REM}rem tiles on a row as fit, and wraps the rest. */
 {"".join(_tile_grid(n) for n in TILES_PER_ROW)}
