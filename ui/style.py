@@ -46,6 +46,9 @@ PROJECTOR_CSS = f"""
 /* A narrow chart beside a list: the chart takes a third, down to 20rem, then the two stack. */
 [class*="st-key-reflow_third"] [data-testid=stColumn]:first-child {{ flex: 1 1 20rem !important; min-width: min(20rem, 100%); }}
 [class*="st-key-reflow_third"] [data-testid=stColumn]:last-child {{ flex: 2 1 34rem !important; }}
+/* A row of filters wraps where each would be narrower than 13rem (a date input's yyyy-mm-dd). */
+[class*="st-key-wrap_"] [data-testid=stHorizontalBlock] {{ flex-wrap: wrap; }}
+[class*="st-key-wrap_"] [data-testid=stColumn] {{ flex: 1 1 13rem !important; min-width: min(13rem, 100%); }}
 /* Compact tables (ui.layout.compact_table): as wide as the page, headers wrapped, names kept whole. */
 [class*="st-key-compact_"] [data-testid=stTable] > div {{ overflow-x: auto; }}
 [class*="st-key-compact_"] table {{ width: 100%; }}
