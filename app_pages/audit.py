@@ -24,7 +24,8 @@ def chain_state() -> None:
 
 def chosen_filters() -> dict[str, object]:
     """The action codes, the user and the dates chosen above the table (nothing chosen: everything)."""
-    action, who, start, end = st.columns(4)
+    # Four filters a row where each has 13rem, else two (ui.style's wrap_): a date needs its width.
+    action, who, start, end = st.container(key="wrap_audit_filters").columns(4)
     actions = action.multiselect(
         AUDIT_COLUMN_LABELS["action"], list(AUDIT_ACTIONS), key="audit_action",
         format_func=AUDIT_ACTIONS.get, placeholder=text("all"),

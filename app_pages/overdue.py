@@ -13,25 +13,28 @@ from firedash.config import TownConfig
 from firedash.glossary import AGEING_BAND_LABELS, label, text
 from ui import data
 from ui.controls import View, current_view
-from ui.downloads import (
-    DUE_SOON_EXPORT_COLUMNS,
-    OVERDUE_EXPORT_COLUMNS,
-    overdue_file_name,
-    overdue_workbook,
-    villages_overdue_zip,
-)
+from ui.downloads import overdue_file_name, overdue_workbook, villages_overdue_zip
 from ui.format import band_total
 from ui.history import ticket_table
 from ui.layout import TABLE_ROWS, ZIP_MIME, as_of_stamp, chart, download, no_data_for, page_title
 
 BAND_KEY = "overdue_bands"
-OVERDUE_COLUMNS = tuple(
-    c
-    for c in OVERDUE_EXPORT_COLUMNS
-    if c not in ("hazard_no", "found_date", "responsible", "phone", "measures")
-)
-DUE_COLUMNS = tuple(
-    c for c in DUE_SOON_EXPORT_COLUMNS if c not in ("hazard_no", "found_date", "responsible", "phone")
+# On screen the reader's columns come first, the figure before the long ledger text (so 超期天数 is on
+# a 1024 px screen); the workbooks keep their own order (ui.downloads).
+OVERDUE_COLUMNS = (
+    "village", "unit", "days_overdue", "description", "deadline", "severity", "county_supervised", "office",
+    "sector", "category", "ageing_band",
+)  # fmt: skip
+DUE_COLUMNS = (
+    "village",
+    "unit",
+    "days_left",
+    "description",
+    "deadline",
+    "severity",
+    "office",
+    "sector",
+    "category",
 )
 
 
@@ -40,7 +43,8 @@ def overdue_section(view: View) -> None:
     if not band_total(bands, ()):
         st.success(text("no_overdue"))
         return
-    left, right = st.columns([1, 2], gap="large")
+    # The ageing chart beside the list on a wide screen, above it where a third would be too narrow.
+    left, right = st.container(key="reflow_third_overdue").columns([1, 2], gap="large")
     with left:
         chart(ageing_bars(bands, title=text("ageing")), key="overdue_ageing")
     with right:

@@ -11,7 +11,8 @@ from charts.rates import category_split_bars, ranking_bars
 from firedash.glossary import SEVERITY_GROUP_LABELS, label, text
 from ui import data
 from ui.controls import View, current_view
-from ui.layout import chart, no_data_for, page_title, table
+from ui.format import display_frame
+from ui.layout import chart, compact_table, no_data_for, page_title
 
 SEVERITY_KEY = "sector_severity"
 SEVERITY_CHOICES = ("all", *metrics.SEVERITY_GROUP_CODES)
@@ -47,11 +48,11 @@ def sector_section(view: View) -> None:
         min_tickets=config.dashboard.min_tickets_to_rank, bar_height=38,
     )  # fmt: skip
     chart(fig, key="sector_bars")
-    table(ranked, ("rank", *SECTOR_COLUMNS), key="sector_table")
+    compact_table(display_frame(ranked, ("rank", *SECTOR_COLUMNS)), key="sector_table")
     if not unranked.empty:
         rule = text("not_ranked", n=config.dashboard.min_tickets_to_rank)
         st.caption(text("cell", name=text("ranked_apart"), value=rule))
-        table(unranked, SECTOR_COLUMNS, key="sector_table_apart")
+        compact_table(display_frame(unranked, SECTOR_COLUMNS), key="sector_table_apart")
 
 
 def render() -> None:

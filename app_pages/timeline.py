@@ -8,7 +8,8 @@ from charts.trend import weekly_new_bars
 from firedash.glossary import text
 from ui import data
 from ui.controls import current_view
-from ui.layout import chart, no_data_for, page_title, table
+from ui.format import display_frame
+from ui.layout import chart, compact_table, no_data_for, page_title
 
 PHASE_COLUMNS = ("phase", "found", "rectified", "rate", "open", "overdue")
 
@@ -29,7 +30,7 @@ def render() -> None:
     weekly = data.cached(metrics.weekly_trend, as_of=view.as_of, filters=view.filters, campaign=campaign)
     chart(weekly_new_bars(weekly, title=text("weekly_new")), key="timeline_weekly")
     phases = data.cached(metrics.rates_by_phase, as_of=view.as_of, filters=view.filters, campaign=campaign)
-    table(phases, PHASE_COLUMNS, key="timeline_phase_table")
+    compact_table(display_frame(phases, PHASE_COLUMNS), key="timeline_phase_table")
 
 
 render()

@@ -14,16 +14,16 @@ from firedash.glossary import label, text
 from ui import data
 from ui.controls import View, choose_village, current_view
 from ui.downloads import PERSONAL_COLUMNS, overdue_file_name, overdue_workbook
-from ui.format import last_week_note, ranking_line_label
+from ui.format import display_frame, last_week_note, ranking_line_label
 from ui.history import ticket_table
-from ui.layout import chart, download, no_data, no_data_for, page_title, table, tiles
+from ui.layout import chart, compact_table, download, no_data, no_data_for, page_title, tiles
 from ui.ranking import town_ranking
 from ui.tiles import VILLAGE_TILES
 
 BARS_KEY = "village_bars"
 PICK_KEY = "drill_village"
 SECTOR_COLUMNS = ("sector", "found", "rectified", "rate", "open", "overdue", "major_found")
-TICKET_COLUMNS = ("hazard_no", "unit", "sector", "category", "description", "severity", "office", "deadline")
+TICKET_COLUMNS = ("hazard_no", "unit", "deadline", "description", "severity", "office", "sector", "category")
 OVERDUE_COLUMNS = (
     "hazard_no", "unit", "days_overdue", "description", "measures", "office", "responsible", "phone", "deadline",
     "sector", "ageing_band",
@@ -106,10 +106,10 @@ def drill_down(config: TownConfig, view: View, town: View) -> None:
             metrics.sector_ranking, as_of=view.as_of, filters=view.filters, sectors=config.sectors,
             min_tickets=config.dashboard.min_tickets_to_rank,
         )  # fmt: skip
-        table(ranked, ("rank", *SECTOR_COLUMNS), key="village_sectors")
+        compact_table(display_frame(ranked, ("rank", *SECTOR_COLUMNS)), key="village_sectors")
         if not unranked.empty:
             st.caption(text("ranked_apart"))
-            table(unranked, SECTOR_COLUMNS, key="village_sectors_apart")
+            compact_table(display_frame(unranked, SECTOR_COLUMNS), key="village_sectors_apart")
     with category_tab:
         split = data.cached(metrics.rates_by_category_severity, as_of=view.as_of, filters=view.filters)
         chart(category_split_bars(split, title=text("category_split")), key="village_categories")

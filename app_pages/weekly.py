@@ -16,11 +16,22 @@ from firedash.glossary import label, text
 from ui import data
 from ui.bulletin import bulletin_section
 from ui.controls import WEEK_KEY, View, chosen_week, current_view, write_week
-from ui.downloads import NEWLY_OVERDUE_COLUMNS, RANKING_COLUMNS, personal_columns, weekly_workbook
+from ui.downloads import RANKING_COLUMNS, personal_columns, weekly_workbook
 from ui.format import display_frame, fmt_date, last_week_note, ranking_line_label, week_label
 from ui.history import ticket_table
-from ui.layout import TABLE_ROWS, chart, download, no_data_for, page_title, plain_table, tiles
+from ui.layout import (
+    TABLE_ROWS,
+    chart,
+    compact_table,
+    download,
+    no_data_for,
+    page_title,
+    tiles,
+)
 from ui.tiles import WEEK_TILES
+
+# The newly overdue items on screen: the figure before the long ledger text, so 超期天数 shows at 1024 px.
+NEWLY_OVERDUE_SCREEN = ("village", "unit", "days_overdue", "description", "deadline", "responsible")
 
 
 def pick_week(config: TownConfig, view: View) -> int:
@@ -28,12 +39,14 @@ def pick_week(config: TownConfig, view: View) -> int:
     in the URL as ?week=N."""
     current = max(1, config.campaign.week_number(view.as_of))
     chosen_week(config, view)
-    week = st.columns([1, 2])[0].selectbox(
+    # As wide as "第17周（2.19—2.25）" needs (a third of a 1024 px page cut it), never wider than the page.
+    week = st.selectbox(
         text("choose_week"),
         list(range(current, 0, -1)),
         key=WEEK_KEY,
         format_func=lambda n: week_label(n, config.campaign.week_start(n), config.campaign.week_end(n)),
         placeholder=text("choose_placeholder"),
+        width=340,
     )
     write_week(week)
     return week
@@ -57,13 +70,15 @@ def lists_section(red: pd.DataFrame, black: pd.DataFrame, settings: DashboardSet
         (text("red_list"), f"≥{settings.red_list_rate:.0%}", red, "weekly_red"),
         (text("black_list"), f"<{settings.black_list_rate:.0%}", black, "weekly_black"),
     )
-    for column, (name, rule, frame, key) in zip(st.columns(2, gap="large"), heads, strict=True):
+    # Side by side where each has 34rem, else one under the other (ui.style's reflow).
+    columns = st.container(key="reflow_lists").columns(2, gap="large")
+    for column, (name, rule, frame, key) in zip(columns, heads, strict=True):
         with column:
             st.subheader(text("list_heading", name=name, rate=label("rate"), rule=rule), anchor=False)
             if frame.empty:
                 st.caption(text("nobody_listed"))
             else:
-                plain_table(display_frame(frame, RANKING_COLUMNS[:5]), key=key)
+                compact_table(display_frame(frame, RANKING_COLUMNS[:5]), key=key)
     st.caption(text("rank_rule", n=settings.min_tickets_to_rank))
 
 
@@ -76,7 +91,7 @@ def newly_overdue_section(view: View, cut: dt.date, last_week_end: dt.date, tota
     if late.empty:
         st.caption(text("bulletin_no_newly_overdue"))
     else:
-        columns = personal_columns(NEWLY_OVERDUE_COLUMNS, can_export(view.viewer))
+        columns = personal_columns(NEWLY_OVERDUE_SCREEN, can_export(view.viewer))
         ticket_table(late, columns, key="weekly_newly_overdue", view=view, max_rows=TABLE_ROWS)
     return late
 
@@ -110,7 +125,7 @@ def render() -> None:
     )  # fmt: skip
     chart(fig, key="weekly_bars")
     columns = view.town_columns(RANKING_COLUMNS)
-    plain_table(display_frame(ranking, columns), key="weekly_ranking")
+    compact_table(display_frame(ranking, columns), key="weekly_ranking")
     lists_section(red, black, settings)
     cut = metrics.week_cut(campaign, week_no, view.as_of)
     late = newly_overdue_section(view, cut, campaign.week_end(week_no - 1), int(this_week["newly_overdue"]))

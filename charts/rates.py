@@ -18,7 +18,11 @@ _BAR_HEIGHT = 46
 _PERCENT_TICKS = [0, 0.2, 0.4, 0.6, 0.8, 1.0]  # the axis runs on past 100% to leave room for labels
 # Room right of a 100% bar for "95.4%（62/65处）" at 16 px on a 4:3 projector with the sidebar open.
 _RATE_AXIS_END = 1.6
-_BAR_TEXT = {"size": 16}
+_BAR_TEXT = {"size": MIN_FONT_SIZE}
+# A label outside its bar keeps its size (never shrunk to the bar's thickness, hidden by uniformtext).
+_OUTSIDE = {"textposition": "outside", "constraintext": "none", "cliponaxis": False}
+_RANKING_TOP = 145  # px above the bars: title, the colour key under it, the town's rate line label
+_CATEGORY_ROW = 58  # px a hazard category: two bars, each as thick as its 16 px label
 
 
 def ranking_bars(
@@ -47,9 +51,8 @@ def ranking_bars(
             x=rows["rate"].fillna(0.0),
             customdata=rows[[key]].to_numpy(),
             text=rows["text"],
-            textposition="outside",
             textfont=_BAR_TEXT,
-            cliponaxis=False,
+            **_OUTSIDE,
             marker={
                 "color": rows["colour"],
                 "line": {
@@ -66,14 +69,17 @@ def ranking_bars(
             x=float(town_rate), y=1.0, yref="paper", yanchor="bottom", showarrow=False,
             text=f"{line_label or text('town_rate')} {fmt_rate(town_rate)}", font={"color": DARK_GREY},
         )  # fmt: skip
-    fig.update_xaxes(range=[0, _RATE_AXIS_END], tickformat=".0%", tickvals=_PERCENT_TICKS)
+    # The percentages stand off the axis: the last bar's label reaches a pixel or two below the bars.
+    fig.update_xaxes(
+        range=[0, _RATE_AXIS_END], tickformat=".0%", tickvals=_PERCENT_TICKS, ticklabelstandoff=6
+    )
     fig.update_yaxes(autorange="reversed", type="category")
     style(fig, title=title, height=max(320, 150 + bar_height * len(rows)))
     # What the colours mean, in words: a washed-out projector or a colour-blind reader needs it.
     fig.update_layout(
         showlegend=False, clickmode="event+select", dragmode=False,
         title={"subtitle": {"text": text("ranking_colour_key"), "font": {"size": MIN_FONT_SIZE, "color": DARK_GREY}}},
-        margin={"t": 125},
+        margin={"t": _RANKING_TOP},
     )  # fmt: skip
     return fig
 
@@ -134,16 +140,16 @@ def category_split_bars(frame: pd.DataFrame, *, title: str) -> go.Figure:
                     _bar_text(r, c, f)
                     for r, c, f in zip(part["rate"], part["rectified"], part["found"], strict=True)
                 ],
-                textposition="outside",
                 textfont=_BAR_TEXT,
-                cliponaxis=False,
+                **_OUTSIDE,
                 marker={"color": colour},
                 hovertemplate=text("hover_group_bar"),
             )
         )
-    fig.update_xaxes(range=[0, _RATE_AXIS_END], tickformat=".0%", tickvals=_PERCENT_TICKS)
+    # Three ticks: the bars leave half a 1024 px screen to the axis, where six percentages collide.
+    fig.update_xaxes(range=[0, _RATE_AXIS_END], tickformat=".0%", tickvals=[0, 0.5, 1.0])
     fig.update_yaxes(autorange="reversed", type="category", categoryorder="array", categoryarray=order)
-    style(fig, title=title, height=max(360, 150 + 2 * 30 * len(order)))
+    style(fig, title=title, height=max(360, 150 + _CATEGORY_ROW * len(order)))
     fig.update_layout(barmode="group", bargap=0.25)
     return fig
 
@@ -156,8 +162,7 @@ def ageing_bars(bands: pd.DataFrame, *, title: str) -> go.Figure:
             x=list(AGEING_BANDS),
             y=counts.to_numpy(),
             text=[fmt_count(n) for n in counts],
-            textposition="outside",
-            cliponaxis=False,
+            **_OUTSIDE,
             marker={"color": list(_AGEING_COLOURS)},
             hovertemplate=text("hover_band"),
         )

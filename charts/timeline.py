@@ -155,7 +155,12 @@ def cumulative_chart(daily: pd.DataFrame, campaign: Campaign, *, as_of: dt.date,
     fig.update_layout(
         shapes=[shape for shape, _ in marks],
         annotations=[note for _, note in marks],
-        xaxis={**_DATE_TICKS, "range": [_day_start(campaign.start), _day_end(campaign.end)]},
+        # The dates stand off the axis so the first (11月1日) clears the count axis's 0 in the corner.
+        xaxis={
+            **_DATE_TICKS,
+            "range": [_day_start(campaign.start), _day_end(campaign.end)],
+            "ticklabelstandoff": 16,
+        },
         yaxis={"rangemode": "tozero", "title": {"text": text("unit_hazard")}},
     )
     style(fig, title=title, height=540)

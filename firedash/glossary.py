@@ -257,6 +257,8 @@ WORDS: dict[str, str] = {
     "slide_ranking": "各村（社区）排名与红黑榜",
     "slide_overdue": "超期与重大隐患",
     "slide_week": "本周变化",
+    # Compact tables (ui.layout.compact_table) give the unit once, under the table.
+    "table_unit_note": "表中数量单位：处",
 }
 
 # Messages: empty states, hints, and the overview's plain sentence.

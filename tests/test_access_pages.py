@@ -22,7 +22,7 @@ from firedash import access, audit, users
 from firedash.access import Role
 from firedash.glossary import AUDIT_ACTIONS, AUDIT_COLUMN_LABELS, LOGIN, PAGE_TITLES, label, text
 from metrics import Filters
-from tests.test_pages import AS_OF, ROOT, sample_store_path, summary_at
+from tests.test_pages import AS_OF, ROOT, compact_frames, sample_store_path, shown_frames, summary_at
 from ui import data
 from ui.export import xlsx_bytes
 from ui.navigation import PAGES, menu_visibility
@@ -199,10 +199,8 @@ def test_anonymous_sees_every_dashboard_page_but_no_personal_export(town, spec):
     keys = {button.proto.id.rsplit("-", 1)[-1] for button in app.get("download_button")}
     assert all(k.endswith("_csv") or k in {"weekly_download", "dashboard_download"} for k in keys), keys
     assert app.sidebar.expander and app.sidebar.expander[0].label == LOGIN  # the sidebar's login
-    for table in app.dataframe:
-        assert (
-            label("raw_values") not in table.value.columns and label("responsible") not in table.value.columns
-        )
+    for table in shown_frames(app):
+        assert label("raw_values") not in table.columns and label("responsible") not in table.columns
     hints = [c.value for c in app.caption]
     if spec.name == "overdue":
         assert text("export_needs_login") in hints
@@ -274,10 +272,10 @@ def test_a_village_head_sees_only_their_village_even_with_an_edited_url(
     # The empty village box names the one village shown, not 全部.
     assert app.multiselect(key="f_village").proto.placeholder == VILLAGE
     assert app.query_params["village"] == VILLAGE
-    for table in app.dataframe:
+    for table in shown_frames(app):
         # Only a town ranking (rank, village, found, rectified, rate: nothing else) names other villages.
-        if list(table.value.columns) != TOWN_RANKING:
-            assert village_values(table.value) <= {VILLAGE}, list(table.value.columns)
+        if list(table.columns) != TOWN_RANKING:
+            assert village_values(table) <= {VILLAGE}, list(table.columns)
     # The office asked for narrows within the village; the other villages asked for are dropped.
     own = summary_at(sample_store, AS_OF, Filters(villages=(VILLAGE,), offices=("平安办",)))
     assert 0 < own["found"] < summary_at(sample_store, AS_OF, Filters(villages=(VILLAGE,)))["found"]
@@ -315,11 +313,11 @@ def test_a_village_heads_overdue_export_holds_exactly_their_overdue_tickets(
 
 def test_the_town_ranking_still_lists_every_village_for_a_village_head(town, config, built_downloads):
     app = open_as(HEAD, "app_pages/weekly.py")
-    ranking = app.dataframe[0].value
+    ranking = compact_frames(app)[0]
     assert list(ranking.columns) == TOWN_RANKING
     assert set(ranking[label("village")]) == set(config.villages)
     # The same figures a 领导 sees for the whole town (not zeros for the other villages).
-    leader = open_as(LEADER, "app_pages/weekly.py").dataframe[0].value[TOWN_RANKING]
+    leader = compact_frames(open_as(LEADER, "app_pages/weekly.py"))[0][TOWN_RANKING]
     assert ranking.to_dict("records") == leader.to_dict("records")
     assert ranking.set_index(label("village")).loc[OTHER, label("found")] > 0
     workbook = sheets(downloads(app, built_downloads)["weekly_download"])

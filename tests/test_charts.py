@@ -135,7 +135,10 @@ def test_weekly_new_bars_label_weeks():
     found, rectified = fig.data
     assert list(found.x) == ["第1周", "第2周", "第3周"]
     assert list(found.y) == [5, 0, 7] and list(rectified.y) == [1, 2, 3]
-    assert found.text[1] == ""
+    # Only the last week's two numbers are written, found left of its middle, rectified right of it.
+    notes = [(a.x, a.y, a.text, a.xanchor) for a in fig.layout.annotations]
+    assert notes == [("第3周", 7.0, "7", "right"), ("第3周", 3.0, "3", "left")]
+    assert found.text is None and rectified.text is None
 
 
 def test_rate_trend_puts_the_place_against_the_town():

@@ -15,7 +15,7 @@ import metrics
 from firedash import users
 from firedash.access import Role
 from firedash.config import TownConfig, load_config
-from firedash.glossary import LABELS, PAGE_TITLES, TEXT, label
+from firedash.glossary import LABELS, PAGE_TITLES, TEXT, label, text
 from firedash.store import connect
 from metrics import NO_FILTERS, Filters
 from ui import data
@@ -435,6 +435,19 @@ def mini_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return store
 
 
+def compact_frames(app: AppTest) -> list[pd.DataFrame]:
+    """The compact tables (ui.layout.compact_table: st.table) with their headers as the glossary spells
+    them: the screen drops the unit "（处）", which a note under the table gives once."""
+    unit = text("unit_suffix", unit=text("unit_hazard"))
+    full = {label(code).removesuffix(unit): label(code) for code in LABELS}
+    return [t.value.rename(columns=lambda h: full.get(h, h)) for t in app.table]
+
+
+def shown_frames(app: AppTest) -> list[pd.DataFrame]:
+    """Every table on the page: the canvas tables (st.dataframe), then the compact ones."""
+    return [frame.value for frame in app.dataframe] + compact_frames(app)
+
+
 def shown_rows(frame, key: str) -> dict[str, dict]:
     """A displayed table's rows by the value of its column `key` (a label)."""
     return {row[key]: row for row in frame.to_dict("records")}
@@ -458,7 +471,7 @@ def chart_spec(app: AppTest, key: str) -> dict:
 def test_sectors_page_figures_by_hand(mini_store, on_store):
     app = open_app(on_store(mini_store), "app_pages/sectors.py", as_of=MINI_AS_OF.isoformat())
     assert not app.exception, [e.value for e in app.exception]
-    ranked, apart = (frame.value for frame in app.dataframe)
+    ranked, apart = compact_frames(app)
     rows = shown_rows(ranked, label("sector"))
     assert list(rows) == ["餐饮企业", "商场"]  # at least 3 tickets, best rate first
     assert [rows[s][label("rank")] for s in rows] == ["1", "2"]
@@ -485,12 +498,12 @@ def test_sectors_page_severity_groups(mini_store, on_store, choice, expected):
     app = open_app(on_store(mini_store), "app_pages/sectors.py", as_of=MINI_AS_OF.isoformat())
     app.get("button_group")[0].set_value(choice).run()
     assert not app.exception, [e.value for e in app.exception]
-    ranked = shown_rows(app.dataframe[0].value, label("sector"))
+    ranked = shown_rows(compact_frames(app)[0], label("sector"))
     assert {
         s: (r[label("found")], r[label("rectified")], r[label("rate")]) for s, r in ranked.items()
     } == expected
     if choice == "general":
-        apart = shown_rows(app.dataframe[1].value, label("sector"))
+        apart = shown_rows(compact_frames(app)[1], label("sector"))
         assert {s: r[label("found")] for s, r in apart.items()} == {"宾馆": 1, "厂房": 2}
 
 
@@ -518,7 +531,7 @@ def test_timeline_page_phases_from_config_and_counts_by_phase(mini_store, on_sto
     # Key periods are named above or below their spans (staggered so neighbours never collide).
     keys = [p.name for p in config.campaign.key_periods]
     assert [a["text"] for a in figure["layout"]["annotations"] if a["text"] in keys] == keys
-    phases = shown_rows(app.dataframe[0].value, label("phase"))
+    phases = shown_rows(compact_frames(app)[0], label("phase"))
     figures = {
         name: tuple(row[label(c)] for c in ("found", "rectified", "rate", "open", "overdue"))
         for name, row in phases.items()
@@ -592,7 +605,7 @@ def test_weekly_page_shows_a_dash_for_a_village_with_nothing_found(mini_store, o
     week = config.campaign.week_number(dt.date(2024, 1, 14))  # 01-08 … 01-14
     app.selectbox(key="week_no").set_value(week).run()
     assert not app.exception, [e.value for e in app.exception]
-    ranking = shown_rows(app.dataframe[0].value, label("village"))
+    ranking = shown_rows(compact_frames(app)[0], label("village"))
     north = ranking["北山村"]  # 0 found, 0 rectified: no rate, not 0.0%
     assert (north[label("found")], north[label("rate")], north[label("rate_last_week")]) == (0, "—", "—")
     assert north[label("rate_change_pp")] == "—"

@@ -184,6 +184,23 @@ def table(
     return [int(row) for row in event.selection.rows] if selectable else []
 
 
+def compact_table(shown: pd.DataFrame, *, key: str) -> None:
+    """A small table already labelled for display (ui.format.display_frame) of configured names and
+    figures — a ranking, the phases — that fits the screen's width: an HTML table whose headers wrap
+    (the canvas table cannot wrap them, and scrolls sideways at 1024 px). Never for ledger text:
+    st.table renders its cells as Markdown.
+
+    The headers drop their unit (a projector cannot spare its width in ten narrow columns),
+    and a note under the table gives it once; the CSV keeps the full headers."""
+    unit = text("unit_suffix", unit=text("unit_hazard"))
+    headers = {name: name.removesuffix(unit) for name in shown.columns}
+    with st.container(key=f"compact_{key}"):
+        st.table(shown.rename(columns=headers), hide_index=True)
+    if any(name != short for name, short in headers.items()):
+        st.caption(text("table_unit_note"))
+    csv_download(shown, key=key)
+
+
 def chart(fig: go.Figure, *, key: str, on_select: object = "ignore") -> object:
     """A plotly figure at full width, with the toolbar trimmed; clickable when on_select is given."""
     kwargs = {"on_select": on_select, "selection_mode": "points"} if on_select != "ignore" else {}

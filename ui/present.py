@@ -12,11 +12,13 @@ from __future__ import annotations
 import html
 from collections.abc import Callable
 
+import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
 import metrics
 from charts.rates import ranking_bars
+from charts.theme import for_slide
 from charts.timeline import cumulative_chart, phase_timeline
 from charts.trend import weekly_new_bars
 from firedash.config import TownConfig
@@ -32,10 +34,15 @@ from ui.tiles import OVERVIEW_TILES, WEEK_TILES
 
 PRESENT_PARAM, AUTO_PARAM, SLIDE_PARAM = "present", "auto", "slide"
 SLIDE_KEY = "present_slide"
+SCALE_KEY, WIDE_KEY = "present_scale", "present_wide"
 NEXT_KEY, PREV_KEY = "present_next", "present_prev"
 PRESENT_REFRESH = 20  # seconds between checks of the store's signature (a load shows within a minute)
 SLIDE_CHART_HEIGHT = 500  # px: a slide's chart fits under its title on a 768 px high projector
-LONGEST = 8
+LONGEST = 5  # as many as the heading names (超期最久的五处隐患), as on 总览
+ROW_PX = 27  # a ranking's bar on a slide at least: the least that holds an 18 px name
+HALF_FROM = 10  # a ranking longer than this is shown in two halves side by side
+RANKING_ROOM = 490  # px for the villages' ranking at most: 720 less the head, the colour key, the 红黑榜
+SECTORS_ROOM = 570  # px for the place types' ranking at most (no lists under it)
 
 PRESENT_CSS = """
 <style>
@@ -46,11 +53,14 @@ PRESENT_CSS = """
 [data-testid=stElementContainer]:has(iframe), [data-testid=stElementContainer]:has(> .stHtml style:only-child),
 [class*="st-key-present_nav"] { display: none !important; }
 [data-testid=stMainBlockContainer] [data-testid=stVerticalBlock] { gap: 0.5rem; }
-/* Compact tiles on a slide: two rows of them leave room for what a meeting names. */
-[data-testid=stMetric] { padding: 0.4rem 0.6rem !important; }
-[data-testid=stMetricValue] { font-size: 1.6rem !important; }
-[data-testid=stMetricLabel] p { font-size: 0.9rem !important; }
-[data-testid=stMetricDelta], [data-testid=stMetricDelta] div { font-size: 0.86rem !important; }
+/* Compact tiles on a slide: two rows of them leave room for what a meeting names; no text under 18 px. */
+[data-testid=stMetric] { padding: 0 !important; }
+[data-testid=stMetric] > div { padding: 0.35rem 0.6rem !important; }
+[data-testid=stMetricValue] { padding-bottom: 0 !important; }
+[class*="st-key-tiles"] [data-testid=stHorizontalBlock] { gap: 0.5rem !important; }
+[data-testid=stMetricValue] { font-size: 1.8rem !important; }
+[data-testid=stMetricLabel] p { font-size: 1rem !important; }
+[data-testid=stMetricDelta], [data-testid=stMetricDelta] div { font-size: 0.95rem !important; }
 [data-testid=stMainBlockContainer] { padding: 0.3rem 1.5rem 0 1.5rem !important; max-width: 100% !important; }
 .fd-slide-head { display: flex; justify-content: space-between; align-items: baseline; gap: 1rem;
   flex-wrap: wrap; border-bottom: 3px solid #0072B2; margin-bottom: 0.4rem; }
@@ -60,14 +70,33 @@ PRESENT_CSS = """
 .fd-two .fd-attention { font-size: 1rem; }
 .fd-lists { font-size: 1.15rem; line-height: 1.5; }
 .fd-lists b { color: #1A1A1A; }
-/* Larger type where the screen has room for it (a 1080p projector); 4:3 at 768 keeps the base. */
-@media (min-width: 1600px) and (min-height: 1000px) {
-  html { font-size: 23px !important; }
-  [data-testid=stMetricValue] { font-size: 2rem !important; }
-  [data-testid=stMetricLabel] p, [data-testid=stMetricDelta] div { font-size: 1rem !important; }
+.fd-key { font-size: 1rem; color: #4D4D4D; }
+/* A slide is laid out for 1280×720 (and 1024×768); a 1080p projector shows it 1.5 times as large: the
+   type here, the charts by screen_scale (the browser reports its size), on the same thresholds. */
+@media (min-width: 1800px) and (min-height: 1000px) {
+  html { font-size: 28.5px !important; }
 }
 </style>
 """
+
+# The screen's size, reported by the browser (and again when it changes), so a slide's charts are drawn
+# for it: CSS can enlarge the page's type, never a chart's (plotly writes its sizes in pixels).
+_SCREEN_JS = """
+export default function ({ setStateValue }) {
+  let last = '';
+  const send = () => {
+    const size = `${window.innerWidth}x${window.innerHeight}`;
+    if (size !== last) { last = size; setStateValue('screen', size); }
+  };
+  send();
+  window.addEventListener('resize', send);
+  return () => window.removeEventListener('resize', send);
+}
+"""
+_screen = st.components.v2.component("firedash_present_screen", js=_SCREEN_JS)
+LARGE_SCREEN = (1800, 1000)  # px: at least this wide and high (a 1080p projector) shows slides larger
+LARGE_SCALE = 1.5  # 1920×1080 is 1.5 × 1280×720, the size a slide is laid out for
+WIDE_RATIO = 1.5  # a screen at least 1.5 times as wide as high is 16:9 (1.78), not 4:3 (1.33)
 
 # Paging keys: a presenter's clicker sends PageDown/PageUp (some send arrows or Space).
 _KEYS_SCRIPT = """
@@ -113,20 +142,61 @@ def keys_script(seconds: int) -> str:
     )
 
 
+def read_screen() -> None:
+    """Keep what the browser reports of its screen in the session: the slides' scale (LARGE_SCALE on at
+    least LARGE_SCREEN, else 1) and whether it is wide (16:9; 4:3 is not). Before the browser has
+    reported, in a slide's first run: scale 1, wide."""
+    size = _screen(key="present_screen", default={"screen": None}, on_screen_change=lambda: None).screen
+    try:
+        width, height = (int(n) for n in str(size).split("x"))
+    except ValueError:
+        width, height = LARGE_SCREEN[0] - 1, (LARGE_SCREEN[0] - 1) * 9 // 16
+    large = width >= LARGE_SCREEN[0] and height >= LARGE_SCREEN[1]
+    st.session_state[SCALE_KEY] = LARGE_SCALE if large else 1.0
+    st.session_state[WIDE_KEY] = width >= WIDE_RATIO * height
+
+
 def _slide_head(title: str, config: TownConfig, view: View, n: int, total: int) -> None:
     stamp = text("cell", name=text("as_of"), value=fmt_date(view.as_of))
     side = text("header_separator").join((config.town, stamp, text("present_page", n=n, total=total)))
     st.html(f'<div class="fd-slide-head"><h1>{html.escape(title)}</h1><span>{html.escape(side)}</span></div>')
 
 
-def _fit(fig: go.Figure, height: int = SLIDE_CHART_HEIGHT) -> go.Figure:
-    """A page's figure at a slide's height (the figures themselves are the pages' own)."""
-    return fig.update_layout(height=height)
+def _fit(fig: go.Figure, height: int = SLIDE_CHART_HEIGHT, *, title: bool = True) -> go.Figure:
+    """A page's figure at a slide's height and type, for this screen (the figures are the pages' own)."""
+    return for_slide(fig, height=height, title=title, scale=st.session_state.get(SCALE_KEY, 1.0))
 
 
-def _rows_height(rows: int) -> int:
-    """A ranking's height on a slide: 24 px a bar (its 16 px label fits, no name skipped), at most 640."""
-    return min(640, 150 + 24 * rows)
+def _rows_height(rows: int, row: int) -> int:
+    """A ranking without its title on a slide: `row` px a bar, as tall as its 18 px name (the box of a
+    CJK line is 1.45 em), the axis below and the town's rate above."""
+    return 90 + row * rows
+
+
+def _ranking_slide(ranked, unranked, *, chart_key: str, room: int, **bars) -> None:
+    """A ranking under the colour key, `room` px high at most at scale 1. On a wide (16:9) screen a long
+    one (16 villages, 20 place types) is two charts side by side, best half on the left: one column of
+    20 bars with 18 px names does not fit in 720 px; a 4:3 screen has the height, not the width."""
+    frames = pd.concat([ranked.assign(_ranked=True), unranked.assign(_ranked=False)], ignore_index=True)
+    halves = st.session_state.get(WIDE_KEY, True) and len(frames) > HALF_FROM
+    parts = (
+        (frames.iloc[: -(-len(frames) // 2)], frames.iloc[-(-len(frames) // 2) :]) if halves else (frames,)
+    )
+    row = max(ROW_PX, min(2 * ROW_PX, (room - 90) // max(1, len(parts[0]))))
+    _colour_key()
+    columns = st.columns(2, gap="medium") if halves else [st.container()]
+    for i, (column, part) in enumerate(zip(columns, parts, strict=True)):
+        shown, apart = (part[part["_ranked"] == flag].drop(columns="_ranked") for flag in (True, False))
+        fig = ranking_bars(shown, apart, **bars).update_layout(bargap=0.12)
+        if halves:  # three percentages: six collide on half a screen
+            fig.update_xaxes(tickvals=[0, 0.5, 1.0])
+        with column:
+            chart(_fit(fig, _rows_height(len(part), row), title=False), key=f"{chart_key}_{i}")
+
+
+def _colour_key() -> None:
+    """What the bars' colours mean, in words (the chart's own subtitle is dropped on a slide)."""
+    st.html(f'<div class="fd-key">{html.escape(text("ranking_colour_key"))}</div>')
 
 
 def _overall(config: TownConfig, view: View) -> None:
@@ -154,13 +224,10 @@ def _list_line(name: str, rule: str, frame) -> str:
 def _ranking(config: TownConfig, view: View) -> None:
     settings = config.dashboard
     ranked, unranked, town_rate = _town_ranking(config, view)
-    fig = ranking_bars(
-        ranked, unranked, key="village", title=text("village_ranking"), town_rate=town_rate,
-        min_tickets=settings.min_tickets_to_rank, selected=view.filters.villages,
+    _ranking_slide(
+        ranked, unranked, chart_key="present_ranking", room=RANKING_ROOM, key="village", title=text("village_ranking"),
+        town_rate=town_rate, min_tickets=settings.min_tickets_to_rank, selected=view.filters.villages,
     )  # fmt: skip
-    chart(
-        _fit(fig.update_layout(bargap=0.08), _rows_height(len(ranked) + len(unranked))), key="present_ranking"
-    )
     red, black = metrics.red_black_lists(
         ranked, red_rate=settings.red_list_rate, black_rate=settings.black_list_rate
     )
@@ -189,24 +256,21 @@ def _sectors(config: TownConfig, view: View) -> None:
         metrics.sector_ranking, as_of=view.as_of, filters=view.filters, sectors=config.sectors,
         min_tickets=config.dashboard.min_tickets_to_rank,
     )  # fmt: skip
-    fig = ranking_bars(
-        ranked, unranked, key="sector", title=text("sector_ranking"), town_rate=whole["rate"],
-        min_tickets=config.dashboard.min_tickets_to_rank,
+    _ranking_slide(
+        ranked, unranked, chart_key="present_sectors", room=SECTORS_ROOM, key="sector", title=text("sector_ranking"),
+        town_rate=whole["rate"], min_tickets=config.dashboard.min_tickets_to_rank,
     )  # fmt: skip
-    chart(
-        _fit(fig.update_layout(bargap=0.08), _rows_height(len(ranked) + len(unranked))), key="present_sectors"
-    )
 
 
 def _timeline(config: TownConfig, view: View) -> None:
     campaign = config.campaign
     chart(
-        _fit(phase_timeline(campaign, today=view.as_of, title=text("phase_timeline")), 330),
+        _fit(phase_timeline(campaign, today=view.as_of, title=text("phase_timeline")), 280),
         key="present_phases",
     )
     daily = data.cached(metrics.daily_cumulative, as_of=view.as_of, filters=view.filters, campaign=campaign)
     fig = cumulative_chart(daily, campaign, as_of=view.as_of, title=text("cumulative"))
-    chart(_fit(fig, 290), key="present_cumulative")
+    chart(_fit(fig, 320), key="present_cumulative")
 
 
 def _week(config: TownConfig, view: View) -> None:
@@ -250,11 +314,13 @@ def _turn(step: int) -> None:
 
 
 def _paging(seconds: int) -> None:
+    """The hidden paging buttons, the keys' script and the screen's size, in one block not displayed."""
     with st.container(key="present_nav"):
         st.button(text("present_prev"), key=PREV_KEY, on_click=_turn, args=(-1,))
         st.button(text("present_next"), key=NEXT_KEY, on_click=_turn, args=(1,))
-    # An iframe of our own inline script (no network): st.html would not run it.
-    st.iframe(keys_script(seconds), height=1)
+        # An iframe of our own inline script (no network): st.html would not run it.
+        st.iframe(keys_script(seconds), height=1)
+        read_screen()
 
 
 @st.fragment(run_every=PRESENT_REFRESH)

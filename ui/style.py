@@ -28,6 +28,14 @@ PROJECTOR_CSS = f"""
 <style>
 /* Less empty space above the header line: 96 px is a tenth of a 4:3 projector's height. */
 [data-testid=stMainBlockContainer] {{ padding: 2.5rem 1.5rem 2rem 1.5rem; }}
+/* Streamlit's header bar turns white over the page's first line when the sidebar is collapsed: keep it
+   see-through (its buttons still take clicks) and start the page below the expand button. */
+[data-testid=stHeader] {{ background: transparent !important; }}
+[data-testid=stHeader], [data-testid=stHeader] * {{ pointer-events: none; }}
+[data-testid=stHeader] button {{ pointer-events: auto; }}
+[data-testid=stApp]:has([data-testid=stSidebar][data-collapsed=true]) [data-testid=stMainBlockContainer] {{
+  padding-top: 3.4rem;
+}}
 .st-key-sentence h3 {{ font-size: 1.35rem; line-height: 1.45; }}
 /* Tiles: one grid that puts as many {TILE_MIN_REM}rem tiles on a row as fit, and wraps the rest. */
 {"".join(_tile_grid(n) for n in TILES_PER_ROW)}
@@ -35,6 +43,27 @@ PROJECTOR_CSS = f"""
 /* Two columns side by side that stack below 34rem each (a ranking needs its width to be read). */
 [class*="st-key-reflow"] [data-testid=stHorizontalBlock] {{ flex-wrap: wrap; }}
 [class*="st-key-reflow"] [data-testid=stColumn] {{ flex: 1 1 34rem !important; min-width: min(34rem, 100%); }}
+/* A narrow chart beside a list: the chart takes a third, down to 20rem, then the two stack. */
+[class*="st-key-reflow_third"] [data-testid=stColumn]:first-child {{ flex: 1 1 20rem !important; min-width: min(20rem, 100%); }}
+[class*="st-key-reflow_third"] [data-testid=stColumn]:last-child {{ flex: 2 1 34rem !important; }}
+/* A row of filters wraps where each would be narrower than 13rem (a date input's yyyy-mm-dd). */
+[class*="st-key-wrap_"] [data-testid=stHorizontalBlock] {{ flex-wrap: wrap; }}
+[class*="st-key-wrap_"] [data-testid=stColumn] {{ flex: 1 1 13rem !important; min-width: min(13rem, 100%); }}
+/* Compact tables (ui.layout.compact_table): as wide as the page, headers wrapped, names kept whole. */
+[class*="st-key-compact_"] [data-testid=stTable] > div {{ overflow-x: auto; }}
+[class*="st-key-compact_"] table {{ width: 100%; }}
+[class*="st-key-compact_"] th, [class*="st-key-compact_"] td {{ padding: 0.3rem 0.3rem !important; }}
+/* A header may break anywhere, also inside a bracketed unit: ten columns fit beside a sidebar at 1024 px. */
+[class*="st-key-compact_"] th, [class*="st-key-compact_"] th * {{
+  white-space: normal !important; line-break: anywhere; vertical-align: bottom;
+}}
+[class*="st-key-compact_"] td, [class*="st-key-compact_"] td * {{ word-break: keep-all !important; }}
+/* Buttons (the downloads) wrap a long label instead of cutting it with "…". */
+[data-testid=stDownloadButton] button, [data-testid=stButton] button {{ height: auto; max-width: 100%; }}
+[data-testid=stDownloadButton] button [data-testid=stMarkdownContainer],
+[data-testid=stDownloadButton] button p, [data-testid=stButton] button p {{
+  white-space: normal !important; overflow: visible !important; text-overflow: clip !important;
+}}
 /* Label, value and delta are written whole (wrapped if need be), never cut with an ellipsis. */
 [data-testid=stMetricLabel], [data-testid=stMetricLabel] *,
 [data-testid=stMetricValue], [data-testid=stMetricValue] *,
