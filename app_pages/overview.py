@@ -18,7 +18,7 @@ from ui.layout import as_of_stamp, chart, download, no_data_for, page_title, sen
 from ui.ranking import town_ranking
 from ui.tiles import OVERVIEW_TILES
 
-LONGEST_OVERDUE_COLUMNS = ("village", "unit", "days_overdue", "description")
+LONGEST_OVERDUE_COLUMNS = ("village", "unit", "description", "days_overdue")
 
 
 def ranking_section(config: TownConfig, view: View) -> None:

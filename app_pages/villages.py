@@ -22,10 +22,11 @@ from ui.tiles import VILLAGE_TILES
 BARS_KEY = "village_bars"
 PICK_KEY = "drill_village"
 SECTOR_COLUMNS = ("sector", "found", "rectified", "rate", "open", "overdue", "major_found")
-TICKET_COLUMNS = ("hazard_no", "unit", "sector", "category", "description", "severity", "office", "deadline")
+# One village's lists: its name is the heading, so they start with 单位, 隐患, (超期天数,) 整改期限, 责任人 ….
+TICKET_COLUMNS = ("unit", "description", "deadline", "severity", "sector", "category", "office", "hazard_no")
 OVERDUE_COLUMNS = (
-    "hazard_no", "unit", "days_overdue", "description", "measures", "office", "responsible", "phone", "deadline",
-    "sector", "ageing_band",
+    "unit", "description", "days_overdue", "deadline", "responsible", "phone", "measures", "office", "sector",
+    "ageing_band", "hazard_no",
 )  # fmt: skip
 
 

@@ -183,3 +183,61 @@ def test_the_dashboard_workbook_has_a_sheet_a_view_with_typed_cells(sample_store
     assert overview["D5"].value == pytest.approx(now["rate"])
     assert overview["A6"].value == dt.datetime(2024, 1, 14)
     assert "联系电话" not in [c.value for c in book["超期隐患"][4]]  # not logged in: no phone numbers
+
+
+# Reader first: every ticket list and overdue export opens with 村, 单位, 隐患, 超期天数, 整改期限; 隐患编号 last.
+
+WHERE_WHAT = ["村（社区）", "单位名称", "隐患描述"]
+ACT = ["责任人", "联系电话", "整改措施"]
+
+
+def _tables(app) -> dict[str, list[str]]:
+    """Each table's columns by its key (every table has our CSV button beside it, keyed `<key>_csv`)."""
+    keys = [
+        b.proto.id.rsplit("-", 1)[-1].removesuffix("_csv")
+        for b in app.get("download_button")
+        if b.proto.id.endswith("_csv")
+    ]
+    return dict(zip(keys, (list(t.value.columns) for t in app.dataframe), strict=True))
+
+
+@pytest.mark.parametrize(
+    ("page", "params", "key", "first"),
+    [
+        (None, {}, "overview_overdue", [*WHERE_WHAT, "超期天数"]),
+        ("app_pages/overdue.py", {}, "overdue_table", [*WHERE_WHAT, "超期天数", "整改期限"]),
+        ("app_pages/overdue.py", {}, "due_soon_table", [*WHERE_WHAT, "剩余天数", "整改期限"]),
+        ("app_pages/weekly.py", {}, "weekly_newly_overdue", [*WHERE_WHAT, "超期天数", "整改期限", "责任人"]),
+        # One village's drill-down: its name is the heading, so its lists start with the unit.
+        ("app_pages/villages.py", {"village": "马鞍村"}, "village_overdue",
+         ["单位名称", "隐患描述", "超期天数", "整改期限", *ACT]),
+        ("app_pages/villages.py", {"village": "马鞍村"}, "village_open", ["单位名称", "隐患描述", "整改期限"]),
+    ],
+)  # fmt: skip
+def test_every_ticket_list_starts_with_what_a_reader_needs(sample_store, on_store, page, params, key, first):
+    app = open_app(on_store(sample_store), page, user=CLERK, as_of=DAY.isoformat(), **params)
+    assert not app.exception
+    columns = _tables(app)[key]
+    assert columns[: len(first)] == first
+    assert "隐患编号" not in columns or columns[-1] == "隐患编号"
+
+
+def test_the_overdue_exports_start_with_what_a_reader_needs(sample_store, on_store, config):
+    on_store(sample_store)
+    overdue = [*WHERE_WHAT, "超期天数", "整改期限", *ACT]
+    books = {
+        "village": openpyxl.load_workbook(io.BytesIO(downloads._overdue_bytes(config.town, DAY, Filters(), "马鞍村"))),
+        "dashboard": openpyxl.load_workbook(
+            io.BytesIO(downloads._dashboard_bytes(config, DAY, Filters(), Filters(), True))
+        ),
+    }  # fmt: skip
+    for sheet, first in (
+        (books["village"]["超期未整改"], overdue),
+        (books["village"]["7日内到期"], [*WHERE_WHAT, "剩余天数", "整改期限", "责任人"]),
+        (books["dashboard"]["超期隐患"], overdue),
+    ):
+        headers = [c.value for c in sheet[4]]
+        assert headers[: len(first)] == first, sheet.title
+        assert headers[-1] == "隐患编号"
+        if sheet.title != "7日内到期":  # 马鞍村 and the town have overdue items at DAY
+            assert sheet.max_row > 4 and isinstance(sheet.cell(5, 4).value, int)  # 超期天数: a number

@@ -18,14 +18,16 @@ from ui import data
 from ui.export import export_frame, xlsx_bytes, zip_bytes
 from ui.format import display_frame, raw_values_text
 
+# Reader first, in every ticket list and its export: where (村, 单位), what (隐患), how late (超期天数, 整改期限),
+# who acts (责任人, 联系电话, 整改措施); the rest after, 隐患编号 last (many ledgers give none).
 OVERDUE_EXPORT_COLUMNS = (
-    "hazard_no", "village", "unit", "sector", "category", "description", "severity", "county_supervised",
-    "office", "responsible", "phone", "measures", "found_date", "deadline", "days_overdue", "ageing_band",
+    "village", "unit", "description", "days_overdue", "deadline", "responsible", "phone", "measures",
+    "severity", "county_supervised", "sector", "category", "office", "found_date", "ageing_band", "hazard_no",
 )  # fmt: skip
 PERSONAL_COLUMNS = frozenset({"responsible", "phone"})  # only for a logged-in user (access.can_export)
 DUE_SOON_EXPORT_COLUMNS = (
-    "hazard_no", "village", "unit", "sector", "category", "description", "severity", "office", "responsible",
-    "found_date", "deadline", "days_left",
+    "village", "unit", "description", "days_left", "deadline", "responsible", "severity", "sector", "category",
+    "office", "found_date", "hazard_no",
 )  # fmt: skip
 REJECTED_EXPORT_COLUMNS = ("file_name", "sheet", "row_number", "village", "reason", "raw_values")
 COMPARISON_COLUMNS = (
