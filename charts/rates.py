@@ -60,11 +60,12 @@ def ranking_bars(
             hovertemplate=text("hover_bar"),
         )
     )
+    line_label = line_label or text("town_rate")
     if town_rate is not None and not is_missing(town_rate):
         fig.add_vline(x=float(town_rate), line={"color": DARK_GREY, "dash": "dash", "width": 2})
         fig.add_annotation(
             x=float(town_rate), y=1.0, yref="paper", yanchor="bottom", showarrow=False,
-            text=f"{line_label or text('town_rate')} {fmt_rate(town_rate)}", font={"color": DARK_GREY},
+            text=f"{line_label} {fmt_rate(town_rate)}", font={"color": DARK_GREY},
         )  # fmt: skip
     fig.update_xaxes(range=[0, _RATE_AXIS_END], tickformat=".0%", tickvals=_PERCENT_TICKS)
     fig.update_yaxes(autorange="reversed", type="category")
@@ -72,7 +73,7 @@ def ranking_bars(
     # What the colours mean, in words: a washed-out projector or a colour-blind reader needs it.
     fig.update_layout(
         showlegend=False, clickmode="event+select", dragmode=False,
-        title={"subtitle": {"text": text("ranking_colour_key"), "font": {"size": MIN_FONT_SIZE, "color": DARK_GREY}}},
+        title={"subtitle": {"text": text("ranking_colour_key", line=line_label), "font": {"size": MIN_FONT_SIZE, "color": DARK_GREY}}},
         margin={"t": 125},
     )  # fmt: skip
     return fig
