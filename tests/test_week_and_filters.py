@@ -9,12 +9,16 @@ import io
 import json
 import zipfile
 
+import docx
 import openpyxl
 import pytest
 
 import metrics
 from firedash.store import connect
 from metrics import Filters
+from metrics.bulletin_docx import bulletin_bytes
+from tests.test_access_pages import built_downloads  # noqa: F401 -- fixture
+from tests.test_access_pages import downloads as page_downloads
 from tests.test_pages import (  # noqa: F401 -- fixtures
     CLERK,
     ROOT,
@@ -241,3 +245,50 @@ def test_the_overdue_exports_start_with_what_a_reader_needs(sample_store, on_sto
         assert headers[-1] == "隐患编号"
         if sheet.title != "7日内到期":  # 马鞍村 and the town have overdue items at DAY
             assert sheet.max_row > 4 and isinstance(sheet.cell(5, 4).value, int)  # 超期天数: a number
+
+
+# One 较上周 everywhere: against Sunday 2024-01-14. At DAY the old "as-of minus 7 days" said +60处, the
+# previous-week rule +54处; every place a change is given must say +54处 and the same points.
+
+
+def bulletin_text(data: bytes) -> str:
+    document = docx.Document(io.BytesIO(data))
+    cells = [cell.text for table in document.tables for row in table.rows for cell in row.cells]
+    return "\n".join([p.text for p in document.paragraphs] + cells)
+
+
+def test_one_change_on_last_week_in_tiles_sentence_bulletin_and_workbooks(
+    sample_store, on_store, config, built_downloads
+):
+    db = on_store(sample_store)
+    now, sunday = summary_at(sample_store, DAY), summary_at(sample_store, dt.date(2024, 1, 14))
+    found = now["found"] - sunday["found"]
+    assert (found, now["found"] - summary_at(sample_store, dt.date(2024, 1, 13))["found"]) == (54, 60)
+    points = (now["rate"] - sunday["rate"]) * 100
+    assert f"{points:.1f}" == "2.9"
+    overview = open_app(db, user=CLERK, as_of=DAY.isoformat())
+    weekly = open_app(db, "app_pages/weekly.py", user=CLERK, as_of=DAY.isoformat())
+    slide = open_app(db, present="1", as_of=DAY.isoformat())
+    for app in (overview, weekly, slide):
+        assert _delta(app, "found") == "较上周 +54处"
+        assert _delta(app, "rate") == "较上周 +2.9个百分点"
+    assert "（较上周新增54处）" in overview.subheader[0].value
+    assert "较上周提高2\\.9个百分点" in overview.subheader[0].value  # Markdown-escaped on screen
+    con = connect(sample_store, read_only=True)
+    try:
+        bulletin = bulletin_text(bulletin_bytes(con, config, as_of=DAY, issue_no=1))
+    finally:
+        con.close()
+    assert "本周新排查隐患54处" in bulletin and "较上周（截至1月14日）提高2.9个百分点" in bulletin
+    book = openpyxl.load_workbook(
+        io.BytesIO(downloads._dashboard_bytes(config, DAY, Filters(), Filters(), True))
+    )
+    sheet = book["总览"]
+    assert (sheet["A6"].value, sheet["B5"].value - sheet["B6"].value) == (dt.datetime(2024, 1, 14), 54)
+    assert (sheet["D5"].value - sheet["D6"].value) * 100 == pytest.approx(points)
+    files = page_downloads(weekly, built_downloads)
+    summary = openpyxl.load_workbook(io.BytesIO(files["weekly_download"]))["总体情况"]
+    header = [c.value for c in summary[4]]
+    rows = [dict(zip(header, (c.value for c in row), strict=True)) for row in summary.iter_rows(min_row=5)]
+    week = next(r for r in rows if r["周次"] == "本周")
+    assert week["本周新排查（处）"] == 54 and week["整改率变化（百分点）"] == pytest.approx(points)
