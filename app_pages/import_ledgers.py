@@ -78,7 +78,11 @@ def backups_step(user: User) -> None:
     by_id = {e["id"]: e for e in entries}
     left, right = st.columns([3, 1])
     chosen = left.selectbox(
-        text("intake_restore_pick"), list(reversed(by_id)), index=None, key="intake_backup_id"
+        text("intake_restore_pick"),
+        list(reversed(by_id)),
+        index=None,
+        key="intake_backup_id",
+        placeholder=text("choose_placeholder"),
     )
     if right.button(text("intake_restore"), key="intake_restore", disabled=chosen is None):
         st.session_state[_CONFIRM] = ("restore", chosen)

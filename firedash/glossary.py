@@ -240,6 +240,8 @@ WORDS: dict[str, str] = {
     "download_villages_zip": "下载各村（社区）超期隐患清单（ZIP）",
     "file_villages_zip": "各村超期隐患清单_{stamp}.zip",
     "download_csv": "下载 CSV",
+    "upload_button": "选择文件",
+    "upload_limit": "每个文件不超过{mb}MB",
     "no_value": "—",
     "last_week": "上周",
     "no_office": "未填写",

@@ -229,6 +229,17 @@ def test_csv_starts_with_the_bom_and_neutralises_formula_cells():
     assert [r[1] for r in rows[1:]] == ["-0.4", "+1.6", "0", "-1", "1"]  # plain numbers stay numbers
 
 
+def test_csv_cuts_text_over_excels_cell_limit_with_a_mark():
+    long_text = "电线老化" * 9000  # 36,000 characters: Excel would cut it at 32,767 without a word
+    frame = pd.DataFrame({"隐患描述": [long_text, "x" * EXCEL_CELL_MAX, "=" + "a" * EXCEL_CELL_MAX]})
+    rows = list(__import__("csv").reader(io.StringIO(csv_bytes(frame).decode("utf-8-sig"))))
+    cut, full, formula = (r[0] for r in rows[1:])
+    assert len(cut) == EXCEL_CELL_MAX and cut.endswith("…（已截断）")
+    assert cut.startswith("电线老化电线老化")
+    assert full == "x" * EXCEL_CELL_MAX  # exactly at the limit: kept whole
+    assert formula.startswith("'=") and len(formula) == EXCEL_CELL_MAX  # neutralised, then cut
+
+
 def test_zip_holds_each_file_under_its_chinese_name():
     import zipfile
 
