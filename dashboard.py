@@ -13,7 +13,7 @@ from firedash.users import User
 from ui import auth, data
 from ui.controls import chosen_week, sidebar, url_view
 from ui.format import import_stamp
-from ui.layout import header, no_data, page_title
+from ui.layout import chrome_words, header, no_data, page_title
 from ui.navigation import PageSpec, menu_visibility
 from ui.present import is_presenting, present
 from ui.style import projector_style
@@ -47,6 +47,7 @@ def main() -> None:
         initial_sidebar_state="collapsed" if presenting else "expanded",
     )
     projector_style()
+    chrome_words()
     try:
         config = data.config()
     except ConfigError as exc:

@@ -32,7 +32,7 @@ def chosen_filters() -> dict[str, object]:
     )  # fmt: skip
     user = who.selectbox(
         AUDIT_COLUMN_LABELS["who"], [None, *audit_people(audit.read())], key="audit_user",
-        format_func=lambda name: text("all") if name is None else name,
+        format_func=lambda name: text("all") if name is None else name, placeholder=text("all"),
     )  # fmt: skip
     first = start.date_input(text("audit_from"), value=None, key="audit_from", format="YYYY-MM-DD")
     last = end.date_input(text("audit_to"), value=None, key="audit_to", format="YYYY-MM-DD")

@@ -12,7 +12,7 @@ from firedash.glossary import label, text
 from ui import data
 from ui.attention import attention, major_history
 from ui.controls import View, current_view
-from ui.downloads import RANKING_COLUMNS, dashboard_workbook
+from ui.downloads import RANKING_COLUMNS, dashboard_workbook, scope_file_prefix
 from ui.format import last_week_note, overview_sentence, ranking_line_label, scope_name, selects_part
 from ui.history import ticket_table
 from ui.layout import as_of_stamp, chart, download, no_data_for, page_title, sentence, tiles
@@ -54,8 +54,8 @@ def render() -> None:
     with left:
         ranking_section(config, view)
     with right:
-        st.subheader(text("longest_overdue"), anchor=False)
         overdue = data.cached(metrics.overdue_tickets, as_of=view.as_of, filters=view.filters, limit=5)
+        st.subheader(text("longest_overdue", n=len(overdue)), anchor=False)
         if overdue.empty:
             st.success(text("no_overdue"))
         else:
@@ -71,7 +71,7 @@ def render() -> None:
             personal=can_export(view.viewer),
             town_columns=view.town_columns(RANKING_COLUMNS) if view.scoped else None,
         ),
-        file_name=text("file_dashboard", stamp=as_of_stamp(view.as_of)),
+        file_name=scope_file_prefix(view.filters) + text("file_dashboard", stamp=as_of_stamp(view.as_of)),
         key="dashboard_download",
     )
 

@@ -11,7 +11,7 @@ from charts.rates import category_split_bars, ranking_bars
 from firedash.glossary import SEVERITY_GROUP_LABELS, label, text
 from ui import data
 from ui.controls import View, current_view
-from ui.format import display_frame
+from ui.format import display_frame, rate_line_label
 from ui.layout import chart, compact_table, no_data_for, page_title
 
 SEVERITY_KEY = "sector_severity"
@@ -45,7 +45,7 @@ def sector_section(view: View) -> None:
     )  # fmt: skip
     fig = ranking_bars(
         ranked, unranked, key="sector", title=text("sector_ranking"), town_rate=whole["rate"],
-        min_tickets=config.dashboard.min_tickets_to_rank, bar_height=38,
+        min_tickets=config.dashboard.min_tickets_to_rank, bar_height=38, line_label=rate_line_label(view.filters),
     )  # fmt: skip
     chart(fig, key="sector_bars")
     compact_table(display_frame(ranked, ("rank", *SECTOR_COLUMNS)), key="sector_table")

@@ -9,12 +9,12 @@ from charts.heatmap import open_heatmap
 from charts.rates import category_split_bars, ranking_bars
 from charts.trend import rate_trend
 from firedash.access import can_export
-from firedash.config import TownConfig
+from firedash.config import Campaign, TownConfig
 from firedash.glossary import label, text
 from ui import data
 from ui.controls import View, choose_village, current_view
 from ui.downloads import PERSONAL_COLUMNS, overdue_file_name, overdue_workbook
-from ui.format import display_frame, last_week_note, ranking_line_label
+from ui.format import display_frame, last_week_note, ranking_line_label, scope_word
 from ui.history import ticket_table
 from ui.layout import chart, compact_table, download, no_data, no_data_for, page_title, tiles
 from ui.ranking import town_ranking
@@ -23,10 +23,12 @@ from ui.tiles import VILLAGE_TILES
 BARS_KEY = "village_bars"
 PICK_KEY = "drill_village"
 SECTOR_COLUMNS = ("sector", "found", "rectified", "rate", "open", "overdue", "major_found")
-TICKET_COLUMNS = ("hazard_no", "unit", "deadline", "description", "severity", "office", "sector", "category")
+# One village's lists: its name is the heading, so they start with 单位, then the figure (超期天数 or 整改期限)
+# before the long ledger text (隐患描述), so it stays on a 1024 px screen; the workbooks keep their order.
+TICKET_COLUMNS = ("unit", "deadline", "description", "severity", "sector", "category", "office", "hazard_no")
 OVERDUE_COLUMNS = (
-    "hazard_no", "unit", "days_overdue", "description", "measures", "office", "responsible", "phone", "deadline",
-    "sector", "ageing_band",
+    "unit", "days_overdue", "description", "deadline", "responsible", "phone", "measures", "office", "sector",
+    "ageing_band", "hazard_no",
 )  # fmt: skip
 
 
@@ -78,7 +80,7 @@ def village_picker(config: TownConfig, view: View) -> None:
     )
 
 
-def drill_down(config: TownConfig, view: View, town: View) -> None:
+def drill_down(config: TownConfig, view: View) -> None:
     village, campaign = view.village, config.campaign
     st.subheader(village, anchor=False)
     now = data.cached(metrics.summary_figures, as_of=view.as_of, filters=view.filters)
@@ -90,9 +92,7 @@ def drill_down(config: TownConfig, view: View, town: View) -> None:
     )
     tiles(now, before, VILLAGE_TILES)
     st.caption(last_week_note(metrics.previous_week_end(campaign, view.as_of)))
-    trend = data.cached(metrics.weekly_trend, as_of=view.as_of, filters=view.filters, campaign=campaign)
-    town_trend = data.cached(metrics.weekly_trend, as_of=town.as_of, filters=town.filters, campaign=campaign)
-    chart(rate_trend(trend, town_trend, name=village, title=text("trend_vs_town")), key="village_trend")
+    trend_section(view, village, campaign)
     overdue_tab, open_tab, sector_tab, category_tab = st.tabs(
         [label("overdue"), text("open_tickets"), text("by_sector"), text("by_category")]
     )
@@ -113,6 +113,21 @@ def drill_down(config: TownConfig, view: View, town: View) -> None:
     with category_tab:
         split = data.cached(metrics.rates_by_category_severity, as_of=view.as_of, filters=view.filters)
         chart(category_split_bars(split, title=text("category_split")), key="village_categories")
+
+
+def trend_section(view: View, village: str, campaign: Campaign) -> None:
+    """The village's weekly rate against the town's (a village head's too), or against the filtered
+    tickets of every village, the line named for what it is: 全镇 or 筛选范围."""
+    compare = view.ranking("villages", "town_trend")
+    trend = data.cached(metrics.weekly_trend, as_of=view.as_of, filters=view.filters, campaign=campaign)
+    town_trend = data.cached(
+        metrics.weekly_trend, as_of=compare.as_of, filters=compare.filters, campaign=campaign
+    )
+    scope = scope_word(compare.filters)
+    fig = rate_trend(
+        trend, town_trend, name=village, title=text("trend_vs_scope", scope=scope), town_name=scope
+    )
+    chart(fig, key="village_trend")
 
 
 def overdue_tab_body(config: TownConfig, view: View, village: str) -> None:
@@ -143,7 +158,7 @@ def render() -> None:
     # A chosen village's drill-down comes first: a village head opens the page for it.
     village_picker(config, view)
     if view.village:
-        drill_down(config, view, town)
+        drill_down(config, view)
     ranking_section(config, view, town)
     heatmap_section(config, town)
 

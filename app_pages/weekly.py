@@ -16,7 +16,13 @@ from firedash.glossary import label, text
 from ui import data
 from ui.bulletin import bulletin_section
 from ui.controls import WEEK_KEY, View, chosen_week, current_view, write_week
-from ui.downloads import RANKING_COLUMNS, personal_columns, weekly_workbook
+from ui.downloads import (
+    RANKING_COLUMNS,
+    personal_columns,
+    scope_file_prefix,
+    scope_title,
+    weekly_workbook,
+)
 from ui.format import display_frame, fmt_date, last_week_note, ranking_line_label, week_label
 from ui.history import ticket_table
 from ui.layout import (
@@ -133,11 +139,11 @@ def render() -> None:
     download(
         text("download_xlsx"),
         weekly_workbook(
-            config.town, cut, name, comparison=comparison, ranking=ranking, red=red, black=black,
+            scope_title(config.town, view.filters), cut, name, comparison=comparison, ranking=ranking, red=red, black=black,
             severity=data.cached(metrics.week_by_severity, **week), newly_overdue=late,
             ranking_columns=columns, personal=can_export(view.viewer),
         ),
-        file_name=text("file_weekly", week=name),
+        file_name=scope_file_prefix(view.filters) + text("file_weekly", week=name),
         key="weekly_download",
     )  # fmt: skip
     bulletin_section(config, view, week_no, cut)

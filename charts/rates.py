@@ -63,11 +63,12 @@ def ranking_bars(
             hovertemplate=text("hover_bar"),
         )
     )
+    line_label = line_label or text("town_rate")
     if town_rate is not None and not is_missing(town_rate):
         fig.add_vline(x=float(town_rate), line={"color": DARK_GREY, "dash": "dash", "width": 2})
         fig.add_annotation(
             x=float(town_rate), y=1.0, yref="paper", yanchor="bottom", showarrow=False,
-            text=f"{line_label or text('town_rate')} {fmt_rate(town_rate)}", font={"color": DARK_GREY},
+            text=f"{line_label} {fmt_rate(town_rate)}", font={"color": DARK_GREY},
         )  # fmt: skip
     # The percentages stand off the axis: the last bar's label reaches a pixel or two below the bars.
     fig.update_xaxes(
@@ -78,7 +79,7 @@ def ranking_bars(
     # What the colours mean, in words: a washed-out projector or a colour-blind reader needs it.
     fig.update_layout(
         showlegend=False, clickmode="event+select", dragmode=False,
-        title={"subtitle": {"text": text("ranking_colour_key"), "font": {"size": MIN_FONT_SIZE, "color": DARK_GREY}}},
+        title={"subtitle": {"text": text("ranking_colour_key", line=line_label), "font": {"size": MIN_FONT_SIZE, "color": DARK_GREY}}},
         margin={"t": _RANKING_TOP},
     )  # fmt: skip
     return fig

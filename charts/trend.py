@@ -58,11 +58,14 @@ def _last_week_numbers(weekly: pd.DataFrame, weeks: list[str]) -> list[dict]:
     ]
 
 
-def rate_trend(place: pd.DataFrame, town: pd.DataFrame, *, name: str, title: str) -> go.Figure:
-    """The weekly cumulative rate of one place (blue) against the whole town's (grey dashed)."""
+def rate_trend(
+    place: pd.DataFrame, town: pd.DataFrame, *, name: str, title: str, town_name: str | None = None
+) -> go.Figure:
+    """The weekly cumulative rate of one place (blue) against the town's (grey dashed), the line named
+    `town_name` (default 全镇; 筛选范围 when other filters narrow it)."""
     fig = go.Figure()
     for frame, trace_name, colour, dash in (
-        (town, label("town"), DARK_GREY, "dash"),
+        (town, town_name or label("town"), DARK_GREY, "dash"),
         (place, name, BLUE, "solid"),
     ):
         fig.add_trace(

@@ -58,6 +58,7 @@ TOWN_RANKING_SECTIONS = frozenset(
     {
         ("overview", "village_ranking"),
         ("villages", "village_ranking"),
+        ("villages", "town_trend"),  # the drill-down's comparison line: the town's weekly rate, no tickets
         ("weekly", "village_ranking"),
         ("weekly", "red_black_lists"),
     }

@@ -14,7 +14,7 @@ from firedash.config import ConfigError, TownConfig
 from firedash.glossary import text
 from metrics.bulletin import BulletinError, bulletin_week
 from metrics.bulletin_docx import PdfError, docx_to_pdf, soffice
-from metrics.bulletin_issue import Maker, issue_bulletin
+from metrics.bulletin_issue import Maker, OutputError, issue_bulletin
 from metrics.bulletin_settings import bulletin_settings
 from metrics.formatting import fmt_date, week_label
 
@@ -60,6 +60,8 @@ def make_bulletin(
             issue_no=args.issue_no,
             settings=settings,
         )
+    except OutputError as exc:  # the file cannot be written there: the template is not to blame
+        raise CliError(str(exc)) from None
     except (OSError, ValueError) as exc:
         raise CliError(text("cli_bulletin_bad_template", path=settings.template, error=exc)) from None
     issue_no = issue.issue_no

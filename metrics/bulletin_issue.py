@@ -4,6 +4,7 @@ in the issue register and the audit trail, so both count on from the same last i
 from __future__ import annotations
 
 import datetime as dt
+import errno
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,6 +18,31 @@ from metrics.bulletin_docx import bulletin_bytes
 from metrics.bulletin_register import Issue, locked, made_now, number_for, read_issues, register_path
 from metrics.bulletin_settings import BulletinSettings, bulletin_settings
 from metrics.formatting import fmt_date, week_label
+
+# Why a file cannot be written, in words (the OS's own message is English).
+_WRITE_REASONS = {
+    errno.EACCES: "write_no_permission",
+    errno.EPERM: "write_no_permission",
+    errno.ENOENT: "write_no_folder",
+    errno.ENOTDIR: "write_file_in_path",
+    errno.EEXIST: "write_file_in_path",  # mkdir of a folder where a file of that name stands
+    errno.EISDIR: "write_is_folder",
+    errno.EROFS: "write_read_only",
+    errno.ENOSPC: "write_disk_full",
+}
+
+
+class OutputError(OSError):
+    """The bulletin was built but its file cannot be written there: nothing is written or recorded."""
+
+    def __init__(self, path: Path, cause: OSError) -> None:
+        super().__init__(cause.errno, cause.strerror)
+        self.path, self.cause = path, cause
+
+    def __str__(self) -> str:
+        key = _WRITE_REASONS.get(self.cause.errno)
+        reason = text(key) if key else (self.cause.strerror or str(self.cause))
+        return text("bulletin_cannot_write", path=self.path, reason=reason)
 
 
 @dataclass(frozen=True)
@@ -57,15 +83,19 @@ def issue_bulletin(
     it was made before, else one past the last); written to `out` (default: issued_file) and recorded.
 
     Numbering, writing and recording happen under the register's lock: two bulletins made at once never
-    share a number. Raises OSError/ValueError when the template cannot be filled (nothing is recorded).
+    share a number. Raises OutputError when `out` cannot be written, OSError/ValueError when the template
+    cannot be filled (nothing is recorded either way).
     """
     settings = settings or bulletin_settings(config)
     with locked(register_path(store)) as issues:
         number = issue_no or number_for(issues, week.week_no)
         data = bulletin_bytes(con, config, as_of=week.as_of, issue_no=number, settings=settings)
         target = out or issued_file(store, number, week.week_no)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(data)
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(data)
+        except OSError as exc:
+            raise OutputError(target, exc) from exc
         issue = Issue(number, week.week_no, week.as_of.isoformat(), str(target.resolve()), made_now())
         issues.append(issue)
     _audit(issue, maker, store)

@@ -115,3 +115,26 @@ def test_a_week_of_16_ledgers_previews_and_commits(town_url: str, page: Page) ->
     committed = _commit(page, 16)
     shoot(page, "import_6_week_committed", full=True)
     print(f"\nbrowser: preview of 16 ledgers {previewed:.1f}s, commit {committed:.1f}s")
+
+
+def _after(page: Page, selector: str) -> str:
+    return page.evaluate(f"getComputedStyle(document.querySelector('{selector}'), '::after').content")
+
+
+def test_the_import_page_shows_no_streamlit_english_and_no_table_toolbar(town_url: str, page: Page) -> None:
+    _log_in_on_import(page, town_url)
+    button = "[data-testid=stFileUploaderDropzone] button [data-testid=stMarkdownContainer]"
+    assert _after(page, button) == '"选择文件"'
+    assert _after(page, "[data-testid=stFileUploaderDropzoneInstructions]") == '"每个文件不超过200MB"'
+    expect(page.get_by_text("Upload", exact=True)).to_be_hidden()
+    expect(page.get_by_text("200MB per file")).to_be_hidden()
+    _upload(page, sorted(WEEK13.iterdir())[:1])
+    table = page.locator("[data-testid=stDataFrame]:visible").first
+    table.hover()
+    page.wait_for_timeout(500)
+    # The built-in toolbar ("Download as CSV" keeps =HYPERLINK(…) live, "Search", "Fullscreen") never shows.
+    expect(page.locator("[data-testid=stDataFrame] [data-testid=stElementToolbar]").first).to_be_hidden()
+    for english in ("Download as CSV", "Search", "Fullscreen", "Choose an option"):
+        expect(page.get_by_role("button", name=english)).to_have_count(0)
+        expect(page.get_by_text(english, exact=True)).to_have_count(0)
+    shoot(page, "import_7_no_english", full=True)

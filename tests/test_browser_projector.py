@@ -73,8 +73,8 @@ READER_FIRST = {
         "超期天数",
     ): "超期隐患清单, 总览's longest overdue, 周报's newly overdue: 隐患描述 follows",
     ("村（社区）", "单位名称", "剩余天数"): "7日内到期: 隐患描述 follows",
-    ("隐患编号", "单位名称", "超期天数"): "a village's overdue list: 隐患描述, 整改措施 follow",
-    ("隐患编号", "单位名称", "整改期限"): "a village's open tickets: 隐患描述 follows",
+    ("单位名称", "超期天数"): "a village's overdue list (under its name): 隐患描述, 整改措施 follow",
+    ("单位名称", "整改期限"): "a village's open tickets (under its name): 隐患描述 follows",
     ("文件",): "数据质量 (the 应急办's desk page): file names are long; the file identifies each row",
     ("导入时间", "文件"): "数据质量's imports: file names are long",
     (

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -227,3 +228,31 @@ def test_the_pdf_has_the_pages_figures_and_embedded_fonts(made, sample):
     fonts = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True, check=True).stdout
     rows = fonts.splitlines()[2:]
     assert rows and any("CJK" in r for r in rows) and all(" yes " in r for r in rows)
+
+
+@pytest.mark.parametrize(
+    ("where", "reason"),
+    [
+        ("a_folder", "该路径是一个文件夹"),
+        ("under_a_file", "路径中的某一级是文件而不是文件夹"),
+        ("read_only_folder", "没有写入权限"),
+    ],
+)
+def test_an_out_that_cannot_be_written_says_so_and_takes_no_number(sample, tmp_path, capsys, where, reason):
+    if where == "read_only_folder" and os.geteuid() == 0:
+        pytest.skip("root writes into a read-only folder")
+    store = _store_here(tmp_path / "store", sample)
+    (tmp_path / "plain.txt").write_text("x", encoding="utf-8")
+    (tmp_path / "locked").mkdir(mode=0o500)
+    out = {
+        "a_folder": tmp_path / "store",
+        "under_a_file": tmp_path / "plain.txt" / "b.docx",
+        "read_only_folder": tmp_path / "locked" / "b.docx",
+    }[where]
+    assert _make(store, out, "--week", "12") == 2
+    err = capsys.readouterr().err
+    assert err.strip() == f"无法写入周通报文件：{out}（{reason}）；未生成，也未占用期号"
+    assert "模板" not in err
+    assert read_issues(register_path(store)) == []
+    assert _make(store, tmp_path / "ok.docx", "--week", "12") == 0  # the number was not burnt
+    assert [i.issue_no for i in read_issues(register_path(store))] == [1]

@@ -147,7 +147,8 @@ def test_overdue_workbook_from_a_real_store(db_file, monkeypatch):
     unit = overdue.cell(row=5, column=headers.index("单位名称") + 1)
     assert unit.value == "=cmd|' /C calc'!A0" and unit.data_type == "s" and unit.quotePrefix
     due_rows = [[c.value for c in row] for row in due.iter_rows(min_row=5)]
-    assert len(due_rows) == 1 and due_rows[0][0] == "D"
+    due_headers = [c.value for c in due[4]]
+    assert len(due_rows) == 1 and due_rows[0][due_headers.index("隐患编号")] == "D"
 
 
 # Typed exports: numbers, dates, percentages, print setup, truncation, CSV and ZIP.
@@ -226,6 +227,17 @@ def test_csv_starts_with_the_bom_and_neutralises_formula_cells():
         "'=HYPERLINK(\"http://x\",\"点我\")", "'@SUM(A1)", "'+cmd|' /C calc'!A0", "'-2+3", "东河村",
     ]  # fmt: skip
     assert [r[1] for r in rows[1:]] == ["-0.4", "+1.6", "0", "-1", "1"]  # plain numbers stay numbers
+
+
+def test_csv_cuts_text_over_excels_cell_limit_with_a_mark():
+    long_text = "电线老化" * 9000  # 36,000 characters: Excel would cut it at 32,767 without a word
+    frame = pd.DataFrame({"隐患描述": [long_text, "x" * EXCEL_CELL_MAX, "=" + "a" * EXCEL_CELL_MAX]})
+    rows = list(__import__("csv").reader(io.StringIO(csv_bytes(frame).decode("utf-8-sig"))))
+    cut, full, formula = (r[0] for r in rows[1:])
+    assert len(cut) == EXCEL_CELL_MAX and cut.endswith("…（已截断）")
+    assert cut.startswith("电线老化电线老化")
+    assert full == "x" * EXCEL_CELL_MAX  # exactly at the limit: kept whole
+    assert formula.startswith("'=") and len(formula) == EXCEL_CELL_MAX  # neutralised, then cut
 
 
 def test_zip_holds_each_file_under_its_chinese_name():

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 import time
+import tomllib
 from pathlib import Path
 
 import duckdb
@@ -651,3 +653,23 @@ def test_count_delta(now, before, shown):
 def test_rate_change_column(points, shown):
     frame = display_frame(pd.DataFrame({"rate_change_pp": [points]}), ["rate_change_pp"])
     assert frame.iloc[0, 0] == shown
+
+
+# Streamlit's own English, replaced where it allows (ui.layout.chrome_words, placeholders, the config).
+
+
+@pytest.mark.parametrize("spec", PAGES, ids=[spec.name for spec in PAGES])
+def test_no_streamlit_english_where_it_can_be_replaced(sample_store, on_store, spec):
+    app = open_app(on_store(sample_store), spec.script, user=viewer(spec), as_of=AS_OF.isoformat())
+    assert not app.exception
+    styles = "\n".join(e.proto.body for e in app.get("html"))
+    assert "[data-testid=stElementToolbar] { display: none; }" in styles  # no "Download as CSV", "Search"
+    assert 'content: "选择文件"' in styles and 'content: "每个文件不超过200MB"' in styles
+    for box in [*app.selectbox, *app.multiselect]:
+        # An empty placeholder shows "Choose an option"; ours are Chinese words.
+        assert box.proto.placeholder and not re.search("[A-Za-z]", box.proto.placeholder), box.key
+
+
+def test_the_tables_built_in_export_is_off():
+    client = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text(encoding="utf-8"))["client"]
+    assert client["disableDataExport"] is True  # its CSV would keep =HYPERLINK(…) cells live

@@ -38,7 +38,7 @@ def on_store(monkeypatch: pytest.MonkeyPatch, tmp_path: Path):
 
 
 AGENDA = (
-    text("slide_overall"),
+    text("slide_overall", scope="全镇"),
     text("slide_ranking"),
     text("slide_overdue"),
     PAGE_TITLES["sectors"],

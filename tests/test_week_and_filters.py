@@ -9,12 +9,16 @@ import io
 import json
 import zipfile
 
+import docx
 import openpyxl
 import pytest
 
 import metrics
 from firedash.store import connect
 from metrics import Filters
+from metrics.bulletin_docx import bulletin_bytes
+from tests.test_access_pages import built_downloads  # noqa: F401 -- fixture
+from tests.test_access_pages import downloads as page_downloads
 from tests.test_pages import (  # noqa: F401 -- fixtures
     CLERK,
     ROOT,
@@ -183,3 +187,110 @@ def test_the_dashboard_workbook_has_a_sheet_a_view_with_typed_cells(sample_store
     assert overview["D5"].value == pytest.approx(now["rate"])
     assert overview["A6"].value == dt.datetime(2024, 1, 14)
     assert "联系电话" not in [c.value for c in book["超期隐患"][4]]  # not logged in: no phone numbers
+
+
+# Reader first: every ticket list and overdue export opens with 村, 单位, 隐患, 超期天数, 整改期限; 隐患编号 last.
+
+WHERE_WHAT = ["村（社区）", "单位名称", "隐患描述"]
+WHERE = ["村（社区）", "单位名称"]
+ACT = ["责任人", "联系电话", "整改措施"]
+
+
+def _tables(app) -> dict[str, list[str]]:
+    """Each table's columns by its key (every table has our CSV button beside it, keyed `<key>_csv`)."""
+    keys = [
+        b.proto.id.rsplit("-", 1)[-1].removesuffix("_csv")
+        for b in app.get("download_button")
+        if b.proto.id.endswith("_csv")
+    ]
+    return dict(zip(keys, (list(t.value.columns) for t in app.dataframe), strict=True))
+
+
+@pytest.mark.parametrize(
+    ("page", "params", "key", "first"),
+    [
+        # On screen the figure comes before the long ledger text, so it stays on a 1024 px screen.
+        (None, {}, "overview_overdue", [*WHERE, "超期天数", "隐患描述"]),
+        ("app_pages/overdue.py", {}, "overdue_table", [*WHERE, "超期天数", "隐患描述", "整改期限"]),
+        ("app_pages/overdue.py", {}, "due_soon_table", [*WHERE, "剩余天数", "隐患描述", "整改期限"]),
+        ("app_pages/weekly.py", {}, "weekly_newly_overdue", [*WHERE, "超期天数", "隐患描述", "整改期限", "责任人"]),
+        # One village's drill-down: its name is the heading, so its lists start with the unit.
+        ("app_pages/villages.py", {"village": "马鞍村"}, "village_overdue",
+         ["单位名称", "超期天数", "隐患描述", "整改期限", *ACT]),
+        ("app_pages/villages.py", {"village": "马鞍村"}, "village_open", ["单位名称", "整改期限", "隐患描述"]),
+    ],
+)  # fmt: skip
+def test_every_ticket_list_starts_with_what_a_reader_needs(sample_store, on_store, page, params, key, first):
+    app = open_app(on_store(sample_store), page, user=CLERK, as_of=DAY.isoformat(), **params)
+    assert not app.exception
+    columns = _tables(app)[key]
+    assert columns[: len(first)] == first
+    assert "隐患编号" not in columns or columns[-1] == "隐患编号"
+
+
+def test_the_overdue_exports_start_with_what_a_reader_needs(sample_store, on_store, config):
+    on_store(sample_store)
+    overdue = [*WHERE_WHAT, "超期天数", "整改期限", *ACT]
+    books = {
+        "village": openpyxl.load_workbook(io.BytesIO(downloads._overdue_bytes(config.town, DAY, Filters(), "马鞍村"))),
+        "dashboard": openpyxl.load_workbook(
+            io.BytesIO(downloads._dashboard_bytes(config, DAY, Filters(), Filters(), True))
+        ),
+    }  # fmt: skip
+    for sheet, first in (
+        (books["village"]["超期未整改"], overdue),
+        (books["village"]["7日内到期"], [*WHERE_WHAT, "剩余天数", "整改期限", "责任人"]),
+        (books["dashboard"]["超期隐患"], overdue),
+    ):
+        headers = [c.value for c in sheet[4]]
+        assert headers[: len(first)] == first, sheet.title
+        assert headers[-1] == "隐患编号"
+        if sheet.title != "7日内到期":  # 马鞍村 and the town have overdue items at DAY
+            assert sheet.max_row > 4 and isinstance(sheet.cell(5, 4).value, int)  # 超期天数: a number
+
+
+# One 较上周 everywhere: against Sunday 2024-01-14. At DAY the old "as-of minus 7 days" said +60处, the
+# previous-week rule +54处; every place a change is given must say +54处 and the same points.
+
+
+def bulletin_text(data: bytes) -> str:
+    document = docx.Document(io.BytesIO(data))
+    cells = [cell.text for table in document.tables for row in table.rows for cell in row.cells]
+    return "\n".join([p.text for p in document.paragraphs] + cells)
+
+
+def test_one_change_on_last_week_in_tiles_sentence_bulletin_and_workbooks(
+    sample_store, on_store, config, built_downloads
+):
+    db = on_store(sample_store)
+    now, sunday = summary_at(sample_store, DAY), summary_at(sample_store, dt.date(2024, 1, 14))
+    found = now["found"] - sunday["found"]
+    assert (found, now["found"] - summary_at(sample_store, dt.date(2024, 1, 13))["found"]) == (54, 60)
+    points = (now["rate"] - sunday["rate"]) * 100
+    assert f"{points:.1f}" == "2.9"
+    overview = open_app(db, user=CLERK, as_of=DAY.isoformat())
+    weekly = open_app(db, "app_pages/weekly.py", user=CLERK, as_of=DAY.isoformat())
+    slide = open_app(db, present="1", as_of=DAY.isoformat())
+    for app in (overview, weekly, slide):
+        assert _delta(app, "found") == "较上周 +54处"
+        assert _delta(app, "rate") == "较上周 +2.9个百分点"
+    assert "（较上周新增54处）" in overview.subheader[0].value
+    assert "较上周提高2\\.9个百分点" in overview.subheader[0].value  # Markdown-escaped on screen
+    con = connect(sample_store, read_only=True)
+    try:
+        bulletin = bulletin_text(bulletin_bytes(con, config, as_of=DAY, issue_no=1))
+    finally:
+        con.close()
+    assert "本周新排查隐患54处" in bulletin and "较上周（截至1月14日）提高2.9个百分点" in bulletin
+    book = openpyxl.load_workbook(
+        io.BytesIO(downloads._dashboard_bytes(config, DAY, Filters(), Filters(), True))
+    )
+    sheet = book["总览"]
+    assert (sheet["A6"].value, sheet["B5"].value - sheet["B6"].value) == (dt.datetime(2024, 1, 14), 54)
+    assert (sheet["D5"].value - sheet["D6"].value) * 100 == pytest.approx(points)
+    files = page_downloads(weekly, built_downloads)
+    summary = openpyxl.load_workbook(io.BytesIO(files["weekly_download"]))["总体情况"]
+    header = [c.value for c in summary[4]]
+    rows = [dict(zip(header, (c.value for c in row), strict=True)) for row in summary.iter_rows(min_row=5)]
+    week = next(r for r in rows if r["周次"] == "本周")
+    assert week["本周新排查（处）"] == 54 and week["整改率变化（百分点）"] == pytest.approx(points)

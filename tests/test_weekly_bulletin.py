@@ -6,6 +6,9 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import shutil
+import struct
+import subprocess
 from pathlib import Path
 
 import docx
@@ -155,7 +158,8 @@ def test_the_week_lists_its_newly_overdue_items_reader_first(office, sample):
     assert len(late) > 0 and (late["deadline"].dt.date >= LAST_SUNDAY).any()  # one due that Sunday itself
     app = open_as(CLERK, "app_pages/weekly.py", **WEEK)
     shown = _newly_table(app)
-    assert list(shown.columns) == ["村（社区）", "单位名称", "隐患描述", "超期天数", "整改期限", "责任人"]
+    # On screen the figure before the long ledger text (the workbook: 隐患 before 超期天数, checked below).
+    assert list(shown.columns) == ["村（社区）", "单位名称", "超期天数", "隐患描述", "整改期限", "责任人"]
     assert list(shown[label("unit")]) == list(late["unit"].fillna("—"))
     assert list(shown[label("days_overdue")]) == [(LAST_DAY - d.date()).days for d in late["deadline"]]
     assert f"本周新增超期未整改隐患（{len(late)}处）" in [s.value for s in app.subheader]
@@ -234,3 +238,28 @@ def test_the_weeks_workbook_neutralises_formula_text_and_keeps_personal_columns_
         for cell in (sheet["B5"], sheet["B6"], sheet["C5"], sheet["C6"]):
             assert cell.data_type == "s" and cell.quotePrefix, cell.coordinate
         assert sheet["C5"].value == "+cmd|' /C calc'!A0"
+
+
+@pytest.mark.skipif(
+    not all(shutil.which(c) for c in ("soffice", "pdftoppm", "pdftotext")),
+    reason="LibreOffice or poppler-utils not installed",
+)
+def test_the_pdf_button_gives_a_real_pdf_of_the_same_bulletin(office, sample, built_downloads, tmp_path):
+    app = open_as(CLERK, "app_pages/weekly.py", **WEEK)
+    app.button(key="weekly_bulletin_make").click().run()
+    pdf = downloads(app, built_downloads)["weekly_bulletin_pdf"]  # converted as the click would
+    assert pdf.startswith(b"%PDF-") and b"%%EOF" in pdf[-1024:]
+    path = tmp_path / "周通报.pdf"
+    path.write_bytes(pdf)
+    words = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout
+    flat = "".join(words.split())
+    p = _summary(sample, LAST_DAY)
+    assert "第1期" in flat and f"累计排查火灾隐患{p['found']}处，已整改{p['rectified']}处" in flat
+    subprocess.run(
+        ["pdftoppm", "-png", "-r", "60", "-f", "1", "-l", "1", "-singlefile", str(path), str(tmp_path / "page1")],
+        check=True,
+    )  # fmt: skip
+    png = (tmp_path / "page1.png").read_bytes()
+    assert png.startswith(b"\x89PNG\r\n\x1a\n")
+    width, height = struct.unpack(">II", png[16:24])
+    assert (width, height) == pytest.approx((496, 702), abs=3)  # A4 portrait at 60 dpi

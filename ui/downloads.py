@@ -16,16 +16,18 @@ from firedash.glossary import AUDIT_ACTIONS, AUDIT_COLUMN_LABELS, PAGE_TITLES, t
 from metrics.filters import Filters
 from ui import data
 from ui.export import export_frame, xlsx_bytes, zip_bytes
-from ui.format import display_frame, raw_values_text
+from ui.format import display_frame, filter_conditions, raw_values_text
 
+# Reader first, in every ticket list and its export: where (村, 单位), what (隐患), how late (超期天数, 整改期限),
+# who acts (责任人, 联系电话, 整改措施); the rest after, 隐患编号 last (many ledgers give none).
 OVERDUE_EXPORT_COLUMNS = (
-    "hazard_no", "village", "unit", "sector", "category", "description", "severity", "county_supervised",
-    "office", "responsible", "phone", "measures", "found_date", "deadline", "days_overdue", "ageing_band",
+    "village", "unit", "description", "days_overdue", "deadline", "responsible", "phone", "measures",
+    "severity", "county_supervised", "sector", "category", "office", "found_date", "ageing_band", "hazard_no",
 )  # fmt: skip
 PERSONAL_COLUMNS = frozenset({"responsible", "phone"})  # only for a logged-in user (access.can_export)
 DUE_SOON_EXPORT_COLUMNS = (
-    "hazard_no", "village", "unit", "sector", "category", "description", "severity", "office", "responsible",
-    "found_date", "deadline", "days_left",
+    "village", "unit", "description", "days_left", "deadline", "responsible", "severity", "sector", "category",
+    "office", "found_date", "hazard_no",
 )  # fmt: skip
 REJECTED_EXPORT_COLUMNS = ("file_name", "sheet", "row_number", "village", "reason", "raw_values")
 COMPARISON_COLUMNS = (
@@ -56,9 +58,22 @@ def overdue_workbook(
     return partial(_overdue_bytes, town, as_of, filters, village)
 
 
-def overdue_title(town: str, village: str | None) -> str:
+def scope_title(town: str, filters: Filters) -> str:
+    """Whose figures a workbook holds, for its title: 大同镇, 大同镇东河村, 大同镇东河村（场所类型：商场）; a
+    filtered workbook never carries the bare town's title."""
+    subject = town + text("list_separator").join(filters.villages)
+    conditions = filter_conditions(filters)
+    return subject + text("in_brackets", value=conditions) if conditions else subject
+
+
+def scope_file_prefix(filters: Filters) -> str:
+    """The chosen villages in front of a file name (东河村周报数据_第12周.xlsx); "" for the whole town."""
+    return text("list_separator").join(filters.villages)
+
+
+def overdue_title(town: str, filters: Filters) -> str:
     """The overdue list's title: the town's, or 大同镇东河村… for one village's own list."""
-    return text("title_overdue", town=town + (village or ""))
+    return text("title_overdue", town=scope_title(town, filters))
 
 
 def overdue_file_name(as_of: dt.date, village: str | None = None) -> str:
@@ -75,7 +90,7 @@ def _overdue_bytes(town: str, as_of: dt.date, filters: Filters, village: str | N
         text("sheet_overdue"): export_frame(overdue, OVERDUE_EXPORT_COLUMNS),
         text("sheet_due_soon"): export_frame(due, DUE_SOON_EXPORT_COLUMNS),
     }
-    return xlsx_bytes(sheets, title=overdue_title(town, village), as_of=as_of)
+    return xlsx_bytes(sheets, title=overdue_title(town, filters), as_of=as_of)
 
 
 def villages_overdue_zip(
@@ -247,4 +262,6 @@ def _dashboard_bytes(
             else tuple(c for c in RANKING_COLUMNS if c in town_columns),
         ),  # fmt: skip
     }
-    return xlsx_bytes(sheets, title=text("title_dashboard", town=config.town), as_of=as_of)
+    return xlsx_bytes(
+        sheets, title=text("title_dashboard", town=scope_title(config.town, filters)), as_of=as_of
+    )

@@ -210,13 +210,21 @@ def neutralise(value: object) -> object:
 
 
 def csv_bytes(frame: pd.DataFrame) -> bytes:
-    """A table as CSV in UTF-8 with a BOM (so Chinese Excel opens it right), formula cells neutralised."""
+    """A table as CSV in UTF-8 with a BOM (so Chinese Excel opens it right), formula cells neutralised and
+    text over Excel's 32,767 characters cut with a mark (Excel would cut it silently on opening)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow([neutralise(str(c)) for c in frame.columns])
     for row in frame.itertuples(index=False, name=None):
-        writer.writerow(["" if is_missing(v) else neutralise(v) for v in row])
+        writer.writerow([_csv_cell(v) for v in row])
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+def _csv_cell(value: object) -> object:
+    if is_missing(value):
+        return ""
+    cell = neutralise(value)
+    return fit_cell(cell) if isinstance(cell, str) else cell
 
 
 def table_csv(frame: pd.DataFrame, columns: Iterable[str]) -> bytes:

@@ -230,13 +230,31 @@ def selects_part(filters: Filters) -> bool:
 
 
 def ranking_line_label(filters: Filters) -> str:
-    """The rate line of a ranking: 全镇整改率, or 筛选范围整改率 when a sector/office/severity filter holds."""
-    return text("filtered_rate") if selects_part(replace(filters, villages=())) else text("town_rate")
+    """The rate line of a village ranking: 全镇整改率, or 筛选范围整改率 when a sector/office/severity filter
+    holds (the ranking keeps every village, so the village filter does not narrow it)."""
+    return rate_line_label(replace(filters, villages=()))
+
+
+def rate_line_label(filters: Filters) -> str:
+    """The rate line of a chart over the tickets `filters` select: 全镇整改率 only when nothing narrows them."""
+    return text("town_rate") if filters.is_empty else text("filtered_rate")
+
+
+def scope_word(filters: Filters) -> str:
+    """A comparison line's name: 全镇 over every ticket, 筛选范围 when filters narrow it."""
+    return label("town") if filters.is_empty else text("filtered_scope")
 
 
 def last_week_note(day: dt.date) -> str:
     """What every 较上周 on a page compares with: 较上周（截至1月14日）, the previous week's Sunday."""
     return text("vs_last_week_note", date=text("month_day", month=day.month, day=day.day))
+
+
+def last_week_short(day: dt.date) -> str:
+    """The same in a slide's head: 较上周（截至1月14日）."""
+    return text(
+        "bulletin_vs_last_week", date=text("month_day", month=day.month, day=day.day)
+    )  # as the 周通报 says it
 
 
 def band_total(bands: pd.DataFrame, chosen: Iterable[str]) -> int:

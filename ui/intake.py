@@ -188,14 +188,14 @@ def fix_form(index: int, outcome: FileOutcome) -> None:
     st.caption(text("intake_fix_hint"))
     for header in unused:
         st.selectbox(text("intake_fix_column", header=header), [None, *COLUMN_ALIASES],
-                     format_func=field_label, key=f"{_KEY}_col:{index}:{header}")  # fmt: skip
+                     format_func=field_label, key=f"{_KEY}_col:{index}:{header}", placeholder=field_label(None))  # fmt: skip
     for word in words:
         st.selectbox(text("intake_fix_word", word=word), [None, *STATUS_CODES],
                      format_func=lambda c: text("intake_unknown") if c is None else WORD_LABELS[c],
-                     key=f"{_KEY}_word:{index}:{word}")  # fmt: skip
+                     key=f"{_KEY}_word:{index}:{word}", placeholder=text("intake_unknown"))  # fmt: skip
     st.selectbox(text("intake_fix_village"), [None, *all_headers(outcome)],
                  format_func=lambda h: text("intake_as_read") if h is None else h,
-                 key=f"{_KEY}_village:{index}")  # fmt: skip
+                 key=f"{_KEY}_village:{index}", placeholder=text("intake_as_read"))  # fmt: skip
 
 
 def chosen_fixes(current: Preview) -> dict[str, Fixes]:

@@ -28,11 +28,18 @@ from ui.format import (
 
 # Streamlit bundles no plotly locale script, so the modebar's tooltips would be English: it is hidden.
 PLOTLY_CONFIG = {"displaylogo": False, "displayModeBar": False, "locale": "zh-CN"}
-# The tables' own toolbar (English "Download as CSV", "Search"; its CSV keeps formula cells live) is
-# hidden; ui.layout.csv_download offers our CSV (BOM, formulas neutralised) instead.
-_HIDE_TABLE_TOOLBAR = (
-    '<style>[data-testid="stDataFrame"] [data-testid="stElementToolbar"]{display:none}</style>'
-)
+# Streamlit's own English where it lets us replace it: the tables' toolbar ("Download as CSV", "Search",
+# "Fullscreen"; its CSV keeps formula cells live, and client.disableDataExport drops it as well) is hidden,
+# csv_download offers our CSV (BOM, formulas neutralised) instead; the file uploader's "Upload" button
+# and "200MB per file • XLSX" line are written in Chinese.
+_CHROME_WORDS = """<style>
+[data-testid=stDataFrame] [data-testid=stElementToolbar] { display: none; }
+[data-testid=stFileUploaderDropzone] button [data-testid=stMarkdownContainer] { font-size: 0; }
+[data-testid=stFileUploaderDropzone] button [data-testid=stMarkdownContainer]::after {
+  content: "__UPLOAD__"; font-size: 1rem; }
+[data-testid=stFileUploaderDropzoneInstructions] > * { display: none; }
+[data-testid=stFileUploaderDropzoneInstructions]::after { content: "__LIMIT__"; font-size: 0.875rem; }
+</style>"""
 TABLE_ROWS = 500
 
 
@@ -244,9 +251,14 @@ def plain_table(shown: pd.DataFrame, *, key: str, max_rows: int = TABLE_ROWS) ->
         st.caption(text("rows_shown", total=len(shown), shown=max_rows))
 
 
+def chrome_words() -> None:
+    """Streamlit's English on every page replaced where CSS can reach it (called once per run)."""
+    limit = text("upload_limit", mb=st.get_option("server.maxUploadSize"))
+    st.html(_CHROME_WORDS.replace("__UPLOAD__", text("upload_button")).replace("__LIMIT__", limit))
+
+
 def csv_download(shown: pd.DataFrame, *, key: str) -> None:
     """Our CSV of a table as shown (UTF-8 with BOM, formula cells neutralised), in place of the toolbar's."""
-    st.html(_HIDE_TABLE_TOOLBAR)
     st.download_button(
         text("download_csv"),
         data=csv_bytes(shown),

@@ -27,8 +27,8 @@ from firedash.store import store_signature
 from ui import data
 from ui.attention import block, lagging_html, lagging_villages, major_html, overdue_html
 from ui.controls import View
-from ui.format import fmt_date, week_label
-from ui.layout import chart, tiles
+from ui.format import fmt_date, last_week_short, ranking_line_label, rate_line_label, scope_name, week_label
+from ui.layout import chart, filters_text, tiles
 from ui.ranking import town_ranking
 from ui.tiles import OVERVIEW_TILES, WEEK_TILES
 
@@ -156,9 +156,17 @@ def read_screen() -> None:
     st.session_state[WIDE_KEY] = width >= WIDE_RATIO * height
 
 
-def _slide_head(title: str, config: TownConfig, view: View, n: int, total: int) -> None:
-    stamp = text("cell", name=text("as_of"), value=fmt_date(view.as_of))
-    side = text("header_separator").join((config.town, stamp, text("present_page", n=n, total=total)))
+def _slide_head(title: str, config: TownConfig, view: View, n: int, total: int, *, weekly: bool) -> None:
+    """The slide's title, then whose figures these are (the town, or the filters: never the town's name
+    over a filtered figure), the as-of date, what 较上周 compares with, and the page number."""
+    scope = filters_text(view)
+    parts = [
+        text("cell", name=text("filters"), value=scope) if scope else config.town,
+        text("cell", name=text("as_of"), value=fmt_date(view.as_of)),
+    ]
+    if weekly:
+        parts.append(last_week_short(metrics.previous_week_end(config.campaign, view.as_of)))
+    side = text("header_separator").join((*parts, text("present_page", n=n, total=total)))
     st.html(f'<div class="fd-slide-head"><h1>{html.escape(title)}</h1><span>{html.escape(side)}</span></div>')
 
 
@@ -183,7 +191,7 @@ def _ranking_slide(ranked, unranked, *, chart_key: str, room: int, **bars) -> No
         (frames.iloc[: -(-len(frames) // 2)], frames.iloc[-(-len(frames) // 2) :]) if halves else (frames,)
     )
     row = max(ROW_PX, min(2 * ROW_PX, (room - 90) // max(1, len(parts[0]))))
-    _colour_key()
+    _colour_key(bars.get("line_label") or text("town_rate"))
     columns = st.columns(2, gap="medium") if halves else [st.container()]
     for i, (column, part) in enumerate(zip(columns, parts, strict=True)):
         shown, apart = (part[part["_ranked"] == flag].drop(columns="_ranked") for flag in (True, False))
@@ -194,9 +202,9 @@ def _ranking_slide(ranked, unranked, *, chart_key: str, room: int, **bars) -> No
             chart(_fit(fig, _rows_height(len(part), row), title=False), key=f"{chart_key}_{i}")
 
 
-def _colour_key() -> None:
+def _colour_key(line: str) -> None:
     """What the bars' colours mean, in words (the chart's own subtitle is dropped on a slide)."""
-    st.html(f'<div class="fd-key">{html.escape(text("ranking_colour_key"))}</div>')
+    st.html(f'<div class="fd-key">{html.escape(text("ranking_colour_key", line=line))}</div>')
 
 
 def _overall(config: TownConfig, view: View) -> None:
@@ -210,11 +218,6 @@ def _overall(config: TownConfig, view: View) -> None:
     st.html(f'<div class="fd-two">{block(lagging_html(lagging))}{block(major_html(major))}</div>')
 
 
-def _town_ranking(config: TownConfig, view: View) -> tuple:
-    town = view.ranking("overview", "village_ranking")
-    return town_ranking(config, town)
-
-
 def _list_line(name: str, rule: str, frame) -> str:
     names = text("list_separator").join(frame["village"]) if not frame.empty else text("nobody_listed")
     head = text("list_heading", name=name, rate=label("rate"), rule=rule)
@@ -223,10 +226,12 @@ def _list_line(name: str, rule: str, frame) -> str:
 
 def _ranking(config: TownConfig, view: View) -> None:
     settings = config.dashboard
-    ranked, unranked, town_rate = _town_ranking(config, view)
+    town = view.ranking("overview", "village_ranking")
+    ranked, unranked, town_rate = town_ranking(config, town)
     _ranking_slide(
         ranked, unranked, chart_key="present_ranking", room=RANKING_ROOM, key="village", title=text("village_ranking"),
         town_rate=town_rate, min_tickets=settings.min_tickets_to_rank, selected=view.filters.villages,
+        line_label=ranking_line_label(town.filters),
     )  # fmt: skip
     red, black = metrics.red_black_lists(
         ranked, red_rate=settings.red_list_rate, black_rate=settings.black_list_rate
@@ -246,7 +251,8 @@ def _overdue(config: TownConfig, view: View) -> None:
         st.success(text("no_overdue"))
         return
     now = data.cached(metrics.summary_figures, as_of=view.as_of, filters=view.filters)
-    head = text("cell", name=text("longest_overdue"), value=text("overdue_list", n=int(now["overdue"])))
+    longest = text("longest_overdue", n=len(overdue))
+    head = text("cell", name=longest, value=text("overdue_list", n=int(now["overdue"])))
     st.html(overdue_html(head, overdue))
 
 
@@ -259,6 +265,7 @@ def _sectors(config: TownConfig, view: View) -> None:
     _ranking_slide(
         ranked, unranked, chart_key="present_sectors", room=SECTORS_ROOM, key="sector", title=text("sector_ranking"),
         town_rate=whole["rate"], min_tickets=config.dashboard.min_tickets_to_rank,
+        line_label=rate_line_label(view.filters),
     )  # fmt: skip
 
 
@@ -288,7 +295,7 @@ def _week(config: TownConfig, view: View) -> None:
 
 # The agenda of a leadership meeting, in order: (title, slide).
 SLIDES: tuple[tuple[str, Callable[[TownConfig, View], None]], ...] = (
-    (text("slide_overall"), _overall),
+    (text("slide_overall", scope=label("town")), _overall),
     (text("slide_ranking"), _ranking),
     (text("slide_overdue"), _overdue),
     (PAGE_TITLES["sectors"], _sectors),
@@ -335,12 +342,14 @@ def present(config: TownConfig, view: View) -> None:
     st.html(PRESENT_CSS)
     index = current_slide()
     title, slide = SLIDES[index]
+    if slide is _overall:  # whose figures: 全镇, or the filtered scope (黄土坡村总体情况)
+        title = text("slide_overall", scope=scope_name(config.town, view.filters))
     if slide is _week:  # its head names the week: 第N周 and its dates
         week_no = config.campaign.week_number(view.as_of)
         week = week_label(week_no, config.campaign.week_start(week_no), config.campaign.week_end(week_no))
         title = text("cell", name=title, value=week)
     _paging(auto_seconds())  # first, so its frame keeps its place from slide to slide
-    _slide_head(title, config, view, index + 1, len(SLIDES))
+    _slide_head(title, config, view, index + 1, len(SLIDES), weekly=slide in (_overall, _week))
     if data.cached(metrics.summary_figures, as_of=view.as_of, filters=view.filters)["found"]:
         slide(config, view)
     else:
