@@ -14,7 +14,7 @@ import pyarrow as pa
 from etl.aliases import KEY_FIELDS
 from etl.columns import Column
 from etl.dates import CampaignYears
-from etl.fields import Fields, SheetContext, read_fields, unknown_words_of
+from etl.fields import Fields, SheetContext, read_fields, town_readers, unknown_words_of
 from etl.findings import CellIssue
 from etl.flags import ColumnUse, column_letter, column_uses
 from etl.headers import Header, find_header, report_date_in, title_lines
@@ -23,7 +23,6 @@ from etl.readers import RawSheet, rows_at
 from etl.rows import FIRST_CELLS, MARK_PATTERN, RowRules, has_mark
 from etl.text import cell_text
 from etl.values import town_words
-from etl.villages import VillageMatcher
 from etl.vocabulary import CLOSING_DATE_WORD, FUNDS_IN_TEN_THOUSANDS
 from firedash.config import TownConfig
 from firedash.glossary import RAW_REPEATED_COLUMN, RAW_UNNAMED_COLUMN, REASON_SEPARATOR
@@ -34,6 +33,7 @@ CANONICAL_COLUMNS: tuple[str, ...] = (
     "deadline", "deadline_raw", "office", "responsible", "phone", "method", "note", "has_status", "status",
     "rectified_date", "rectified_date_explicit", "closed", "closed_date", "reviewer", "funds",
 )  # fmt: skip
+_CANONICAL_INDEX = pd.Index(CANONICAL_COLUMNS)  # built once: each frame's columns (an Index never changes)
 BOOL_COLUMNS = frozenset({"county_supervised", "has_status", "rectified_date_explicit", "closed"})
 STATE_FIELDS = frozenset({"status", "rectified_date", "closed_flag"})
 
@@ -263,7 +263,7 @@ def _sheet_village(
     sheet_name: str, titles: list[list[str]], file_name: str, config: TownConfig
 ) -> str | None:
     """The village a whole sheet belongs to: its sheet name, a title line naming it, or the file name."""
-    matcher = VillageMatcher(config.villages, config.town)
+    matcher = town_readers(config).villages
     title = " ".join(" ".join(line) for line in titles)
     stem = Path(file_name).stem if file_name else ""
     return matcher.match(sheet_name) or matcher.find_in(title) or (stem and matcher.find_in(stem)) or None
@@ -344,15 +344,26 @@ def _raw(cells: list[str | None], header: Header) -> dict[str, str]:
 def _frame(
     values: dict[str, np.ndarray], keep: np.ndarray, sheet: str, kind: str, row_numbers: np.ndarray
 ) -> pd.DataFrame:
+    """The kept rows as the canonical frame: object columns (no str inference: values stay the Python objects
+    the fields made), BOOL_COLUMNS bool, row_number int64.
+
+    Made from the arrays as they are (pandas' own constructor, without its per-column checks and string
+    inference: a sheet of a hundred rows costs a tenth of building it column by column).
+    """
     size = int(keep.sum())
-    data: dict[str, pd.Series] = {
-        "sheet": pd.Series([sheet] * size, dtype=object),
-        "row_number": pd.Series(row_numbers[keep], dtype="int64"),
-        "row_kind": pd.Series([kind] * size, dtype=object),
-    }
+    arrays = [
+        np.full(size, sheet, dtype=object),
+        row_numbers[keep].astype(np.int64, copy=False),
+        np.full(size, kind, dtype=object),
+    ]
     for name in CANONICAL_COLUMNS[3:]:
-        data[name] = pd.Series(values[name][keep], dtype=bool if name in BOOL_COLUMNS else object)
-    return pd.DataFrame(data, columns=list(CANONICAL_COLUMNS))
+        cells = values[name][keep]
+        arrays.append(
+            cells.astype(bool, copy=False) if name in BOOL_COLUMNS else cells.astype(object, copy=False)
+        )
+    return pd.DataFrame._from_arrays(
+        arrays, columns=_CANONICAL_INDEX, index=pd.RangeIndex(size), verify_integrity=False
+    )
 
 
 def empty_frame() -> pd.DataFrame:

@@ -95,7 +95,9 @@ class RawSheet:
     @cached_property
     def head(self) -> list[list[Cell]]:
         """The first HEAD_ROWS rows as lists of cells (where headers and titles are looked for)."""
-        return self.rows_at(np.arange(min(HEAD_ROWS, self.height)))
+        size = min(HEAD_ROWS, self.height)
+        taken = [column.slice(0, size).to_pylist() for column in self.columns]
+        return [list(row) for row in zip(*taken, strict=True)] if taken else [[] for _ in range(size)]
 
     @property
     def rows(self) -> list[list[Cell]]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from etl.aliases import field_for
@@ -111,6 +112,15 @@ def test_frame_has_exactly_the_canonical_columns_and_types(tmp_path: Path, confi
     assert {
         str(frame[c].dtype) for c in ("county_supervised", "has_status", "rectified_date_explicit", "closed")
     } == {"bool"}
+    others = set(CANONICAL_COLUMNS) - {
+        "row_number",
+        "county_supervised",
+        "has_status",
+        "rectified_date_explicit",
+        "closed",
+    }
+    assert {str(frame[c].dtype) for c in others} == {"object"}  # the fields' Python values: no str inference
+    assert frame.index.equals(pd.RangeIndex(4))
     assert all(isinstance(d, dt.date) for d in frame["found_date"])
     assert frame["deadline"].tolist()[2:] == [D(2023, 12, 15), None]  # None, not NaT
     assert frame["sheet"].tolist() == ["Sheet1"] * 4 and set(frame["row_kind"]) == {"combined"}
