@@ -31,11 +31,12 @@ class Column:
         self._arrow: pa.Array | None = None
         if len(cells) < PYTHON_BELOW and _is_text(cells.type):
             # As Arrow encodes: codes in order of first appearance, -1 for an empty cell.
-            first: dict[object, int] = {}
             values = cells.to_pylist()
-            codes = (-1 if v is None else first.setdefault(v, len(first)) for v in values)
-            self._codes = np.fromiter(codes, np.intp, len(values))
-            self._uniques = list(first)
+            uniques = [value for value in dict.fromkeys(values) if value is not None]
+            code = {value: i for i, value in enumerate(uniques)}
+            code[None] = -1
+            self._codes = np.fromiter(map(code.__getitem__, values), np.intp, len(values))
+            self._uniques = uniques
             return
         encoded = pc.dictionary_encode(cells)
         indices = encoded.indices.fill_null(-1) if encoded.indices.null_count else encoded.indices

@@ -15,7 +15,7 @@ from functools import partial
 import numpy as np
 
 from etl.columns import NAT, Column, empty_dates, nones
-from etl.dates import CampaignYears, parse_date
+from etl.dates import CampaignYears, DateResult, parse_date
 from etl.deadlines import DeadlineSpec, deadline_on, parse_deadline
 from etl.state import StateCells, derive_state
 from etl.text import clean_text, squeeze
@@ -255,14 +255,19 @@ def _coded_column(
 
 def _date_column(column: Column, ctx: SheetContext, name: str) -> tuple[np.ndarray, ...]:
     """(datetime64 with NaT, problem, cell filled, issue) of each row."""
-    table = column.parsed(ctx.town.memoised("date", partial(parse_date, years=ctx.years)))
-    stamps = [NAT if r.value is None else np.datetime64(r.value, "D") for r in table]
+    table = column.parsed(ctx.town.memoised("date", partial(_date_cell, years=ctx.years)))
     return (
-        column.spread(stamps, "datetime64[D]"),
-        column.spread([_reason(label(name), r) for r in table]),
-        column.spread([r.value is not None or r.problem is not None for r in table], bool),
-        column.spread([_issue(r) for r in table]),
+        column.spread([stamp for _, stamp in table], "datetime64[D]"),
+        column.spread([_reason(label(name), r) for r, _ in table]),
+        column.spread([r.value is not None or r.problem is not None for r, _ in table], bool),
+        column.spread([_issue(r) for r, _ in table]),
     )
+
+
+def _date_cell(value: object, years: CampaignYears) -> tuple[DateResult, np.datetime64]:
+    """A cell read as a date, and that date as datetime64 (NaT for none)."""
+    result = parse_date(value, years)
+    return result, NAT if result.value is None else np.datetime64(result.value, "D")
 
 
 def _villages(column: Column | None, size: int, ctx: SheetContext) -> tuple[np.ndarray, ...]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from pathlib import Path
 
 import numpy as np
@@ -12,7 +13,7 @@ import pandas as pd
 import pyarrow as pa
 
 from etl.aliases import KEY_FIELDS
-from etl.columns import Column
+from etl.columns import PYTHON_BELOW, Column
 from etl.dates import CampaignYears
 from etl.fields import Fields, SheetContext, read_fields, town_readers, unknown_words_of
 from etl.findings import CellIssue
@@ -236,7 +237,17 @@ class Table:
 
     def rows_at(self, indices: np.ndarray) -> list[list[str | None]]:
         """Some of the table's rows (indices into `rows`) as lists of cells."""
-        return rows_at(self.body, self.rows[indices])
+        picked = self.rows[indices]
+        if self.cells is None:
+            return rows_at(self.body, picked)
+        return [[cells[row] for cells in self.cells] for row in picked.tolist()]
+
+    @cached_property
+    def cells(self) -> list[list[str | None]] | None:
+        """A short table's columns as Python lists, taken from once (a long one's rows are taken from Arrow)."""
+        if not self.body or len(self.body[0]) >= PYTHON_BELOW:
+            return None
+        return [column.to_pylist() for column in self.body]
 
 
 def _ledger_rows(
