@@ -11,6 +11,7 @@ import pyarrow.compute as pc
 from etl.text import clean_text
 
 NAT = np.datetime64("NaT", "D")
+PYTHON_BELOW = 2048  # shorter text columns are encoded in Python: quicker than a trip to Arrow and back
 ARROW_FROM = 256  # below this many distinct values, Python per value is quicker than a trip to Arrow
 # Python's str.split() whitespace (str.isspace), for RE2: its \s is [\t\n\f\r ], without \v.
 _WHITESPACE = r"[\s\x{0b}\p{Z}\x{1c}-\x{1f}\x{85}]+"
@@ -25,10 +26,23 @@ class Column:
     """
 
     def __init__(self, cells: pa.Array) -> None:
-        encoded = pc.dictionary_encode(cells)
-        self._codes = encoded.indices.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.intp)
-        self._dictionary: pa.Array = encoded.dictionary
+        self._type = cells.type
         self._uniques: list[object] | None = None
+        self._arrow: pa.Array | None = None
+        if len(cells) < PYTHON_BELOW and _is_text(cells.type):
+            # As Arrow encodes: codes in order of first appearance, -1 for an empty cell.
+            values = cells.to_pylist()
+            uniques = [value for value in dict.fromkeys(values) if value is not None]
+            code = {value: i for i, value in enumerate(uniques)}
+            code[None] = -1
+            self._codes = np.fromiter(map(code.__getitem__, values), np.intp, len(values))
+            self._uniques = uniques
+            return
+        encoded = pc.dictionary_encode(cells)
+        indices = encoded.indices.fill_null(-1) if encoded.indices.null_count else encoded.indices
+        self._codes = indices.to_numpy(zero_copy_only=False).astype(np.intp)
+        self._arrow = encoded.dictionary
+        self._type = encoded.dictionary.type
 
     @property
     def codes(self) -> np.ndarray:
@@ -40,17 +54,21 @@ class Column:
             self._uniques = self._dictionary.to_pylist()
         return self._uniques
 
+    @property
+    def _dictionary(self) -> pa.Array:
+        """The distinct values as an Arrow array."""
+        if self._arrow is None:
+            self._arrow = pa.array(self.uniques, self._type)
+        return self._arrow
+
     def filled(self) -> np.ndarray:
         return self._codes >= 0
 
     def take(self, rows: np.ndarray) -> Column:
         """The same column restricted to some rows (sharing the distinct values)."""
         subset = Column.__new__(Column)
-        subset._codes, subset._uniques, subset._dictionary = (
-            self._codes[rows],
-            self._uniques,
-            self._dictionary,
-        )
+        subset._codes = self._codes[rows]
+        subset._uniques, subset._arrow, subset._type = self._uniques, self._arrow, self._type
         return subset
 
     def map(self, parse: Callable[[object], object], dtype: object = object) -> np.ndarray:
@@ -80,7 +98,7 @@ class Column:
         """Each cell as clean_text() (NFKC, whitespace collapsed, stripped), None when empty."""
         arrow = self._text_dictionary()
         if arrow is None:
-            return self.spread([*(clean_text(value) or None for value in self.uniques), None])
+            return self.spread([*(_cleaned(value) for value in self.uniques), None])
         table = np.empty(len(arrow) + 1, dtype=object)
         table[:-1] = _collapsed(arrow).to_numpy(zero_copy_only=False)
         for index in _folded(arrow):
@@ -93,7 +111,7 @@ class Column:
         pattern (a regex that test() implies) runs on the squeezed text (NFKC, all whitespace removed);
         texts NFKC changes are always put to test().
         """
-        if not _is_text(self._dictionary.type):
+        if not _is_text(self._type):
             return np.zeros(len(self._codes), bool)  # numbers or dates only
         arrow = self._text_dictionary()
         if arrow is None:
@@ -109,9 +127,32 @@ class Column:
 
     def _text_dictionary(self) -> pa.Array | None:
         """The distinct texts as an Arrow string array, when they are text and many; else None."""
-        if _is_text(self._dictionary.type):
-            return self._dictionary if len(self._dictionary) >= ARROW_FROM else None
+        if _is_text(self._type):
+            return (
+                self._dictionary
+                if len(self.uniques if self._arrow is None else self._arrow) >= ARROW_FROM
+                else None
+            )
         return None
+
+
+_CLEANED: dict[str, str | None] = {}  # clean_text() by text: the same texts recur in every week's ledgers
+_CLEANED_LIMIT = 100_000
+
+
+def _cleaned(value: object) -> str | None:
+    """clean_text(value) or None, remembered for texts."""
+    if type(value) is not str:
+        return clean_text(value) or None
+    found = _CLEANED.get(value, _MISSING)
+    if found is _MISSING:
+        if len(_CLEANED) >= _CLEANED_LIMIT:
+            _CLEANED.clear()
+        found = _CLEANED[value] = clean_text(value) or None
+    return found  # type: ignore[return-value]
+
+
+_MISSING = object()
 
 
 def _is_text(kind: pa.DataType) -> bool:

@@ -15,7 +15,7 @@ from functools import partial
 import numpy as np
 
 from etl.columns import NAT, Column, empty_dates, nones
-from etl.dates import CampaignYears, parse_date
+from etl.dates import CampaignYears, DateResult, parse_date
 from etl.deadlines import DeadlineSpec, deadline_on, parse_deadline
 from etl.state import StateCells, derive_state
 from etl.text import clean_text, squeeze
@@ -52,6 +52,53 @@ DONE_PATTERN = "|".join(map(re.escape, DEFAULT_WORDS.done_on_the_spot))
 MISSING_VILLAGE = REASON_MISSING.format(field=label("village"))
 
 
+class TownReaders:
+    """What reading a town's cells depends on in its configuration, built once per configuration: the words,
+    the campaign's years, the village, sector and category matchers; and each parser's results by cell text,
+    since the same words and dates recur in every sheet of every week's ledgers."""
+
+    MEMO_LIMIT = 50_000  # results kept per parser; past it the memo starts afresh
+
+    def __init__(self, config: TownConfig) -> None:
+        self.words = town_words(config)
+        self.years = CampaignYears(config.campaign, config.vocabulary.date_margin_years)
+        self.villages = VillageMatcher(config.villages, config.town)
+        self.sectors = ListMatcher(config.sectors, synonyms=SECTOR_SYNONYMS)
+        self.categories = ListMatcher(config.hazard_categories, synonyms=CATEGORY_SYNONYMS)
+        self._memos: dict[object, dict[str, object]] = {}
+
+    def memoised(self, key: object, parse: Callable[[object], object]) -> Callable[[object], object]:
+        """parse(), remembered by text under key (which names the parser and whatever else it depends on);
+        other values are parsed each time. The results are never changed by their users."""
+        memo = self._memos.setdefault(key, {})
+
+        def cached(value: object) -> object:
+            if type(value) is not str:
+                return parse(value)
+            found = memo.get(value, _MISSING)
+            if found is _MISSING:
+                if len(memo) >= self.MEMO_LIMIT:
+                    memo.clear()
+                found = memo[value] = parse(value)
+            return found
+
+        return cached
+
+
+_MISSING = object()
+_TOWNS: dict[int, tuple[TownConfig, TownReaders]] = {}  # id → (configuration kept alive, its readers)
+
+
+def town_readers(config: TownConfig) -> TownReaders:
+    """The readers of a configuration (configurations are frozen: one is known by its identity)."""
+    built = _TOWNS.get(id(config))
+    if built is None or built[0] is not config:
+        if len(_TOWNS) >= 16:  # configurations made afresh per call (tests): keep this bounded
+            _TOWNS.clear()
+        built = _TOWNS[id(config)] = (config, TownReaders(config))
+    return built[1]
+
+
 @dataclass
 class SheetContext:
     """What reading a sheet's cells depends on besides the cells."""
@@ -63,6 +110,7 @@ class SheetContext:
     funds_scale: float = 1.0
     closes_by_date: bool = False
     major_by_header: bool = False  # the description column is 重大隐患描述: every hazard in it is major
+    town: TownReaders = field(init=False)
     words: Words = field(init=False)
     years: CampaignYears = field(init=False)
     villages: VillageMatcher = field(init=False)
@@ -70,11 +118,9 @@ class SheetContext:
     categories: ListMatcher = field(init=False)
 
     def __post_init__(self) -> None:
-        self.words = town_words(self.config)
-        self.years = CampaignYears(self.config.campaign, self.config.vocabulary.date_margin_years)
-        self.villages = VillageMatcher(self.config.villages, self.config.town)
-        self.sectors = ListMatcher(self.config.sectors, synonyms=SECTOR_SYNONYMS)
-        self.categories = ListMatcher(self.config.hazard_categories, synonyms=CATEGORY_SYNONYMS)
+        self.town = town_readers(self.config)
+        self.words, self.years, self.villages = self.town.words, self.town.years, self.town.villages
+        self.sectors, self.categories = self.town.sectors, self.town.categories
 
 
 @dataclass
@@ -195,9 +241,11 @@ def _issue(result: object) -> Issue | None:
     return (result.problem, result.text) if result.problem else None
 
 
-def _coded_column(column: Column, parse: Callable[[object], Coded]) -> tuple[np.ndarray, ...]:
-    """(code, issue, cell filled) of each row, parsing each distinct cell once."""
-    table = column.parsed(parse)
+def _coded_column(
+    column: Column, parse: Callable[[object], Coded], ctx: SheetContext, key: object
+) -> tuple[np.ndarray, ...]:
+    """(code, issue, cell filled) of each row, parsing each distinct cell once (remembered under key)."""
+    table = column.parsed(ctx.town.memoised(key, parse))
     return (
         column.spread([r.code for r in table]),
         column.spread([_issue(r) for r in table]),
@@ -207,14 +255,19 @@ def _coded_column(column: Column, parse: Callable[[object], Coded]) -> tuple[np.
 
 def _date_column(column: Column, ctx: SheetContext, name: str) -> tuple[np.ndarray, ...]:
     """(datetime64 with NaT, problem, cell filled, issue) of each row."""
-    table = column.parsed(lambda v: parse_date(v, ctx.years))
-    stamps = [NAT if r.value is None else np.datetime64(r.value, "D") for r in table]
+    table = column.parsed(ctx.town.memoised("date", partial(_date_cell, years=ctx.years)))
     return (
-        column.spread(stamps, "datetime64[D]"),
-        column.spread([_reason(label(name), r) for r in table]),
-        column.spread([r.value is not None or r.problem is not None for r in table], bool),
-        column.spread([_issue(r) for r in table]),
+        column.spread([stamp for _, stamp in table], "datetime64[D]"),
+        column.spread([_reason(label(name), r) for r, _ in table]),
+        column.spread([r.value is not None or r.problem is not None for r, _ in table], bool),
+        column.spread([_issue(r) for r, _ in table]),
     )
+
+
+def _date_cell(value: object, years: CampaignYears) -> tuple[DateResult, np.datetime64]:
+    """A cell read as a date, and that date as datetime64 (NaT for none)."""
+    result = parse_date(value, years)
+    return result, NAT if result.value is None else np.datetime64(result.value, "D")
 
 
 def _villages(column: Column | None, size: int, ctx: SheetContext) -> tuple[np.ndarray, ...]:
@@ -227,11 +280,13 @@ def _villages(column: Column | None, size: int, ctx: SheetContext) -> tuple[np.n
             np.zeros(size, bool),
         )
 
+    match = ctx.town.memoised("village", ctx.villages.match)
+
     def resolve(value: object) -> tuple[str | None, str | None, str | None, bool]:
         text = clean_text(value)
         if not text:
             return fallback, missing, fallback, False
-        village = ctx.villages.match(text)
+        village = match(text)
         if village:
             return village, None, village, True
         return None, REASON_NOT_LISTED.format(field=label("village"), text=text), text, False
@@ -264,15 +319,17 @@ def _coded(
     """Severity, 挂牌督办, sector and category (configured entry + raw text), funds."""
     values["severity"] = np.full(size, "major" if ctx.major_by_header else "general", dtype=object)
     if (severity := columns.get("severity")) is not None:
-        codes, issue, _ = _coded_column(severity, partial(parse_severity, words=ctx.words))
+        codes, issue, _ = _coded_column(severity, partial(parse_severity, words=ctx.words), ctx, "severity")
         # The store needs a severity: an unreadable one stays general (or major under 重大隐患描述), listed.
         values["severity"] = np.where(np.equal(codes, None), values["severity"], codes)
         issues.add("severity", issue)
     supervised = columns.get("county_supervised")
     if supervised is not None:
-        values["county_supervised"] = supervised.map(parse_supervised, bool)
+        values["county_supervised"] = supervised.map(ctx.town.memoised("supervised", parse_supervised), bool)
     elif (note := columns.get("note")) is not None:  # no 挂牌督办 column: 备注 often says 县政府挂牌督办
-        values["county_supervised"] = note.map(lambda text: SUPERVISED_IN_NOTE in squeeze(text), bool)
+        values["county_supervised"] = note.map(
+            ctx.town.memoised("supervised_note", _supervised_in_note), bool
+        )
     else:
         values["county_supervised"] = np.zeros(size, bool)
     # Without a 场所类型 / 隐患类别 column, the unit's name and the description say it often enough
@@ -285,13 +342,19 @@ def _coded(
         values[f"{name}_raw"] = _text(column, size)
         source = column if column is not None else columns.get(fallback)
         values[name] = (
-            np.full(size, matcher.other, dtype=object) if source is None else source.map(matcher.match)
+            np.full(size, matcher.other, dtype=object)
+            if source is None
+            else source.map(ctx.town.memoised(name, matcher.match))
         )
     values["funds"] = nones(size)
     if (funds := columns.get("funds")) is not None:
         parse = partial(parse_funds, scale=ctx.funds_scale)
-        values["funds"], issue, _ = _coded_column(funds, parse)
+        values["funds"], issue, _ = _coded_column(funds, parse, ctx, ("funds", ctx.funds_scale))
         issues.add("funds", issue)
+
+
+def _supervised_in_note(text: object) -> bool:
+    return SUPERVISED_IN_NOTE in squeeze(text)
 
 
 def _deadlines(
@@ -300,7 +363,8 @@ def _deadlines(
     """(deadline dates as objects, 立查立改 written as the deadline, problems)."""
     if column is None:
         return nones(size), np.zeros(size, bool), nones(size)
-    specs = column.parsed(lambda v: parse_deadline(v, ctx.years, ctx.config.campaign.key_periods))
+    parse = partial(parse_deadline, years=ctx.years, key_periods=ctx.config.campaign.key_periods)
+    specs = column.parsed(ctx.town.memoised("deadline", parse))
     deadline = column.spread([s.date if s.kind == "date" else None for s in specs])
     relative = column.spread([s.kind not in ("date", "none") for s in specs], bool)
     found_days = found.astype(object)
@@ -340,7 +404,8 @@ def _state(
     done = deadline_done | (status == "done")
     if measures is not None:
         words = ctx.words
-        done |= measures.matching(done_pattern(words), partial(mentions_done_on_the_spot, words=words))
+        test = ctx.town.memoised("done", partial(mentions_done_on_the_spot, words=words))
+        done |= measures.matching(done_pattern(words), test)
     cells = StateCells(
         found=found,
         status=status,
@@ -372,7 +437,7 @@ def _status(columns: dict[str, Column], size: int, ctx: SheetContext, issues: Is
         column = columns.get(name)
         if column is None:
             continue
-        codes, issue, _ = _coded_column(column, parse)
+        codes, issue, _ = _coded_column(column, parse, ctx, "status")
         status = np.where(np.equal(status, None), codes, status)
         issues.add(name, issue)
     return status
@@ -384,7 +449,9 @@ def _closed_flag(
     """(是否销号 True/False/None, a status word written there instead)."""
     if column is None:
         return nones(size), nones(size)
-    codes, issue, filled = _coded_column(column, partial(parse_closed_or_status, words=ctx.words))
+    codes, issue, filled = _coded_column(
+        column, partial(parse_closed_or_status, words=ctx.words), ctx, "closed"
+    )
     issues.add("closed_flag", issue)
     is_flag = np.array([isinstance(code, bool) for code in codes], dtype=bool)
     flag = np.where(is_flag, codes, None)

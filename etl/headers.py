@@ -44,11 +44,37 @@ def find_header(
     merged down over further rows (整改责任单位 over 建设/设计/施工/监理) ends with those rows.
     """
     best: Header | None = None
+    rows = _HeadRows(sheet, extra)
     for row in range(min(scan, len(sheet.head))):
-        for candidate in _candidates(sheet, row, extra):
+        for candidate in _candidates(sheet, row, extra, rows):
             if _acceptable(candidate) and (best is None or len(candidate.columns) > len(best.columns)):
                 best = candidate
     return _with_merged_rows(sheet, best) if best else None
+
+
+class _HeadRows:
+    """Each head row's labels (plain_text), the fields they name and its single-row Header, made once per
+    search: every row is tried alone, as the lower row of the pair above it and as the upper row of its own."""
+
+    def __init__(self, sheet: RawSheet, extra: Mapping[str, str] | None) -> None:
+        self.sheet, self.extra = sheet, extra
+        self._rows: dict[int, tuple[tuple[str, ...], list[str | None], Header]] = {}
+
+    def _row(self, row: int) -> tuple[tuple[str, ...], list[str | None], Header]:
+        if row not in self._rows:
+            labels = tuple(plain_text(c) for c in self.sheet.head[row])
+            fields = [field_for(label, self.extra) for label in labels]
+            self._rows[row] = (labels, fields, Header(row, row, _columns(fields), labels))
+        return self._rows[row]
+
+    def labels(self, row: int) -> tuple[str, ...]:
+        return self._row(row)[0]
+
+    def fields(self, row: int) -> list[str | None]:
+        return self._row(row)[1]
+
+    def single(self, row: int) -> Header:
+        return self._row(row)[2]
 
 
 def _with_merged_rows(sheet: RawSheet, header: Header) -> Header:
@@ -82,38 +108,43 @@ def _acceptable(header: Header) -> bool:
     return len(header.columns) >= MIN_FIELDS and not KEY_FIELDS.isdisjoint(header.columns)
 
 
-def _candidates(sheet: RawSheet, row: int, extra: Mapping[str, str] | None = None) -> list[Header]:
-    single = _single(sheet.head[row], row, extra)
+def _candidates(sheet: RawSheet, row: int, extra: Mapping[str, str] | None, rows: _HeadRows) -> list[Header]:
+    single = rows.single(row)
     if row + 1 >= len(sheet.head):
         return [single]
-    pair = _pair(sheet, row, extra)
-    lower = _single(sheet.head[row + 1], row + 1, extra)
+    pair = _pair(sheet, row, extra, rows)
+    lower = rows.single(row + 1)
     gains = len(pair.columns) > max(len(single.columns), len(lower.columns))
     return [single, pair] if gains and _linked(sheet, row, extra) else [single]
 
 
-def _single(cells: list[object], row: int, extra: Mapping[str, str] | None = None) -> Header:
-    labels = tuple(plain_text(c) for c in cells)
-    return Header(row, row, _columns([field_for(label, extra) for label in labels]), labels)
-
-
-def _pair(sheet: RawSheet, upper: int, extra: Mapping[str, str] | None = None) -> Header:
+def _pair(sheet: RawSheet, upper: int, extra: Mapping[str, str] | None, rows: _HeadRows) -> Header:
     """Two header rows: the sub-header names the field, the parent only when the child alone does not."""
-    parents = _parents(sheet, upper)
-    children = [plain_text(c) for c in sheet.head[upper + 1]]
+    above, below = rows.labels(upper), rows.labels(upper + 1)
+    parents = _parents(sheet, upper, above)
+    children = list(below)
     width = max(len(parents), len(children))
     parents += [""] * (width - len(parents))
     children += [""] * (width - len(children))
+    nothing = field_for("", extra)
+    named_above, named_below = rows.fields(upper), rows.fields(upper + 1)
     fields, labels = [], []
-    for parent, child in zip(parents, children, strict=True):
-        fields.append(field_for(child, extra) or field_for(parent + child, extra) or field_for(parent, extra))
+    for col, (parent, child) in enumerate(zip(parents, children, strict=True)):
+        # field_for() of each, from the rows' own look-ups where the text is the row's own cell
+        by_child = named_below[col] if col < len(below) else nothing
+        by_parent = (
+            named_above[col] if col < len(above) and parent == above[col] else field_for(parent, extra)
+        )
+        by_both = by_parent if not child else by_child if not parent else field_for(parent + child, extra)
+        fields.append(by_child or by_both or by_parent)
         labels.append(f"{parent}/{child}" if parent and child and parent != child else child or parent)
     return Header(upper, upper + 1, _columns(fields), tuple(labels))
 
 
-def _parents(sheet: RawSheet, upper: int) -> list[str]:
-    """The upper row's text over each column, a merged parent repeated over every column it spans."""
-    parents = [plain_text(c) for c in sheet.head[upper]]
+def _parents(sheet: RawSheet, upper: int, labels: tuple[str, ...] | None = None) -> list[str]:
+    """The upper row's text over each column, a merged parent repeated over every column it spans (labels:
+    the row's plain texts, when known)."""
+    parents = list(labels) if labels is not None else [plain_text(c) for c in sheet.head[upper]]
     for r0, c0, r1, c1 in sheet.merged:
         if r0 <= upper <= r1 and c1 > c0 and c0 < len(parents):
             text = plain_text(sheet.head[r0][c0]) if r0 < len(sheet.head) and c0 < len(sheet.head[r0]) else ""

@@ -95,7 +95,9 @@ class RawSheet:
     @cached_property
     def head(self) -> list[list[Cell]]:
         """The first HEAD_ROWS rows as lists of cells (where headers and titles are looked for)."""
-        return self.rows_at(np.arange(min(HEAD_ROWS, self.height)))
+        size = min(HEAD_ROWS, self.height)
+        taken = [column.slice(0, size).to_pylist() for column in self.columns]
+        return [list(row) for row in zip(*taken, strict=True)] if taken else [[] for _ in range(size)]
 
     @property
     def rows(self) -> list[list[Cell]]:
@@ -145,8 +147,19 @@ def read_ledger(path: Path, *, limits: ReadLimits = DEFAULT_LIMITS) -> list[RawS
 
 
 def _cut(sheet: RawSheet, limits: ReadLimits, *, marked: bool) -> RawSheet:
+    if not marked and not _longer_than(sheet.columns, limits.cell_chars):
+        return RawSheet(sheet.name, sheet.columns, sheet.merged, list(sheet.issues))
     columns, issues = cut_long_cells(sheet.columns, sheet=sheet.name, limits=limits, marked=marked)
     return RawSheet(sheet.name, columns, sheet.merged, sheet.issues + issues)
+
+
+def _longer_than(columns: list[pa.Array], limit: int) -> bool:
+    """Whether any cell may be longer than limit characters: one look at the whole sheet's longest cell in
+    bytes (a text has no more characters than bytes), before etl.limits looks column by column."""
+    if not columns:
+        return False
+    sheet = pa.chunked_array(columns, pa.string())
+    return (pc.max(pc.binary_length(sheet)).as_py() or 0) > limit
 
 
 def _check_extent(name: str, rows: int, columns: int, limits: ReadLimits) -> None:
@@ -175,11 +188,13 @@ def _read_zip(path: Path, limits: ReadLimits) -> list[RawSheet]:
         raise
     except (zipfile.BadZipFile, zlib.error, struct.error, EOFError, OSError, ValueError):
         raise LedgerError(T.REFUSED_BROKEN) from None
+    # The guard read the sheets' layouts as it inflated them; a copy with long runs cut is read afresh.
+    known = None if check.long_runs or check.parts is None else check
     if not check.long_runs and _named_as_read(path, check):  # the common case needs no folder of its own
-        return _read_workbook(path, zipped=True)
+        return _read_workbook(path, zipped=True, known=known)
     with tempfile.TemporaryDirectory(prefix="firedash-read-") as folder:
         source = _zip_source(path, check, Path(folder), limits)
-        sheets = _read_workbook(source, zipped=True)
+        sheets = _read_workbook(source, zipped=True, known=known)
         if check.long_runs:
             sheets = [_cut(sheet, limits, marked=True) for sheet in sheets]
     return sheets
@@ -278,15 +293,18 @@ def _decodes(data: bytes) -> bool:
     return False
 
 
-def _read_workbook(path: Path, *, zipped: bool, ole: bool = False) -> list[RawSheet]:
-    """Every worksheet of a workbook; any reader failure becomes a LedgerError."""
+def _read_workbook(
+    path: Path, *, zipped: bool, ole: bool = False, known: ZipCheck | None = None
+) -> list[RawSheet]:
+    """Every worksheet of a workbook; any reader failure becomes a LedgerError. known: the guard's parts and
+    layouts of this very content, when it could read them."""
     try:
         book = CalamineWorkbook.from_path(str(path))
         try:
             names = [meta.name for meta in book.sheets_metadata if meta.typ == SheetTypeEnum.WorkSheet]
             if not names:
                 raise LedgerError(T.REFUSED_NO_WORKSHEET)
-            sheets = _read_xml_workbook(path, names) if zipped else None
+            sheets = _read_xml_workbook(path, names, known) if zipped else None
             return sheets if sheets is not None else [_read_calamine_sheet(book, name) for name in names]
         finally:
             book.close()
@@ -298,19 +316,25 @@ def _read_workbook(path: Path, *, zipped: bool, ole: bool = False) -> list[RawSh
         raise LedgerError((ole and _ole_reason(path)) or _workbook_reason(path)) from None
 
 
-def _read_xml_workbook(path: Path, names: list[str]) -> list[RawSheet] | None:
-    """An .xlsx/.xlsm: cells by fastexcel while a second thread reads the layouts from the sheets' XML.
+def _read_xml_workbook(path: Path, names: list[str], known: ZipCheck | None = None) -> list[RawSheet] | None:
+    """An .xlsx/.xlsm: cells by fastexcel, the layouts as the guard read them from the sheets' XML (else
+    read by a second thread meanwhile).
 
     None when the workbook is not one this path follows or either part fails on it: the caller then
     reads it cell by cell through python-calamine (which reads it, or says why it cannot be read).
     """
-    parts = _parts(path)
-    if parts is None:
-        return None
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        layouts = pool.submit(_layouts, path, [parts[name] for name in names])
+    if known is not None and known.parts is not None:
+        layouts = [known.layouts.get(known.parts[name]) for name in names]
         batches = _fast_batches(path, names)
-        found = layouts.result()
+        found = None if None in layouts else layouts
+    else:
+        parts = _parts(path)
+        if parts is None:
+            return None
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            pending = pool.submit(_layouts, path, [parts[name] for name in names])
+            batches = _fast_batches(path, names)
+            found = pending.result()
     if found is None or batches is None or not all(map(_agree, batches, found)):
         return None
     return [_fast_sheet(*sheet) for sheet in zip(names, batches, found, strict=True)]
@@ -376,7 +400,7 @@ def _cell_texts(columns: list[pa.Array]) -> list[pa.Array]:
     columns = [column if column.type == pa.string() else column.cast(pa.string()) for column in columns]
     sheet = pa.chunked_array(columns, pa.string())
     if pc.any(pc.equal(sheet, _EMPTY)).as_py():
-        columns = [pc.if_else(pc.equal(c, _EMPTY), _NULL, c) for c in columns]
+        columns = _each_column(pc.if_else(pc.equal(sheet, _EMPTY), _NULL, sheet), columns)
     if pc.any(pc.starts_with(sheet, _TIME_ONLY)).as_py():  # calamine dates a time of day 1899-12-31
         columns = [pc.replace_substring_regex(c, r"^1899-12-31 (\d{2}:\d{2}:\d{2})$", r"\1") for c in columns]
     if pc.any(pc.ends_with(sheet, _MIDNIGHT)).as_py():
@@ -387,6 +411,17 @@ def _cell_texts(columns: list[pa.Array]) -> list[pa.Array]:
             for c in columns
         ]
     return columns
+
+
+def _each_column(sheet: pa.ChunkedArray, columns: list[pa.Array]) -> list[pa.Array]:
+    """A whole-sheet result back as one array per column (Arrow keeps its input's chunks; else cut anew)."""
+    if [len(chunk) for chunk in sheet.chunks] == [len(column) for column in columns]:
+        return list(sheet.chunks)
+    cut, at = [], 0
+    for column in columns:
+        cut.append(sheet.slice(at, len(column)).combine_chunks())
+        at += len(column)
+    return cut
 
 
 def _read_calamine_sheet(book: CalamineWorkbook, name: str) -> RawSheet:

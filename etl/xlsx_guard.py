@@ -20,6 +20,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
 
+import numpy as np
+
 from etl.errors import LedgerError
 from etl.limits import (
     ReadLimits,
@@ -28,7 +30,7 @@ from etl.limits import (
     too_many_columns,
     too_many_rows,
 )
-from etl.xlsx_layout import _Tags, column, root_tags, sheet_parts
+from etl.xlsx_layout import CHUNK, LayoutScan, SheetLayout, _Tags, column, root_tags, sheet_parts
 from firedash import glossary as T
 
 _CHUNK = 4 << 20  # large enough that a pattern compiled per chunk costs nothing
@@ -38,6 +40,12 @@ _REFLESS_PROBE = 1 << 16  # bytes of sheet data searched for cells without a ref
 _MAX_TAG = 4096  # a tag longer than this before a long text run is no tag a workbook writes
 _ENTITY = re.compile(r"&(#x[0-9a-fA-F]+|#[0-9]+|lt|gt|amp|quot|apos);")
 _NAMED = {"lt": "<", "gt": ">", "amp": "&", "quot": '"', "apos": "'"}
+_ROW_DIGITS = 16  # a reference's row number of more digits is read by _LONG_REFERENCE, as a Python int
+_LONG_REFERENCE = re.compile(rb'([A-Z]{1,3})(\d+)"')
+_PAD = bytes(_ROW_DIGITS + 8)  # read past the end of a text without bounds checks: no letter, digit or quote
+_INT64_MAX = np.iinfo(np.int64).max
+_DEFLATE_RATIO = 1032  # deflate's greatest expansion: a 258-byte match per 2 bits
+_QUICK_TRIES = 4  # furthest values looked at one by one before the rest are sorted
 
 Stretch = tuple[int, int]  # [start, end) offsets in a member's inflated bytes: no '<' inside
 
@@ -52,29 +60,64 @@ class Extent:
 
 @dataclass
 class ZipCheck:
-    """What the guard learnt: the workbook's kind (".xlsx", ".xlsb", ".ods": the suffix its readers need) and
-    the long text runs of each member holding cell text (empty when no cell can be too long)."""
+    """What the guard learnt: the workbook's kind (".xlsx", ".xlsb", ".ods": the suffix its readers need), the
+    long text runs of each member holding cell text (empty when no cell can be too long), and for an .xlsx
+    its sheets' parts (name → part; None when the workbook part cannot be followed) and their layouts (part →
+    SheetLayout, None for XML that etl/xlsx_layout.py does not follow), read as the parts were inflated."""
 
     suffix: str
     long_runs: dict[str, list[Stretch]] = field(default_factory=dict)
+    parts: dict[str, str] | None = None
+    layouts: dict[str, SheetLayout | None] = field(default_factory=dict)
 
 
 def check_zip(path: Path, limits: ReadLimits) -> ZipCheck:
     """Refuse (LedgerError) a zip that inflates past the limits, lies about its sizes, is no workbook, or has a
-    sheet too large; else say what it is and where its long text runs are."""
+    sheet too large; else say what it is and where its long text runs are.
+
+    The central directory's sizes bound what the file declares; the parts a reader takes cell text or a
+    sheet's extent from are inflated here (each no larger than it declares); any other part is inflated
+    only when its compressed size could hide more than the limit leaves (deflate expands 1,032-fold at most).
+    """
     with zipfile.ZipFile(path) as archive, path.open("rb") as raw:
         infos = archive.infolist()
         suffix = _kind(archive, {info.filename for info in infos})
         declared = sum(info.file_size for info in infos)
         if declared > limits.expanded_bytes:
             raise LedgerError(expanded_too_large(declared, limits))
-        sheets = _sheet_names(archive) if suffix == ".xlsx" else {}
-        check = ZipCheck(suffix)
+        parts = _sheet_parts(archive) if suffix == ".xlsx" else None
+        sheets = {part: name for name, part in (parts or {}).items()}
+        check = ZipCheck(suffix, parts=parts)
+        unchecked = 0  # what the parts not inflated could expand to beyond their declared sizes
         for info in infos:
-            runs = _check_member(raw, info, sheets.get(info.filename), limits)
+            sheet = sheets.get(info.filename)
+            if sheet is None and not _holds_text(info):
+                hidden = _sealed_excess(raw, info)
+                if declared + unchecked + hidden <= limits.expanded_bytes:
+                    unchecked += hidden
+                    continue
+            runs, layout = _check_member(raw, info, sheet, limits)
             if runs:
                 check.long_runs[info.filename] = runs
+            if sheet is not None:
+                check.layouts[info.filename] = layout
         return check
+
+
+def _holds_text(info: zipfile.ZipInfo) -> bool:
+    return info.filename.lower().endswith("sharedstrings.xml")
+
+
+def _sealed_excess(raw: BinaryIO, info: zipfile.ZipInfo) -> int:
+    """How much more than it declares a part could expand to, told from its headers without inflating it."""
+    _data_offset(raw, info)
+    if info.compress_type == zipfile.ZIP_STORED:
+        if info.compress_size != info.file_size:
+            raise LedgerError(T.REFUSED_LYING_ZIP)
+        return 0
+    if info.compress_type != zipfile.ZIP_DEFLATED:
+        raise zipfile.BadZipFile("compression no workbook uses")
+    return max(0, _DEFLATE_RATIO * info.compress_size - info.file_size)
 
 
 def _kind(archive: zipfile.ZipFile, names: set[str]) -> str:
@@ -91,39 +134,75 @@ def _kind(archive: zipfile.ZipFile, names: set[str]) -> str:
     raise LedgerError(T.REFUSED_PLAIN_ZIP)
 
 
-def _sheet_names(archive: zipfile.ZipFile) -> dict[str, str]:
-    """Sheet part → sheet name; empty when the workbook part cannot be followed (calamine then says why)."""
+def _sheet_parts(archive: zipfile.ZipFile) -> dict[str, str] | None:
+    """Sheet name → part; None when the workbook part cannot be followed (calamine then says why)."""
     try:
-        return {part: name for name, part in sheet_parts(archive).items()}
+        return sheet_parts(archive)
     except (KeyError, ValueError, SyntaxError):
-        return {}
+        return None
 
 
 def _check_member(
     raw: BinaryIO, info: zipfile.ZipInfo, sheet: str | None, limits: ReadLimits
-) -> list[Stretch]:
-    """Inflate one member, counting; its long text runs if it holds cell text; the sheet's extent checked."""
-    holds_text = sheet is not None or info.filename.lower().endswith("sharedstrings.xml")
+) -> tuple[list[Stretch], SheetLayout | None]:
+    """Inflate one member, counting; its long text runs if it holds cell text; a sheet's extent checked and
+    its layout read on the way."""
+    holds_text = sheet is not None or _holds_text(info)
     runs = _LongRuns(limits.cell_chars) if holds_text else None
     extent = _ExtentScan() if sheet is not None else None
+    layout = _Layout() if sheet is not None else None
     chunks = inflate(raw, info)
     for chunk in _ahead(chunks) if info.file_size > 4 * _CHUNK else chunks:
         if runs:
             runs.feed(chunk)
         if extent:
             extent.feed(chunk)
+        if layout:
+            layout.feed(chunk)
     if extent is not None and sheet is not None:
         _check_extent(sheet, extent.extent(), limits)
-    return runs.found if runs else []
+    return (runs.found if runs else []), (layout.result(info.CRC) if layout else None)
+
+
+class _Layout:
+    """etl/xlsx_layout.py's LayoutScan fed as sheet_layout() feeds it (chunks of exactly CHUNK bytes); None
+    for XML it does not follow or a part whose checksum is wrong (the slow reader then says why)."""
+
+    def __init__(self) -> None:
+        self.scan: LayoutScan | None = LayoutScan()
+        self.done = False
+        self.pending = b""
+        self.crc = 0
+
+    def feed(self, chunk: bytes) -> None:
+        self.crc = zlib.crc32(chunk, self.crc)
+        if self.done or self.scan is None:
+            return
+        data, at = self.pending + chunk, 0
+        while len(data) - at >= CHUNK and self._give(data[at : at + CHUNK]):
+            at += CHUNK
+        self.pending = data[at:] if not self.done else b""
+
+    def _give(self, piece: bytes) -> bool:
+        """Feed one piece; False once nothing more is wanted."""
+        assert self.scan is not None
+        try:
+            self.done = self.scan.feed(piece)
+        except Exception:  # XML this reader does not follow: python-calamine reads the sheet instead
+            self.scan, self.done = None, True
+        return not self.done
+
+    def result(self, crc: int) -> SheetLayout | None:
+        if self.pending and not self.done:
+            self._give(self.pending)
+        if self.scan is None or self.crc != crc:
+            return None
+        return self.scan.layout
 
 
 def inflate(raw: BinaryIO, info: zipfile.ZipInfo) -> Iterator[bytes]:
     """A member's bytes in chunks of at most _CHUNK, never more than it declares (LedgerError: it lies)."""
-    raw.seek(info.header_offset)
-    signature, name_length, extra_length = _LOCAL_HEADER.unpack(raw.read(_LOCAL_HEADER.size))
-    if signature != b"PK\x03\x04":
-        raise zipfile.BadZipFile("no local header")
-    raw.seek(info.header_offset + _LOCAL_HEADER.size + name_length + extra_length)
+    _data_offset(raw, info)
     if info.compress_type == zipfile.ZIP_STORED:
         if info.compress_size != info.file_size:
             raise LedgerError(T.REFUSED_LYING_ZIP)
@@ -132,6 +211,15 @@ def inflate(raw: BinaryIO, info: zipfile.ZipInfo) -> Iterator[bytes]:
     if info.compress_type != zipfile.ZIP_DEFLATED:
         raise zipfile.BadZipFile("compression no workbook uses")
     yield from _inflated(raw, info)
+
+
+def _data_offset(raw: BinaryIO, info: zipfile.ZipInfo) -> None:
+    """Seek to a member's data, past its local header (BadZipFile when there is none)."""
+    raw.seek(info.header_offset)
+    signature, name_length, extra_length = _LOCAL_HEADER.unpack(raw.read(_LOCAL_HEADER.size))
+    if signature != b"PK\x03\x04":
+        raise zipfile.BadZipFile("no local header")
+    raw.seek(info.header_offset + _LOCAL_HEADER.size + name_length + extra_length)
 
 
 def _ahead(chunks: Iterator[bytes]) -> Iterator[bytes]:
@@ -215,8 +303,8 @@ class _LongRuns:
 class _ExtentScan:
     """The last valued row and column of a sheet's XML, fed chunk by chunk.
 
-    In each chunk the last valued cell gives a row (rows come in order); one search for a valued cell right of
-    or below what is known then finds anything further out, in any order.
+    Each chunk's cell references are read at once (numpy, no pattern per extent); only those right of or below
+    what is known are checked for a value, furthest first, so rows in any order are measured alike.
     """
 
     def __init__(self) -> None:
@@ -241,23 +329,49 @@ class _ExtentScan:
             data = text.find(b"<" + self.tags.prefix + b"sheetData")
             if self.tags.cell_without_ref.search(text, max(data, 0), max(data, 0) + _REFLESS_PROBE):
                 self.refless = _RefLess(self.tags.prefix)
-        if end := self.tags.end_of_data.search(text):
-            text, self.done = text[: end.start()], True
+        if (end := text.find(self.tags.end_of_data)) >= 0:
+            text, self.done = text[:end], True
         if self.refless:
             self.refless.feed(text[new:])
         self._scan(text)
         self.carry = text[-512:]
 
     def _scan(self, text: bytes) -> None:
+        starts, cols, rows, long = _references(text)
+        for start in long:  # a row number too long for int64: read as Python reads it
+            ref = _LONG_REFERENCE.match(text, start)
+            if ref is not None and self._valued(text, start):
+                self.col, self.row = max(self.col, column(ref[1])), max(self.row, int(ref[2]) - 1)
+        self._furthest(text, starts, cols, rows, cols)
+        self._furthest(text, starts, cols, rows, rows)
+
+    def _furthest(
+        self, text: bytes, starts: np.ndarray, cols: np.ndarray, rows: np.ndarray, by: np.ndarray
+    ) -> None:
+        """The valued cell furthest out by `by` (its column or row) beyond what is known: the references
+        further out, furthest first, each checked for a value until one has one."""
+        floor = self.col if by is cols else self.row
+        beyond = np.flatnonzero(by > min(floor, _INT64_MAX))
+        for _ in range(_QUICK_TRIES):  # the furthest reference is nearly always a valued cell's
+            if not len(beyond):
+                return
+            furthest = beyond[by[beyond] == by[beyond].max()]
+            for i in furthest:
+                if self._valued(text, int(starts[i])):
+                    self.col, self.row = max(self.col, int(cols[i])), max(self.row, int(rows[i]))
+                    return
+            beyond = beyond[by[beyond] < by[furthest[0]]]
+        for i in beyond[np.argsort(-by[beyond], kind="stable")]:
+            if self._valued(text, int(starts[i])):
+                self.col, self.row = max(self.col, int(cols[i])), max(self.row, int(rows[i]))
+                return
+
+    def _valued(self, text: bytes, start: int) -> bool:
+        """The reference at start (its letters) is that of a cell holding a value."""
         assert self.tags is not None
-        self.row = max(self.row, _last_valued_row(text, self.tags))
-        opening = b"<" + self.tags.prefix + b"c"
-        at = 0
-        while match := self.tags.beyond(self.col, self.row).search(text, at):
-            at = match.end()
-            cell = self.tags.any_valued.match(text, max(0, text.rfind(opening, 0, match.start())))
-            if cell is not None and cell.start(1) == match.start(1):  # that reference, on a valued cell
-                self.col, self.row = max(self.col, column(cell[1])), max(self.row, int(cell[2]) - 1)
+        opening = text.rfind(b"<" + self.tags.prefix + b"c", 0, start - 3)
+        cell = self.tags.any_valued.match(text, max(0, opening))
+        return cell is not None and cell.start(1) == start
 
     def extent(self) -> Extent:
         extent = Extent(self.row + 1, self.col + 1)
@@ -267,28 +381,45 @@ class _ExtentScan:
         return extent
 
 
+def _references(text: bytes) -> tuple[np.ndarray, np.ndarray, np.ndarray, list[int]]:
+    """Every r="<1 to 3 letters><digits>" in text, read at once: the offsets of their letters, their columns
+    and rows (0-based), and the offsets of those whose row number has more than _ROW_DIGITS digits."""
+    size = len(text)
+    data = np.frombuffer(text + _PAD, np.uint8)
+    equals = np.flatnonzero(data[1:size] == ord("=")) + 1
+    starts = equals[(data[equals - 1] == ord("r")) & (data[equals + 1] == ord('"'))] + 2
+    cols = np.zeros(len(starts), np.int64)
+    letters = np.zeros(len(starts), np.intp)
+    going = np.ones(len(starts), bool)
+    for k in range(3):
+        byte = data[starts + k]
+        going &= (byte >= ord("A")) & (byte <= ord("Z"))
+        if not going.any():
+            break
+        cols = np.where(going, cols * 26 + (byte.astype(np.int64) - 64), cols)
+        letters += going
+    at = starts + letters
+    rows = np.zeros(len(starts), np.int64)
+    digits = np.zeros(len(starts), np.intp)
+    going = letters > 0
+    for k in range(_ROW_DIGITS):
+        byte = data[at + k] - ord("0")  # uint8: any other byte wraps above 9
+        going &= byte <= 9
+        if not going.any():
+            break
+        rows = np.where(going, rows * 10 + byte, rows)
+        digits += going
+    after = data[at + digits]
+    whole = (digits > 0) & (after == ord('"'))
+    long = going & (after - ord("0") <= 9)
+    return starts[whole], cols[whole] - 1, rows[whole] - 1, starts[long].tolist()
+
+
 def _tags_or_none(text: bytes) -> _Tags | None:
     try:
         return root_tags(text)
     except ValueError:
         return None  # not a sheet this guard follows: fastexcel or python-calamine says why
-
-
-def _last_valued_row(text: bytes, tags: _Tags) -> int:
-    """The row of the last valued cell in text (0-based; -1 if none found in a few tries)."""
-    opening = b"<" + tags.prefix + b"c"
-    end = len(text)
-    for _ in range(16):
-        value = max(
-            text.rfind(b"<" + tags.prefix + b"v>", 0, end), text.rfind(b"<" + tags.prefix + b"is", 0, end)
-        )
-        start = text.rfind(opening, 0, value) if value >= 0 else -1
-        if start < 0:
-            return -1
-        if match := tags.any_valued.match(text, start):
-            return int(match[2]) - 1
-        end = start
-    return -1
 
 
 class _RefLess:

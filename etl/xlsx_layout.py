@@ -14,9 +14,7 @@ import zipfile
 from dataclasses import dataclass, field
 from xml.etree import ElementTree
 
-from etl.limits import column_letters
-
-_CHUNK = 1 << 20
+CHUNK = 1 << 20
 _OVERLAP = 512  # longer than any cell's opening tags, so a match cut by a chunk border is seen whole
 _ROOT = re.compile(rb"<(?:([A-Za-z_][\w.-]*):)?worksheet\b")
 _LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
@@ -29,8 +27,8 @@ class _Tags:
     prefix: bytes
 
     @functools.cached_property
-    def end_of_data(self) -> re.Pattern[bytes]:
-        return re.compile(rb"</%ssheetData>" % re.escape(self.prefix))
+    def end_of_data(self) -> bytes:
+        return b"</%ssheetData>" % self.prefix
 
     @functools.cached_property
     def any_valued(self) -> re.Pattern[bytes]:
@@ -41,8 +39,8 @@ class _Tags:
         return re.compile(rb"<%sc(?:\s(?![^>]*\br=)[^>]*)?/?>" % re.escape(self.prefix))
 
     @functools.cached_property
-    def end_of_merges(self) -> re.Pattern[bytes]:
-        return re.compile(rb"</%smergeCells>" % re.escape(self.prefix))
+    def end_of_merges(self) -> bytes:
+        return b"</%smergeCells>" % self.prefix
 
     @functools.cached_property
     def merge(self) -> re.Pattern[bytes]:
@@ -59,14 +57,6 @@ class _Tags:
             % (p, columns, p, p, p)
         )
 
-    @functools.lru_cache(maxsize=256)  # noqa: B019 -- a handful of tags objects live as long as the process
-    def beyond(self, col: int, row: int) -> re.Pattern[bytes]:
-        """References right of column col or below row row (both 0-based; -1 for none yet), group 1 the
-        reference; valued or not (any_valued tells). It starts with a literal, so a search is a fast scan."""
-        return re.compile(
-            rb'r="((?:%s)\d+|[A-Z]{1,3}(?:%s))"' % (_greater_letters(col), _greater_number(row + 1))
-        )
-
     @functools.cache  # noqa: B019 -- a handful of tags objects live as long as the process anyway
     def left_of(self, col: int) -> re.Pattern[bytes] | None:
         """Valued cells in the columns left of col (None for column A)."""
@@ -75,32 +65,6 @@ class _Tags:
         if col > len(_LETTERS):
             raise ValueError("first used column beyond Z")
         return self.valued(f"[{_LETTERS[:col]}]".encode())
-
-
-def _greater_letters(col: int) -> bytes:
-    """A pattern for column letters right of column col (0-based, -1: any)."""
-    if col < 0:
-        return rb"[A-Z]+"
-    letters = column_letters(col)
-    alternatives = [f"[A-Z]{{{len(letters) + 1},}}"]
-    for i, letter in enumerate(letters):
-        if letter < "Z":
-            rest = len(letters) - i - 1
-            alternatives.append(
-                letters[:i] + f"[{chr(ord(letter) + 1)}-Z]" + (f"[A-Z]{{{rest}}}" if rest else "")
-            )
-    return "|".join(alternatives).encode()
-
-
-def _greater_number(number: int) -> bytes:
-    """A pattern for row numbers greater than number (a reference's digits, so no leading zeros)."""
-    digits = str(number)
-    alternatives = [f"\\d{{{len(digits) + 1},}}"]
-    for i, digit in enumerate(digits):
-        if digit < "9":
-            rest = len(digits) - i - 1
-            alternatives.append(digits[:i] + f"[{int(digit) + 1}-9]" + (f"\\d{{{rest}}}" if rest else ""))
-    return "|".join(alternatives).encode()
 
 
 @functools.cache
@@ -160,26 +124,41 @@ def sheet_layout(archive: zipfile.ZipFile, part: str) -> SheetLayout:
     Linear in the part's size: the XML after </sheetData> is searched chunk by chunk for merged ranges (with
     a short overlap), never gathered, and reading stops at </mergeCells>.
     """
-    layout = SheetLayout()
-    tags: _Tags | None = None
-    in_tail = False  # past </sheetData>
-    seen: set[tuple[int, int, int, int]] = set()  # ranges already taken (the overlap is searched twice)
-    carry = b""
+    scan = LayoutScan()
     with archive.open(part) as stream:
-        while chunk := stream.read(_CHUNK):
-            text = carry + chunk
-            tags = tags or root_tags(text)
-            if not in_tail and (end := tags.end_of_data.search(text)):
-                _read_cells(layout, text[: end.start()], tags)
-                text, in_tail = text[end.start() :], True
-            elif not in_tail:
-                _read_cells(layout, text, tags)
-                carry = text[-_OVERLAP:]
-                continue
-            if _read_merges(layout, text, tags, seen):
+        while chunk := stream.read(CHUNK):
+            if scan.feed(chunk):
                 break
-            carry = text[-_OVERLAP:]
-    return layout
+    return scan.layout
+
+
+class LayoutScan:
+    """sheet_layout() fed chunk by chunk (etl/xlsx_guard.py feeds it as it inflates the part, in chunks of
+    exactly CHUNK bytes as sheet_layout reads them); feed() says True once nothing after matters."""
+
+    def __init__(self) -> None:
+        self.layout = SheetLayout()
+        self.tags: _Tags | None = None
+        self.in_tail = False  # past </sheetData>
+        self.seen: set[tuple[int, int, int, int]] = (
+            set()
+        )  # ranges already taken (the overlap is searched twice)
+        self.carry = b""
+
+    def feed(self, chunk: bytes) -> bool:
+        text = self.carry + chunk
+        tags = self.tags = self.tags or root_tags(text)
+        if not self.in_tail and (end := text.find(tags.end_of_data)) >= 0:
+            _read_cells(self.layout, text[:end], tags)
+            text, self.in_tail = text[end:], True
+        elif not self.in_tail:
+            _read_cells(self.layout, text, tags)
+            self.carry = text[-_OVERLAP:]
+            return False
+        if _read_merges(self.layout, text, tags, self.seen):
+            return True
+        self.carry = text[-_OVERLAP:]
+        return False
 
 
 def _read_cells(layout: SheetLayout, text: bytes, tags: _Tags) -> None:
@@ -192,12 +171,12 @@ def _read_cells(layout: SheetLayout, text: bytes, tags: _Tags) -> None:
 
 def _read_merges(layout: SheetLayout, text: bytes, tags: _Tags, seen: set[tuple[int, int, int, int]]) -> bool:
     """Merged ranges in this stretch of the tail; True once </mergeCells> is in it (nothing after matters)."""
-    end = tags.end_of_merges.search(text)
-    for match in tags.merge.finditer(text, 0, end.start() if end else len(text)):
+    end = text.find(tags.end_of_merges)
+    for match in tags.merge.finditer(text, 0, end if end >= 0 else len(text)):
         if (merge := _merge(match)) not in seen:
             layout.merged.append(merge)
             seen.add(merge)
-    return end is not None
+    return end >= 0
 
 
 def root_tags(text: bytes) -> _Tags:

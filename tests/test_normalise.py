@@ -5,10 +5,20 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+import numpy as np
+import pandas as pd
 import pytest
 
 from etl.aliases import field_for
-from etl.normalise import CANONICAL_COLUMNS, SheetResult, normalise_sheet, title_report_date
+from etl.columns import PYTHON_BELOW
+from etl.normalise import (
+    BOOL_COLUMNS,
+    CANONICAL_COLUMNS,
+    SheetResult,
+    _frame,
+    normalise_sheet,
+    title_report_date,
+)
 from etl.readers import RawSheet, read_ledger
 from firedash.config import TownConfig
 from tests.ledger_files import write_csv, write_xls, write_xlsx
@@ -111,6 +121,15 @@ def test_frame_has_exactly_the_canonical_columns_and_types(tmp_path: Path, confi
     assert {
         str(frame[c].dtype) for c in ("county_supervised", "has_status", "rectified_date_explicit", "closed")
     } == {"bool"}
+    others = set(CANONICAL_COLUMNS) - {
+        "row_number",
+        "county_supervised",
+        "has_status",
+        "rectified_date_explicit",
+        "closed",
+    }
+    assert {str(frame[c].dtype) for c in others} == {"object"}  # the fields' Python values: no str inference
+    assert frame.index.equals(pd.RangeIndex(4))
     assert all(isinstance(d, dt.date) for d in frame["found_date"])
     assert frame["deadline"].tolist()[2:] == [D(2023, 12, 15), None]  # None, not NaT
     assert frame["sheet"].tolist() == ["Sheet1"] * 4 and set(frame["row_kind"]) == {"combined"}
@@ -346,3 +365,36 @@ def test_merged_ranges_reaching_past_the_last_row_are_harmless(config: TownConfi
     sheet = RawSheet.from_rows("Sheet1", rows, [(1, 0, 5, 0), (3, 1, 8, 2), (0, 9, 4, 9)])
     result = normalise_sheet(sheet, config=config, report_date=REPORT, file_name="a.xlsx")
     assert rows_of(result, ["village", "found_date"]) == [("东河村", D(2023, 12, 6))]
+
+
+@pytest.mark.parametrize("size", [0, 3, PYTHON_BELOW + 5])
+def test_the_frame_is_made_alike_however_many_rows_it_has(size: int) -> None:
+    # A short frame is made at once, a long one column by column: both as a plain per-column build.
+    values = {
+        name: np.array([i % 2 == 0 for i in range(size)], dtype=bool)
+        if name in BOOL_COLUMNS
+        else np.array(
+            [
+                None if i % 3 else (dt.date(2024, 1, 1) if "date" in name else f"{name}{i}")
+                for i in range(size)
+            ],
+            dtype=object,
+        )
+        for name in CANONICAL_COLUMNS[3:]
+    }
+    keep = np.array([i % 5 != 1 for i in range(size)], dtype=bool)
+    rows = np.arange(size) + 5
+    frame = _frame(values, keep, "S", "combined", rows)
+    plain = pd.DataFrame(
+        {
+            "sheet": pd.Series(["S"] * int(keep.sum()), dtype=object),
+            "row_number": pd.Series(rows[keep], dtype="int64"),
+            "row_kind": pd.Series(["combined"] * int(keep.sum()), dtype=object),
+            **{
+                name: pd.Series(values[name][keep], dtype=bool if name in BOOL_COLUMNS else object)
+                for name in CANONICAL_COLUMNS[3:]
+            },
+        }
+    )
+    assert list(frame.dtypes) == list(plain.dtypes)
+    assert frame.equals(plain) and frame.index.equals(pd.RangeIndex(int(keep.sum())))

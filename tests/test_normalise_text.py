@@ -11,9 +11,10 @@ from pathlib import Path
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 import pytest
 
-from etl.columns import ARROW_FROM, Column
+from etl.columns import ARROW_FROM, PYTHON_BELOW, Column
 from etl.fields import DONE_PATTERN
 from etl.normalise import normalise_sheet
 from etl.readers import read_ledger
@@ -89,3 +90,16 @@ def test_the_arrow_path_is_the_one_under_test() -> None:
     column = _column([f"v{i}" for i in range(ARROW_FROM)])
     assert column._text_dictionary() is not None
     assert np.array_equal(column.texts()[:2], ["v0", "v1"])
+
+
+@pytest.mark.parametrize("size", [0, 1, 7, PYTHON_BELOW - 1, PYTHON_BELOW, 3 * PYTHON_BELOW])
+def test_a_column_is_encoded_alike_in_python_and_in_arrow(size: int) -> None:
+    # Short text columns are encoded in Python, long ones by Arrow: the same codes and distinct values.
+    pool = [None, "", " ", "东河村", "东河村 ", "ＤＨ", "DH", "0", "00"]
+    cells = pa.array([pool[(i * 7 + i // 3) % len(pool)] for i in range(size)], pa.string())
+    encoded = pc.dictionary_encode(cells)
+    column = Column(cells)
+    assert column.codes.tolist() == encoded.indices.fill_null(-1).to_pylist()
+    assert column.uniques == encoded.dictionary.to_pylist()
+    assert column.texts().tolist() == [clean_text(v) or None for v in cells.to_pylist()]
+    assert column.take(np.arange(size)[::2]).codes.tolist() == column.codes[::2].tolist()

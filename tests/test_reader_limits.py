@@ -21,7 +21,7 @@ from etl.findings import CellIssue
 from etl.limits import DEFAULT_LIMITS, MIB, ReadLimits
 from etl.readers import RawSheet, read_ledger
 from etl.xlsx_guard import Extent, _ExtentScan, _LongRuns, _unescape, cut_runs
-from etl.xlsx_layout import sheet_layout
+from etl.xlsx_layout import column, root_tags, sheet_layout
 from tests.ledger_files import write_csv, write_xls, write_xlsx
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -438,3 +438,85 @@ def test_a_sheet_whose_cells_carry_no_reference_is_measured_by_counting(tmp_path
     )
     assert refusal(path, ReadLimits(rows=100)) == "工作表“S”有 101 行，超过每个工作表 100 行的上限，未导入"
     assert only(read_ledger(path, limits=ReadLimits(rows=101, columns=12))).rows[50] == ["1"] * 12
+
+
+def random_sheet_xml(rng: random.Random, prefix: str) -> bytes:
+    """A sheet's XML with the cells a guard must tell apart: valued (numbers, inline text, formulas with a
+    cached value), not valued (a style only, a formula without a value), a reference written inside a text,
+    rows in any order, row numbers of any length."""
+    p = prefix + ":" if prefix else ""
+    xmlns = f' xmlns:{prefix}="urn:x"' if prefix else ' xmlns="urn:x"'
+    letters = ["A", "B", "Z", "AA", "AZ", "BA", "ZZ", "XFD", "ZZZ"]
+    numbers = [1, 2, 9, 10, 99, 100, 1000, 99999, 100000, 1048576, 1048577, 10**15, 10**16 + 7, 10**25]
+    rows = []
+    for _ in range(rng.randint(0, 12)):
+        row = rng.choice(numbers)
+        cells = []
+        for _ in range(rng.randint(0, 5)):
+            ref = f"{rng.choice(letters)}{rng.choice([row, *numbers])}"
+            cells.append(
+                rng.choice(
+                    [
+                        f'<{p}c r="{ref}"><{p}v>1</{p}v></{p}c>',
+                        f'<{p}c r="{ref}" t="inlineStr"><{p}is><{p}t>x</{p}t></{p}is></{p}c>',
+                        f'<{p}c r="{ref}"><{p}f>A1</{p}f><{p}v>2</{p}v></{p}c>',
+                        f'<{p}c r="{ref}" s="1"/>',
+                        f'<{p}c r="{ref}"><{p}f>A1</{p}f></{p}c>',
+                        f'<{p}c r="A1" t="inlineStr"><{p}is><{p}t>r="{ref}"</{p}t></{p}is></{p}c>',
+                    ]
+                )
+            )
+        rows.append(f'<{p}row r="{row}">{"".join(cells)}</{p}row>')
+    tail = f'<{p}mergeCells><{p}mergeCell ref="A1:B2"/></{p}mergeCells>' if rng.random() < 0.5 else ""
+    return (
+        f'<{p}worksheet{xmlns}><{p}dimension ref="A1"/><{p}sheetData>{"".join(rows)}</{p}sheetData>'
+        f"{tail}</{p}worksheet>"
+    ).encode()
+
+
+def plain_extent(xml: bytes) -> Extent:
+    """The extent written plainly: the farthest row and column of any valued cell before </sheetData>."""
+    tags = root_tags(xml)
+    data = xml[: xml.find(tags.end_of_data)]
+    cells = [(int(m[2]), column(m[1])) for m in tags.any_valued.finditer(data)]
+    return Extent(max((r for r, _ in cells), default=0), max((c + 1 for _, c in cells), default=0))
+
+
+@pytest.mark.parametrize("seed", range(60))
+def test_the_extent_scan_finds_the_farthest_valued_cell_however_the_stream_is_chunked(seed: int) -> None:
+    rng = random.Random(seed)
+    xml = random_sheet_xml(rng, rng.choice(["", "x"]))
+    first = xml.find(b"sheetData>") + len(b"sheetData>")  # the root is in the first chunk, as inflated
+    scan = _ExtentScan()
+    scan.feed(xml[:first])
+    at = first
+    while at < len(xml):
+        size = rng.choice([1, 7, 40, 300, 5000])
+        scan.feed(xml[at : at + size])
+        at += size
+    assert scan.extent() == plain_extent(xml)
+
+
+def with_member(path: Path, target: Path, name: str, data: bytes) -> Path:
+    with zipfile.ZipFile(path) as source, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as copy:
+        for item in source.infolist():
+            copy.writestr(item.filename, source.read(item))
+        copy.writestr(name, data)
+    return target
+
+
+def test_a_part_no_reader_takes_cells_from_is_inflated_only_when_its_size_could_hide_too_much(
+    tmp_path: Path,
+) -> None:
+    # 16 MiB of zeros deflate to 16 KB: declared as 1,000 bytes it could still expand past an 8 MiB limit, so
+    # the guard inflates it and finds the lie; a small part that lies can expand to little (deflate expands
+    # 1,032-fold at most) and is not inflated at all.
+    media = "xl/media/image1.bin"
+    big = with_member(ledger(tmp_path / "a.xlsx"), tmp_path / "big.xlsx", media, bytes(16 * MIB))
+    declare_size(big, media, 1_000)
+    assert refusal(big, ReadLimits(expanded_bytes=8 * MIB)) == (
+        "文件内部记录的大小与实际内容不符（文件已损坏或被篡改），未导入"
+    )
+    small = with_member(ledger(tmp_path / "b.xlsx"), tmp_path / "small.xlsx", media, bytes(64_000))
+    declare_size(small, media, 1_000)
+    assert only(read_ledger(small, limits=ReadLimits(expanded_bytes=8 * MIB))).rows[2][0] == "西岭村"
