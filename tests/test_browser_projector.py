@@ -48,15 +48,11 @@ PAGES_WITHOUT_CHARTS = {"quality", "import", "audit"}
 # drawn (x and width, in the canvas's CSS pixels), so their type size and headers can be measured.
 CANVAS_RECORDER = """
 (() => {
+  // The fonts text is drawn in (a font only set, e.g. the row markers' 9 px with checkboxes, draws nothing).
   const proto = CanvasRenderingContext2D.prototype;
-  const font = Object.getOwnPropertyDescriptor(proto, 'font');
-  Object.defineProperty(proto, 'font', {
-    configurable: true,
-    get() { return font.get.call(this); },
-    set(value) { (this.canvas.__fonts ||= new Set()).add(value); font.set.call(this, value); },
-  });
   const fill = proto.fillText;
   proto.fillText = function (text, x, y, ...rest) {
+    if (String(text).trim()) (this.canvas.__fonts ||= new Set()).add(this.font);
     const at = this.getTransform().e / (window.devicePixelRatio || 1);
     (this.canvas.__drawn ||= new Map()).set(String(text), {x: x + at, w: this.measureText(String(text)).width});
     return fill.call(this, text, x, y, ...rest);
@@ -90,6 +86,9 @@ MEASURE = """
   const shown = (el) => {
     const r = el.getBoundingClientRect();
     if (r.width < 1 || r.height < 1) return false;
+    // A folded expander's content keeps its boxes but is not drawn.
+    const folded = el.closest('details:not([open])');
+    if (folded && !el.closest('summary')) return false;
     const s = getComputedStyle(el);
     return s.visibility !== 'hidden' && s.display !== 'none' && parseFloat(s.opacity) > 0;
   };
