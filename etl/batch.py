@@ -23,7 +23,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from etl import archive, load, merge, records
+from etl import archive, load, merge, records, sorting
 from etl.normalise import Rejected
 from etl.publish import Session
 from firedash.glossary import STEP_DONE, STEP_WRITE
@@ -43,7 +43,7 @@ class Pending:
     wrote: bool  # this load wrote the archived copy
     read: load.ReadFile
     import_id: int = 0
-    sorted_out: load.SortedOut | None = None
+    sorted_out: sorting.SortedOut | None = None
 
     @property
     def has_rectifications(self) -> bool:
@@ -133,29 +133,21 @@ def _write_chunk(
 
 
 def _stage(con: duckdb.DuckDBPyConnection, chunk: list[Pending]) -> None:
-    """All the chunk's rows in one stage, then each file's sorted out (folded rows restated, the rows set
-    aside taken out)."""
-    frames = [load.staged_frame(p.read.parsed, p.import_id, p.source) for p in chunk]
-    frame = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
+    """All the chunk's rows in one stage, then sorted out (folded rows restated, the rows set aside taken
+    out), each file's as its own."""
+    frame = load.staged_rows([(p.read.parsed, p.import_id, p.source) for p in chunk])
     keys = merge.stage(con, frame, table=BATCH_STAGE)
     frame = frame.assign(
         rid=keys["rid"].array, ticket_id=keys["ticket_id"].array, no_key=keys["no_key"].array
     )
+    sorted_out = sorting.sort_out(frame, {p.import_id: p.read.parsed.raw_rows for p in chunk})
     restated, dropped = [], []
-    for pending, rows in zip(chunk, _split(frame, [len(f) for f in frames]), strict=True):
-        pending.sorted_out = load.sort_out(rows, pending.read.parsed.raw_rows)
+    for pending in chunk:
+        pending.sorted_out = sorted_out[pending.import_id]
         restated += pending.sorted_out.restated
         dropped += pending.sorted_out.dropped
     merge.restate(con, restated, table=BATCH_STAGE)
     merge.unstage(con, dropped, table=BATCH_STAGE)
-
-
-def _split(frame: pd.DataFrame, sizes: list[int]) -> list[pd.DataFrame]:
-    parts, start = [], 0
-    for size in sizes:
-        parts.append(frame.iloc[start : start + size].reset_index(drop=True))
-        start += size
-    return parts
 
 
 def _rounds(chunk: list[Pending], touched: pd.DataFrame) -> list[list[Pending]]:
@@ -200,7 +192,9 @@ def _write_round(
                     pending.source,
                     pending.read.parsed,
                     pending.sorted_out,
-                    matched.get(pending.import_id, _no_matches(pending)),
+                    matched.get(pending.import_id)
+                    if pending.import_id in matched
+                    else load.no_matches(pending.sorted_out),
                     merged.get(pending.import_id, merge.Merged()),
                     unmatched.get(pending.import_id, []),
                 )  # fmt: skip
@@ -226,19 +220,13 @@ def _rectify(
     for pending in with_rows:
         assert pending.sorted_out is not None
         own = matches[matches["import_id"] == pending.import_id].reset_index(drop=True)
-        matched[pending.import_id], unmatched[pending.import_id] = load.check_matches(
+        matched[pending.import_id], unmatched[pending.import_id] = sorting.check_matches(
             pending.sorted_out.kept, own, pending.read.parsed.raw_rows
         )
     for import_id, result in merge.merge_rectifications(con, pd.concat(matched.values())).items():
         target = merged.setdefault(import_id, merge.Merged())
         target |= result
     return matched, unmatched
-
-
-def _no_matches(pending: Pending) -> pd.DataFrame:
-    assert pending.sorted_out is not None
-    kept = pending.sorted_out.kept
-    return kept.iloc[:0].assign(matched_id=kept["ticket_id"].iloc[:0])
 
 
 def _written(pending: Pending, outcome: load.FileOutcome) -> records.Written:

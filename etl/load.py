@@ -10,6 +10,7 @@ from functools import partial
 from pathlib import Path
 
 import duckdb
+import numpy as np
 import pandas as pd
 
 from etl import batch, merge, publish, records
@@ -21,19 +22,13 @@ from etl.normalise import RawRows, Rejected, SheetResult, cut_cell_issues, norma
 from etl.profiles import Profile, choose, load_profiles, profiles_dir, with_status_words
 from etl.readers import RawSheet, read_ledger
 from etl.report_date import decide_report_date
+from etl.sorting import SortedOut, check_matches, sort_out
 from etl.source import source_key
 from etl.values import town_words
 from firedash.config import TownConfig
 from firedash.glossary import (
     NO_DATE_COLUMN,
     NO_HEADER,
-    REASON_DUPLICATE,
-    REASON_MANY_TICKETS,
-    REASON_NO_TICKET,
-    REASON_NO_TICKET_NUMBERED,
-    REASON_NUMBER_IN_VILLAGES,
-    REASON_SAME_TICKET_TWICE,
-    REASON_UNPOINTED,
     REFUSED_UNOPENABLE,
     REFUSED_UNPARSEABLE,
     REFUSED_WRITE,
@@ -323,12 +318,12 @@ def _write(
     con: duckdb.DuckDBPyConnection, import_id: int, path: Path, digest: str, parsed: ParsedFile
 ) -> FileOutcome:
     """The file's rows into the store, step by step, inside the caller's transaction."""
-    frame = _stage(con, staged_frame(parsed, import_id, path))
-    sorted_out = sort_out(frame, parsed.raw_rows)
+    frame = _stage(con, staged_rows([(parsed, import_id, path)]))
+    sorted_out = sort_out(frame, {import_id: parsed.raw_rows})[import_id]
     merge.restate(con, sorted_out.restated)
     merge.unstage(con, sorted_out.dropped)
     merged = merge.merge_inspections(con).get(import_id, merge.Merged())
-    matched, unmatched = sorted_out.kept.iloc[:0].assign(matched_id=sorted_out.kept["ticket_id"].iloc[:0]), []
+    matched, unmatched = no_matches(sorted_out), []
     if (sorted_out.kept["row_kind"] == "rectification").any():
         matched, unmatched = check_matches(sorted_out.kept, merge.match_rectifications(con), parsed.raw_rows)
         merged |= merge.merge_rectifications(con, matched).get(import_id, merge.Merged())
@@ -337,24 +332,26 @@ def _write(
     return outcome
 
 
-def staged_frame(parsed: ParsedFile, import_id: int, path: Path) -> pd.DataFrame:
-    """The file's rows as the stage takes them: with the import, the file name and the incomplete keys."""
-    return parsed.frame.assign(
-        key_extra=incomplete_keys(parsed.frame, source_key(path.name)),
-        import_id=import_id,
-        file_name=path.name,
+def staged_rows(files: Sequence[tuple[ParsedFile, int, Path]]) -> pd.DataFrame:
+    """The files' rows as the stage takes them, in order: each with its import id, file name and incomplete
+    key; (parsed file, import id, path) each."""
+    frames = [parsed.frame for parsed, _, _ in files]
+    sizes = [len(frame) for frame in frames]
+    frame = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0].reset_index(drop=True)
+    names = [path.name for _, _, path in files]
+    import_ids = np.repeat(np.array([import_id for _, import_id, _ in files], dtype=np.int64), sizes)
+    sources = np.repeat(np.array([source_key(name) for name in names], dtype=object), sizes)
+    return frame.assign(
+        key_extra=incomplete_keys(frame, import_ids, sources),
+        import_id=import_ids,
+        file_name=np.repeat(np.array(names, dtype=object), sizes),
     )
 
 
-@dataclass
-class SortedOut:
-    """A file's staged rows sorted out before merging (sort_out)."""
-
-    kept: pd.DataFrame
-    aside: list[Rejected]
-    repeated: int  # rows of a later sheet folded into an earlier sheet's row of the same ticket
-    restated: list[tuple[int, dict[str, object]]]  # rid → the state folded into it
-    dropped: list[int]  # rids to take out of the stage
+def no_matches(sorted_out: SortedOut) -> pd.DataFrame:
+    """The matched 整改 rows of a file that has none."""
+    kept = sorted_out.kept
+    return kept.iloc[:0].assign(matched_id=kept["ticket_id"].iloc[:0])
 
 
 def conclude(
@@ -373,8 +370,9 @@ def conclude(
     return outcome
 
 
-def incomplete_keys(frame: pd.DataFrame, source: str) -> pd.Series:
-    """A key beside the natural one for hazards without 隐患编号 and description (None for the others).
+def incomplete_keys(frame: pd.DataFrame, import_ids: np.ndarray, sources: np.ndarray) -> pd.Series:
+    """A key beside the natural one for hazards without 隐患编号 and description (None for the others); each
+    row's import id and its file's source (etl.source) given in the frame's order.
 
     Without a description, village + unit + found date may name several hazards: each such row is told
     apart by the file's source (its weekly sends share it) and its place among the file's rows of the same
@@ -382,12 +380,16 @@ def incomplete_keys(frame: pd.DataFrame, source: str) -> pd.Series:
     """
     blank = frame["description"].isna() | (frame["description"].astype(str).str.strip() == "")
     unnumbered = frame["hazard_no"].isna() | (frame["hazard_no"].astype(str).str.strip() == "")
-    incomplete = blank & unnumbered & (frame["row_kind"] != "rectification")
+    incomplete = (blank & unnumbered & (frame["row_kind"] != "rectification")).to_numpy()
     keys = pd.Series(None, index=frame.index, dtype=object)
     if incomplete.any():
-        rows = frame[incomplete]
-        ordinal = rows.groupby(["village", "unit", "found_date"], dropna=False, sort=False).cumcount()
-        keys[incomplete] = [f"{source}#{n}" for n in ordinal]
+        rows = frame.loc[incomplete, ["village", "unit", "found_date"]].assign(
+            import_id=import_ids[incomplete]
+        )
+        ordinal = rows.groupby(
+            ["import_id", "village", "unit", "found_date"], dropna=False, sort=False
+        ).cumcount()
+        keys[incomplete] = [f"{source}#{n}" for source, n in zip(sources[incomplete], ordinal, strict=True)]
     return keys
 
 
@@ -428,50 +430,6 @@ def _stage(con: duckdb.DuckDBPyConnection, frame: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-def sort_out(frame: pd.DataFrame, raw_rows: dict[str, RawRows]) -> SortedOut:
-    """A ticket named twice in one sheet and 整改 rows that point nowhere go aside, and out of the stage;
-    a later sheet's row of a ticket an earlier sheet names updates it (the stage is changed by the caller)."""
-    kept, duplicates = _drop_duplicates(frame, ["sheet", "ticket_id"], "inspection", "combined")
-    kept, repeated, restated = _fold_repeated_sheets(kept)
-    kept, unpointed = _drop_unpointed(kept)
-    dropped = sorted(set(frame["rid"]) - set(kept["rid"]))
-    aside = _set_aside(duplicates, raw_rows) + _set_aside(unpointed, raw_rows)
-    return SortedOut(kept, aside, repeated, restated, dropped)
-
-
-def _fold_repeated_sheets(
-    frame: pd.DataFrame,
-) -> tuple[pd.DataFrame, int, list[tuple[int, dict[str, object]]]]:
-    """One row per ticket named in several sheets: the newest (latest report date, then later sheet), with
-    the state folded in sheet order as between weekly ledgers (a row without status keeps the earlier one)."""
-    scope = frame["row_kind"].isin(("inspection", "combined"))
-    repeated = scope & frame["ticket_id"].duplicated(keep=False)
-    if not repeated.any():
-        return frame, 0, []
-    rows = frame[repeated].sort_values("report_date", kind="stable")
-    winners = []
-    for _, group in rows.groupby("ticket_id", sort=False):
-        state = group.iloc[0][list(merge.ROW_STATE)].to_dict()
-        for _, row in group.iloc[1:].iterrows():
-            state = merge.fold_state(state, row[list(merge.ROW_STATE)].to_dict())
-        winners.append((int(group.iloc[-1]["rid"]), state))
-    state_of = dict(winners)
-    drop = set(rows["rid"]) - set(state_of)
-    kept = frame[~frame["rid"].isin(drop)].copy()
-    for rid, state in state_of.items():
-        for name, value in state.items():
-            kept.loc[kept["rid"] == rid, name] = value
-    return kept, len(drop), winners
-
-
-def check_matches(
-    frame: pd.DataFrame, matches: pd.DataFrame, raw_rows: dict[str, RawRows]
-) -> tuple[pd.DataFrame, list[Rejected]]:
-    """The file's 整改 rows that point at exactly one known ticket, once (matched); the others go aside."""
-    matched, unmatched = _check_matches(frame, matches)
-    return matched, _set_aside(unmatched, raw_rows)
-
-
 def _count(
     path: Path,
     parsed: ParsedFile,
@@ -495,53 +453,3 @@ def _count(
         rows_stale=len(merged.stale - merged.changed),
         rejected=rejected,
     )
-
-
-def _drop_duplicates(frame: pd.DataFrame, key: list[str], *kinds: str) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Keep the first row of a ticket named twice in one sheet; the others go aside (with a reason)."""
-    scope = frame["row_kind"].isin(kinds)
-    duplicated = scope & frame[key].duplicated(keep=False)
-    if not duplicated.any():
-        return frame, frame.iloc[:0].assign(reason=[])
-    first = frame[duplicated].drop_duplicates(key).set_index(key, drop=False)
-    is_later = duplicated & frame.duplicated(key, keep="first")
-    later = frame[is_later]
-    reasons = [
-        REASON_DUPLICATE.format(sheet=first.at[k, "sheet"], row=first.at[k, "row_number"])
-        for k in later[key].itertuples(index=False, name=None)
-    ]
-    return frame[~is_later], later.assign(reason=reasons)
-
-
-def _drop_unpointed(frame: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """A 整改 row with neither 隐患编号 nor 村（社区） cannot point at a ticket."""
-    bad = (frame["row_kind"] == "rectification") & (frame["no_key"] == "") & frame["village"].isna()
-    return frame[~bad], frame[bad].assign(reason=REASON_UNPOINTED)
-
-
-def _check_matches(frame: pd.DataFrame, matches: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Keep 整改 rows that point at exactly one known ticket, once; the others go aside (with a reason)."""
-    rows = frame.set_index("rid")
-    reasons: dict[int, str] = {}
-    for rid in matches.loc[matches["n_matches"] == 0, "rid"]:
-        no = rows.at[rid, "hazard_no"]
-        reasons[rid] = REASON_NO_TICKET_NUMBERED.format(number=no) if no else REASON_NO_TICKET
-    for rid in matches.loc[matches["n_matches"] > 1, "rid"]:
-        no = rows.at[rid, "hazard_no"]
-        reasons[rid] = REASON_NUMBER_IN_VILLAGES.format(number=no) if no else REASON_MANY_TICKETS
-    single = matches[matches["n_matches"] == 1]
-    for rid in single.loc[single["matched_id"].duplicated(keep="first"), "rid"]:
-        reasons[rid] = REASON_SAME_TICKET_TWICE
-    aside = rows.loc[sorted(reasons)].reset_index().assign(reason=[reasons[rid] for rid in sorted(reasons)])
-    return single[~single["rid"].isin(reasons)], aside
-
-
-def _set_aside(rows: pd.DataFrame, raw_rows: dict[str, RawRows]) -> list[Rejected]:
-    """Rows set aside after normalising, with what they said as written (header → cell text)."""
-    rejected = []
-    for sheet, group in rows.groupby("sheet", sort=False):
-        raws = raw_rows[sheet].of(group["row_number"].tolist())
-        for row, raw in zip(group.itertuples(index=False), raws, strict=True):
-            village = row.village if isinstance(row.village, str) else None
-            rejected.append(Rejected(str(sheet), int(row.row_number), village, row.reason, raw))
-    return rejected
