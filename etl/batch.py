@@ -26,11 +26,11 @@ import pandas as pd
 from etl import archive, load, merge, records, sorting
 from etl.normalise import Rejected
 from etl.publish import Session
-from firedash.glossary import STEP_DONE, STEP_WRITE
+from firedash.glossary import REFUSED_UNOPENABLE, STEP_DONE, STEP_WRITE, UNCHANGED_SAME_FILE
 
 CHUNK_ROWS = 50_000  # rows read before they are written: bounds what a long batch holds in memory
 BATCH_STAGE = "batch_stage"
-Reader = Callable[..., "load.FileOutcome | load.ReadFile"]  # etl.load.read_file with its settings bound
+Reader = Callable[[Path, str], "load.FileOutcome | load.ReadFile"]  # etl.load.read_file, settings bound
 
 
 @dataclass
@@ -64,14 +64,15 @@ def load_batch(
     outcomes: dict[int, load.FileOutcome] = {}
     chunk: list[Pending] = []
     rows = 0
+    known = records.imported_digests(session.con)  # looked up once a chunk, not once a file
     for index, path in enumerate(paths):
         source, wrote = session.keep(path)
         digest = _digest(source)
         if digest is not None and any(p.read.digest == digest for p in chunk):
             # the same bytes twice in a chunk: the first must be written before the second is looked up
             outcomes |= _write_chunk(session, chunk, progress, stated, today)
-            chunk, rows = [], 0
-        result = read(session.con, source)
+            chunk, rows, known = [], 0, records.imported_digests(session.con)
+        result = _read(source, digest, known, read)
         if isinstance(result, load.FileOutcome):
             outcomes[index] = _finish(session, replace(result, path=path), source, wrote, progress)
             continue
@@ -79,10 +80,21 @@ def load_batch(
         rows += len(result.parsed.frame)
         if rows >= CHUNK_ROWS or session.publish_due():  # a long load shows its progress as it goes
             outcomes |= _write_chunk(session, chunk, progress, stated, today)
-            chunk, rows = [], 0
+            chunk, rows, known = [], 0, records.imported_digests(session.con)
     if chunk:
         outcomes |= _write_chunk(session, chunk, progress, stated, today)
     return [outcomes[i] for i in range(len(paths))]
+
+
+def _read(
+    source: Path, digest: str | None, known: set[str], read: Reader
+) -> load.FileOutcome | load.ReadFile:
+    """The file read, unless it cannot be opened or these bytes were imported already."""
+    if digest is None:
+        return load.FileOutcome(source, "refused", REFUSED_UNOPENABLE)
+    if digest in known:
+        return load.FileOutcome(source, "unchanged", UNCHANGED_SAME_FILE)
+    return read(source, digest)
 
 
 def _digest(path: Path) -> str | None:

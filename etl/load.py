@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import partial
@@ -13,7 +12,7 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from etl import batch, merge, publish, records
+from etl import archive, batch, merge, publish, records
 from etl.errors import LedgerError
 from etl.findings import CellIssue, LoadWarning
 from etl.flags import ColumnUse, columns_by_name, file_warnings, unknown_word_warnings, unused_column_warnings
@@ -151,11 +150,10 @@ def load_files(
 
 @dataclass
 class ReadFile:
-    """A file read and normalised, with its sha256 and the import id it would take now."""
+    """A file read and normalised, with its sha256."""
 
     digest: str
     parsed: ParsedFile
-    import_id: int
 
 
 def load_file(
@@ -172,20 +170,27 @@ def load_file(
 ) -> FileOutcome:
     """Read, normalise and write one file in its own transaction; record(con, import_id), when given,
     writes how it was loaded inside that transaction."""
+    try:
+        digest = archive.sha256(path)
+    except OSError:
+        return FileOutcome(path, "refused", REFUSED_UNOPENABLE)
+    seen, import_id = _look_up(con, digest)
+    if seen:
+        return FileOutcome(path, "unchanged", UNCHANGED_SAME_FILE)
     read = read_file(
-        con, path, config=config, report_date=report_date, today=today, progress=progress, profiles=profiles,
-        profile=profile,
+        path, digest, config=config, report_date=report_date, today=today, progress=progress,
+        profiles=profiles, profile=profile,
     )  # fmt: skip
     if isinstance(read, FileOutcome):
         return read
     if progress:
         progress(path, STEP_WRITE)
-    return write_file(con, read.import_id, path, read.digest, read.parsed, record=record)
+    return write_file(con, import_id, path, read.digest, read.parsed, record=record)
 
 
 def read_file(
-    con: duckdb.DuckDBPyConnection,
     path: Path,
+    digest: str,
     *,
     config: TownConfig,
     report_date: dt.date | None = None,
@@ -194,14 +199,7 @@ def read_file(
     profiles: Sequence[Profile] = (),
     profile: Profile | None = None,
 ) -> FileOutcome | ReadFile:
-    """The file read and normalised, or its outcome when that is all there is (unchanged, refused)."""
-    try:
-        digest = _sha256(path)
-    except OSError:
-        return FileOutcome(path, "refused", REFUSED_UNOPENABLE)
-    seen, import_id = _look_up(con, digest)
-    if seen:
-        return FileOutcome(path, "unchanged", UNCHANGED_SAME_FILE)
+    """The file (of this sha256, not imported yet) read and normalised, or refused."""
     try:
         if progress:
             progress(path, STEP_READ)
@@ -215,7 +213,7 @@ def read_file(
         return FileOutcome(
             path, "refused", REFUSED_UNPARSEABLE.format(error_type=type(exc).__name__, error=exc)
         )
-    return ReadFile(digest, parsed, import_id)
+    return ReadFile(digest, parsed)
 
 
 def write_file(
@@ -238,14 +236,6 @@ def write_file(
         con.rollback()
         return FileOutcome(path, "refused", REFUSED_WRITE.format(error=exc))
     return outcome
-
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def _look_up(con: duckdb.DuckDBPyConnection, digest: str) -> tuple[bool, int]:
