@@ -48,7 +48,7 @@ class Pending:
     @property
     def has_rectifications(self) -> bool:
         assert self.sorted_out is not None
-        return bool((self.sorted_out.kept["row_kind"] == "rectification").any())
+        return self.sorted_out.rectifications
 
 
 def load_batch(
@@ -204,9 +204,7 @@ def _write_round(
                     pending.source,
                     pending.read.parsed,
                     pending.sorted_out,
-                    matched.get(pending.import_id)
-                    if pending.import_id in matched
-                    else load.no_matches(pending.sorted_out),
+                    matched.get(pending.import_id, set()),
                     merged.get(pending.import_id, merge.Merged()),
                     unmatched.get(pending.import_id, []),
                 )  # fmt: skip
@@ -222,8 +220,9 @@ def _write_round(
 
 def _rectify(
     con: duckdb.DuckDBPyConnection, round_: list[Pending], merged: dict[int, merge.Merged]
-) -> tuple[dict[int, pd.DataFrame], dict[int, list[Rejected]]]:
-    """The round's 整改 rows matched (each file's checked as one file's are) and applied."""
+) -> tuple[dict[int, set[str]], dict[int, list[Rejected]]]:
+    """The round's 整改 rows matched (each file's checked as one file's are) and applied; by import, the
+    tickets they were matched to and the rows set aside."""
     with_rows = [p for p in round_ if p.has_rectifications]
     if not with_rows:
         return {}, {}
@@ -238,7 +237,7 @@ def _rectify(
     for import_id, result in merge.merge_rectifications(con, pd.concat(matched.values())).items():
         target = merged.setdefault(import_id, merge.Merged())
         target |= result
-    return matched, unmatched
+    return {i: set(rows["matched_id"].dropna()) for i, rows in matched.items()}, unmatched
 
 
 def _written(pending: Pending, outcome: load.FileOutcome) -> records.Written:

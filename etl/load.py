@@ -40,17 +40,6 @@ Progress = Callable[[Path, str], None]  # (file, step): STEP_READ, STEP_WRITE, S
 Recorder = Callable[
     [duckdb.DuckDBPyConnection, int], None
 ]  # (connection, import id), in the file's transaction
-SAMPLE_COLUMNS = (
-    "sheet",
-    "row_number",
-    "village",
-    "unit",
-    "found_date",
-    "deadline",
-    "status",
-    "rectified_date",
-)
-SAMPLE_ROWS = 5
 
 
 @dataclass
@@ -73,7 +62,7 @@ class FileOutcome:
     warnings: list[LoadWarning] = field(default_factory=list)
     issues: list[CellIssue] = field(default_factory=list)
     profile: str | None = None  # the mapping profile the file was read with
-    # The first rows as read (SAMPLE_COLUMNS), for the upload page's preview; not part of --json.
+    # The first rows as read (etl.sorting.SAMPLE_COLUMNS), for the upload page's preview; not part of --json.
     sample: pd.DataFrame | None = field(default=None, repr=False)
 
     @property
@@ -313,11 +302,12 @@ def _write(
     merge.restate(con, sorted_out.restated)
     merge.unstage(con, sorted_out.dropped)
     merged = merge.merge_inspections(con).get(import_id, merge.Merged())
-    matched, unmatched = no_matches(sorted_out), []
-    if (sorted_out.kept["row_kind"] == "rectification").any():
+    matched_ids, unmatched = set(), []
+    if sorted_out.rectifications:
         matched, unmatched = check_matches(sorted_out.kept, merge.match_rectifications(con), parsed.raw_rows)
         merged |= merge.merge_rectifications(con, matched).get(import_id, merge.Merged())
-    outcome = conclude(path, parsed, sorted_out, matched, merged, unmatched)
+        matched_ids = set(matched["matched_id"].dropna())
+    outcome = conclude(path, parsed, sorted_out, matched_ids, merged, unmatched)
     records.record_imports(con, [records.Written(import_id, path, digest, parsed, outcome)])
     return outcome
 
@@ -338,25 +328,20 @@ def staged_rows(files: Sequence[tuple[ParsedFile, int, Path]]) -> pd.DataFrame:
     )
 
 
-def no_matches(sorted_out: SortedOut) -> pd.DataFrame:
-    """The matched 整改 rows of a file that has none."""
-    kept = sorted_out.kept
-    return kept.iloc[:0].assign(matched_id=kept["ticket_id"].iloc[:0])
-
-
 def conclude(
     path: Path,
     parsed: ParsedFile,
     sorted_out: SortedOut,
-    matched: pd.DataFrame,
+    matched_ids: set[str],
     merged: merge.Merged,
     unmatched: list[Rejected],
 ) -> FileOutcome:
-    """The file's outcome once merged: counts, rows set aside, columns, warnings and data issues."""
+    """The file's outcome once merged (matched_ids: the tickets its 整改 rows were matched to): counts, rows
+    set aside, columns, warnings and data issues."""
     rejected = parsed.rejected + sorted_out.aside + unmatched
-    outcome = _count(path, parsed, sorted_out.kept, matched, merged, rejected)
+    outcome = _count(path, parsed, sorted_out.described | matched_ids, merged, rejected)
     outcome.rows_repeated = sorted_out.repeated
-    _report(outcome, parsed, sorted_out.kept)
+    _report(outcome, parsed, sorted_out)
     return outcome
 
 
@@ -383,11 +368,11 @@ def incomplete_keys(frame: pd.DataFrame, import_ids: np.ndarray, sources: np.nda
     return keys
 
 
-def _report(outcome: FileOutcome, parsed: ParsedFile, frame: pd.DataFrame) -> None:
+def _report(outcome: FileOutcome, parsed: ParsedFile, sorted_out: SortedOut) -> None:
     """Columns, warnings and data issues of the file; any warning makes it loaded_with_warnings."""
     outcome.report_date_source = parsed.report_date_source
     outcome.profile = parsed.profile
-    outcome.sample = frame.loc[:, list(SAMPLE_COLUMNS)].head(SAMPLE_ROWS).reset_index(drop=True)
+    outcome.sample = sorted_out.sample
     warnings: list[LoadWarning] = []
     for name, result in zip(parsed.sheet_names, parsed.results, strict=True):
         if result.columns:
@@ -396,9 +381,8 @@ def _report(outcome: FileOutcome, parsed: ParsedFile, frame: pd.DataFrame) -> No
             name, result.unknown_words
         )
         outcome.issues += result.issues
-    described = frame[frame["row_kind"] != "rectification"]
     warnings += file_warnings(
-        tickets=described["ticket_id"].nunique(),
+        tickets=len(sorted_out.described),
         with_status=sum(r.with_status for r in parsed.results),
         rows_read=outcome.rows_read,
         rows_aside=outcome.rows_rejected,
@@ -423,15 +407,13 @@ def _stage(con: duckdb.DuckDBPyConnection, frame: pd.DataFrame) -> pd.DataFrame:
 def _count(
     path: Path,
     parsed: ParsedFile,
-    frame: pd.DataFrame,
-    matched: pd.DataFrame,
+    mentioned: set[str],
     merged: merge.Merged,
     rejected: list[Rejected],
 ) -> FileOutcome:
-    """Tickets the file names: new, updated, unchanged (of those, stale: a newer report already held)."""
+    """Tickets the file names (mentioned): new, updated, unchanged (of those, stale: a newer report already
+    held)."""
     updated = merged.changed - merged.new
-    described = frame.loc[frame["row_kind"] != "rectification", "ticket_id"]
-    mentioned = pd.concat([described, matched["matched_id"]], ignore_index=True).nunique()
     return FileOutcome(
         path,
         "loaded",
@@ -439,7 +421,7 @@ def _count(
         rows_read=sum(r.rows_read for r in parsed.results),
         rows_new=len(merged.new),
         rows_updated=len(updated),
-        rows_unchanged=max(mentioned - len(merged.new) - len(updated), 0),
+        rows_unchanged=max(len(mentioned) - len(merged.new) - len(updated), 0),
         rows_stale=len(merged.stale - merged.changed),
         rejected=rejected,
     )

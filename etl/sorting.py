@@ -26,6 +26,18 @@ from firedash.glossary import (
 
 RawRowsByImport = Mapping[int, Mapping[str, RawRows]]  # import id → sheet name → its rows as written
 FILE = "import_id"  # the staged column that tells one file's rows from another's
+# The first rows kept, for the upload page's preview (FileOutcome.sample).
+SAMPLE_COLUMNS = (
+    "sheet",
+    "row_number",
+    "village",
+    "unit",
+    "found_date",
+    "deadline",
+    "status",
+    "rectified_date",
+)
+SAMPLE_ROWS = 5
 
 
 @dataclass
@@ -37,6 +49,9 @@ class SortedOut:
     repeated: int  # rows of a later sheet folded into an earlier sheet's row of the same ticket
     restated: list[tuple[int, dict[str, object]]]  # rid → the state folded into it
     dropped: list[int]  # rids to take out of the stage
+    described: set[str]  # the tickets its kept inspection rows name
+    rectifications: bool  # it keeps 整改 rows (to match against the tickets)
+    sample: pd.DataFrame  # its first rows kept (SAMPLE_COLUMNS)
 
 
 def sort_out(frame: pd.DataFrame, raw_rows: RawRowsByImport) -> dict[int, SortedOut]:
@@ -51,7 +66,11 @@ def sort_out(frame: pd.DataFrame, raw_rows: RawRowsByImport) -> dict[int, Sorted
     for import_id, rows in _set_aside(unpointed, raw_rows).items():
         aside_of.setdefault(import_id, []).extend(rows)
     kept_of = dict(iter(kept.groupby(FILE, sort=False)))
+    inspections = kept["row_kind"] != "rectification"
+    described_of = kept.loc[inspections].groupby(FILE, sort=False)["ticket_id"].agg(lambda t: set(t.dropna()))
+    rectifying = set(kept.loc[~inspections, FILE])
     empty = kept.iloc[:0]
+    samples = _samples(kept)
     return {
         import_id: SortedOut(
             kept_of.get(import_id, empty),
@@ -59,9 +78,19 @@ def sort_out(frame: pd.DataFrame, raw_rows: RawRowsByImport) -> dict[int, Sorted
             repeated.get(import_id, 0),
             restated.get(import_id, []),
             [int(rid) for rid in dropped_of.get(import_id, [])],
+            described_of.get(import_id, set()),
+            import_id in rectifying,
+            samples[import_id] if import_id in samples else empty.loc[:, list(SAMPLE_COLUMNS)],
         )
         for import_id in raw_rows
     }
+
+
+def _samples(kept: pd.DataFrame) -> dict[int, pd.DataFrame]:
+    """Each file's first SAMPLE_ROWS rows kept, SAMPLE_COLUMNS only, by import id."""
+    heads = kept.groupby(FILE, sort=False).head(SAMPLE_ROWS)
+    by_file = heads.loc[:, list(SAMPLE_COLUMNS)].groupby(heads[FILE].to_numpy(), sort=False)
+    return {int(i): rows.reset_index(drop=True) for i, rows in by_file}
 
 
 def _fold_repeated_sheets(

@@ -10,10 +10,11 @@ from functools import partial
 from pathlib import Path
 
 import duckdb
+import pandas as pd
 import pytest
 
 from etl import batch, publish
-from etl.load import load_file, load_files
+from etl.load import FileOutcome, load_file, load_files
 from firedash.config import TownConfig
 from tests.ledgers import write_xlsx
 from tests.test_load import WEEK1, WEEK2
@@ -42,11 +43,21 @@ def store_tables(db: Path) -> dict[str, list[tuple]]:
         return out
 
 
-def one_by_one(files: list[Path], db: Path, config: TownConfig) -> list[dict]:
+def one_by_one(files: list[Path], db: Path, config: TownConfig) -> list[FileOutcome]:
     """Each file in its own transaction, as the loader did before batches (and an undo's replay does)."""
     loader = partial(load_file, config=config, today=DAY)
     with publish.session(db, settings=config.intake) as session:
-        return [session.load(f, loader, stated=None, today=DAY).as_dict() for f in files]
+        return [session.load(f, loader, stated=None, today=DAY) for f in files]
+
+
+def same_samples(together: list[FileOutcome], apart: list[FileOutcome]) -> bool:
+    """The first rows each file shows on the upload page are the same, values and types."""
+    for a, b in zip(together, apart, strict=True):
+        if (a.sample is None) != (b.sample is None):
+            return False
+        if a.sample is not None:
+            pd.testing.assert_frame_equal(a.sample, b.sample)
+    return True
 
 
 @pytest.fixture
@@ -100,13 +111,12 @@ def test_a_batch_gives_the_store_and_outcomes_of_loading_one_by_one(
     monkeypatch.setattr(batch, "_one_by_one", lambda *a: pytest.fail("a round fell back to one by one"))
     (tmp_path / "a").mkdir()
     (tmp_path / "b").mkdir()
-    together = [
-        o.as_dict()
-        for o in load_files(ledgers, db=tmp_path / "a" / "s.duckdb", config=slow_publish, today=DAY)
-    ]
-    apart = one_by_one(ledgers, tmp_path / "b" / "s.duckdb", slow_publish)
+    batched = load_files(ledgers, db=tmp_path / "a" / "s.duckdb", config=slow_publish, today=DAY)
+    alone = one_by_one(ledgers, tmp_path / "b" / "s.duckdb", slow_publish)
+    together, apart = [o.as_dict() for o in batched], [o.as_dict() for o in alone]
 
     assert together == apart
+    assert same_samples(batched, alone) and len(batched[4].sample) == 4  # week 2: DH-001 … DH-004
     assert store_tables(tmp_path / "a" / "s.duckdb") == store_tables(tmp_path / "b" / "s.duckdb")
     # what the files did, so that two equally wrong loads do not pass
     outcomes = [(o["outcome"], o["rows_new"], o["rows_updated"], o["rows_unchanged"], o["rows_kept_aside"]) for o in together]  # fmt: skip
@@ -143,7 +153,7 @@ def test_a_round_that_fails_is_written_one_by_one_and_only_the_bad_file_is_refus
         o.as_dict()
         for o in load_files(ledgers, db=tmp_path / "a" / "s.duckdb", config=slow_publish, today=DAY)
     ]
-    apart = one_by_one(ledgers, tmp_path / "b" / "s.duckdb", slow_publish)
+    apart = [o.as_dict() for o in one_by_one(ledgers, tmp_path / "b" / "s.duckdb", slow_publish)]
     assert together == apart
     assert [o["outcome"] for o in together][4] == "refused" and "disk full" in together[4]["reason"]
     assert store_tables(tmp_path / "a" / "s.duckdb") == store_tables(tmp_path / "b" / "s.duckdb")
