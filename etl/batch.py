@@ -128,10 +128,10 @@ def _write_chunk(
     for n, pending in enumerate(chunk):
         pending.import_id = first + n
     _stage(con, chunk)
-    touched = merge.touched(con, BATCH_STAGE)
+    rounds = _rounds(chunk, merge.touched(con, BATCH_STAGE)) if len(chunk) > 1 else [chunk]
     outcomes: dict[int, load.FileOutcome] = {}
-    for round_ in _rounds(chunk, touched):
-        written = _write_round(con, round_, progress, stated, today)
+    for round_ in rounds:
+        written = _write_round(con, round_, progress, stated, today, whole=len(rounds) == 1)
         if written is None:
             written = _one_by_one(con, round_, chunk, progress, stated, today)
         for pending, outcome in zip(round_, written, strict=True):
@@ -186,14 +186,17 @@ def _write_round(
     progress: load.Progress | None,
     stated: dt.date | None,
     today: dt.date,
+    *,
+    whole: bool = False,
 ) -> list[load.FileOutcome] | None:
-    """The round's files written in one transaction; None (rolled back) when it fails."""
+    """The round's files written in one transaction; None (rolled back) when it fails. whole: the round
+    is the whole chunk (its stage is the chunk's)."""
     for pending in round_:
         if progress:
             progress(pending.source, STEP_WRITE)
     con.begin()
     try:
-        merge.restage(con, BATCH_STAGE, [p.import_id for p in round_])
+        merge.restage(con, BATCH_STAGE, [p.import_id for p in round_], whole=whole)
         merged = merge.merge_inspections(con)
         matched, unmatched = _rectify(con, round_, merged)
         outcomes = []

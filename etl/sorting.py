@@ -67,7 +67,7 @@ def sort_out(frame: pd.DataFrame, raw_rows: RawRowsByImport) -> dict[int, Sorted
         aside_of.setdefault(import_id, []).extend(rows)
     kept_of = dict(iter(kept.groupby(FILE, sort=False)))
     inspections = kept["row_kind"] != "rectification"
-    described_of = kept.loc[inspections].groupby(FILE, sort=False)["ticket_id"].agg(lambda t: set(t.dropna()))
+    described_of = _tickets_by_file(kept.loc[inspections])
     rectifying = set(kept.loc[~inspections, FILE])
     empty = kept.iloc[:0]
     samples = _samples(kept)
@@ -84,6 +84,15 @@ def sort_out(frame: pd.DataFrame, raw_rows: RawRowsByImport) -> dict[int, Sorted
         )
         for import_id in raw_rows
     }
+
+
+def _tickets_by_file(rows: pd.DataFrame) -> dict[int, set[str]]:
+    """The tickets the rows name, by import id (a plain loop: a groupby calls pandas once a file)."""
+    tickets: dict[int, set[str]] = {}
+    for import_id, ticket in zip(rows[FILE].tolist(), rows["ticket_id"].tolist(), strict=True):
+        if isinstance(ticket, str):
+            tickets.setdefault(import_id, set()).add(ticket)
+    return tickets
 
 
 def _samples(kept: pd.DataFrame) -> dict[int, pd.DataFrame]:

@@ -106,7 +106,7 @@ def test_a_batch_gives_the_store_and_outcomes_of_loading_one_by_one(
     rounds = []
     write_round = batch._write_round
     monkeypatch.setattr(
-        batch, "_write_round", lambda con, r, *a: rounds.append(len(r)) or write_round(con, r, *a)
+        batch, "_write_round", lambda con, r, *a, **k: rounds.append(len(r)) or write_round(con, r, *a, **k)
     )
     monkeypatch.setattr(batch, "_one_by_one", lambda *a: pytest.fail("a round fell back to one by one"))
     (tmp_path / "a").mkdir()
@@ -145,7 +145,7 @@ def test_a_round_that_fails_is_written_one_by_one_and_only_the_bad_file_is_refus
             raise RuntimeError("disk full")
         return write(con, import_id, path, digest, parsed)
 
-    monkeypatch.setattr(batch, "_write_round", lambda *a: None)  # every round fails as a whole
+    monkeypatch.setattr(batch, "_write_round", lambda *a, **k: None)  # every round fails as a whole
     monkeypatch.setattr(load, "_write", fails_for_week2)
     (tmp_path / "a").mkdir()
     (tmp_path / "b").mkdir()
@@ -192,7 +192,7 @@ def test_a_rectification_file_before_the_file_that_creates_its_hazards_is_writte
     monkeypatch.setattr(
         batch,
         "_write_round",
-        lambda con, r, *a: rounds.append([p.path.name for p in r]) or write_round(con, r, *a),
+        lambda con, r, *a, **k: rounds.append([p.path.name for p in r]) or write_round(con, r, *a, **k),
     )
     (tmp_path / "a").mkdir()
     (tmp_path / "b").mkdir()
@@ -225,3 +225,31 @@ def test_with_a_weakened_round_rule_the_same_files_load_otherwise(
     alone = one_by_one(rectification_first, tmp_path / "b" / "s.duckdb", slow_publish)
     assert batched[0].rows_rejected == 0 and alone[0].rows_rejected == 2
     assert store_tables(tmp_path / "a" / "s.duckdb") != store_tables(tmp_path / "b" / "s.duckdb")
+
+
+def test_a_single_round_that_fails_after_taking_the_chunks_stage_is_written_one_by_one(
+    tmp_path, slow_publish, ledgers, monkeypatch
+):
+    """A round of the whole chunk takes the chunk's stage as its own (etl.merge.restage, whole): rolled back,
+    the chunk's stage is there again for the files written one by one (a refused one renumbers the rest)."""
+    from etl import records
+
+    record = records.record_imports
+    calls = []
+
+    def fails(con, written):  # noqa: ANN001, ANN202
+        calls.append([w.path.name for w in written])
+        if calls[-1][0].startswith("东河村台账_2023-12-10"):
+            raise RuntimeError("disk full")
+        return record(con, written)
+
+    monkeypatch.setattr(records, "record_imports", fails)
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    files = [ledgers[0], ledgers[1]]  # 东河 and 西岭: disjoint, one round of the whole chunk
+    together = load_files(files, db=tmp_path / "a" / "s.duckdb", config=slow_publish, today=DAY)
+    assert calls[0] == [f.name for f in files] and len(calls) == 3  # the round, then each file alone
+    alone = one_by_one(files, tmp_path / "b" / "s.duckdb", slow_publish)
+    assert [o.outcome for o in together] == ["refused", "loaded"] and "disk full" in together[0].reason
+    assert [o.as_dict() for o in together] == [o.as_dict() for o in alone]
+    assert store_tables(tmp_path / "a" / "s.duckdb") == store_tables(tmp_path / "b" / "s.duckdb")
