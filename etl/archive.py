@@ -34,7 +34,11 @@ def sha256(path: Path) -> str:
 
 def keep(store: Path, path: Path) -> tuple[Path, bool]:
     """(the archived copy of `path`, whether this call wrote it): the load then reads the copy, so the
-    archive holds exactly the bytes that were loaded even if the file changes meanwhile."""
+    archive holds exactly the bytes that were loaded even if the file changes meanwhile.
+
+    The copy is not flushed to disk here: flush() does it once for all the copies a load kept, before the
+    store that names them is published. A copy a crash left short before its flush is written again.
+    """
     staging = archive_dir(store) / f".incoming-{os.getpid()}-{path.name}"
     staging.parent.mkdir(parents=True, exist_ok=True)
     digest = hashlib.sha256()
@@ -43,16 +47,19 @@ def keep(store: Path, path: Path) -> tuple[Path, bool]:
             for block in iter(lambda: source.read(_BLOCK), b""):
                 digest.update(block)
                 target.write(block)
-            target.flush()
-            os.fsync(target.fileno())
         final = copy_path(store, digest.hexdigest(), path.name)
-        if final.is_file():
+        if final.is_file() and sha256(final) == digest.hexdigest():
             return final, False
         final.parent.mkdir(exist_ok=True)
         os.replace(staging, final)
         return final, True
     finally:
         staging.unlink(missing_ok=True)
+
+
+def flush() -> None:
+    """Write the kept copies to disk: one sync for all a chunk of files kept, not one fsync a file."""
+    os.sync()
 
 
 def discard(copy: Path) -> None:

@@ -23,14 +23,14 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from etl import archive, load, merge, records
+from etl import archive, load, merge, records, sorting
 from etl.normalise import Rejected
 from etl.publish import Session
-from firedash.glossary import STEP_DONE, STEP_WRITE
+from firedash.glossary import REFUSED_UNOPENABLE, STEP_DONE, STEP_WRITE, UNCHANGED_SAME_FILE
 
 CHUNK_ROWS = 50_000  # rows read before they are written: bounds what a long batch holds in memory
 BATCH_STAGE = "batch_stage"
-Reader = Callable[..., "load.FileOutcome | load.ReadFile"]  # etl.load.read_file with its settings bound
+Reader = Callable[[Path, str], "load.FileOutcome | load.ReadFile"]  # etl.load.read_file, settings bound
 
 
 @dataclass
@@ -43,12 +43,12 @@ class Pending:
     wrote: bool  # this load wrote the archived copy
     read: load.ReadFile
     import_id: int = 0
-    sorted_out: load.SortedOut | None = None
+    sorted_out: sorting.SortedOut | None = None
 
     @property
     def has_rectifications(self) -> bool:
         assert self.sorted_out is not None
-        return bool((self.sorted_out.kept["row_kind"] == "rectification").any())
+        return self.sorted_out.rectifications
 
 
 def load_batch(
@@ -64,14 +64,15 @@ def load_batch(
     outcomes: dict[int, load.FileOutcome] = {}
     chunk: list[Pending] = []
     rows = 0
+    known = records.imported_digests(session.con)  # looked up once a chunk, not once a file
     for index, path in enumerate(paths):
         source, wrote = session.keep(path)
         digest = _digest(source)
         if digest is not None and any(p.read.digest == digest for p in chunk):
             # the same bytes twice in a chunk: the first must be written before the second is looked up
             outcomes |= _write_chunk(session, chunk, progress, stated, today)
-            chunk, rows = [], 0
-        result = read(session.con, source)
+            chunk, rows, known = [], 0, records.imported_digests(session.con)
+        result = _read(source, digest, known, read)
         if isinstance(result, load.FileOutcome):
             outcomes[index] = _finish(session, replace(result, path=path), source, wrote, progress)
             continue
@@ -79,10 +80,21 @@ def load_batch(
         rows += len(result.parsed.frame)
         if rows >= CHUNK_ROWS or session.publish_due():  # a long load shows its progress as it goes
             outcomes |= _write_chunk(session, chunk, progress, stated, today)
-            chunk, rows = [], 0
+            chunk, rows, known = [], 0, records.imported_digests(session.con)
     if chunk:
         outcomes |= _write_chunk(session, chunk, progress, stated, today)
     return [outcomes[i] for i in range(len(paths))]
+
+
+def _read(
+    source: Path, digest: str | None, known: set[str], read: Reader
+) -> load.FileOutcome | load.ReadFile:
+    """The file read, unless it cannot be opened or these bytes were imported already."""
+    if digest is None:
+        return load.FileOutcome(source, "refused", REFUSED_UNOPENABLE)
+    if digest in known:
+        return load.FileOutcome(source, "unchanged", UNCHANGED_SAME_FILE)
+    return read(source, digest)
 
 
 def _digest(path: Path) -> str | None:
@@ -116,10 +128,10 @@ def _write_chunk(
     for n, pending in enumerate(chunk):
         pending.import_id = first + n
     _stage(con, chunk)
-    touched = merge.touched(con, BATCH_STAGE)
+    rounds = _rounds(chunk, merge.touched(con, BATCH_STAGE)) if len(chunk) > 1 else [chunk]
     outcomes: dict[int, load.FileOutcome] = {}
-    for round_ in _rounds(chunk, touched):
-        written = _write_round(con, round_, progress, stated, today)
+    for round_ in rounds:
+        written = _write_round(con, round_, progress, stated, today, whole=len(rounds) == 1)
         if written is None:
             written = _one_by_one(con, round_, chunk, progress, stated, today)
         for pending, outcome in zip(round_, written, strict=True):
@@ -133,29 +145,21 @@ def _write_chunk(
 
 
 def _stage(con: duckdb.DuckDBPyConnection, chunk: list[Pending]) -> None:
-    """All the chunk's rows in one stage, then each file's sorted out (folded rows restated, the rows set
-    aside taken out)."""
-    frames = [load.staged_frame(p.read.parsed, p.import_id, p.source) for p in chunk]
-    frame = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
+    """All the chunk's rows in one stage, then sorted out (folded rows restated, the rows set aside taken
+    out), each file's as its own."""
+    frame = load.staged_rows([(p.read.parsed, p.import_id, p.source) for p in chunk])
     keys = merge.stage(con, frame, table=BATCH_STAGE)
     frame = frame.assign(
         rid=keys["rid"].array, ticket_id=keys["ticket_id"].array, no_key=keys["no_key"].array
     )
+    sorted_out = sorting.sort_out(frame, {p.import_id: p.read.parsed.raw_rows for p in chunk})
     restated, dropped = [], []
-    for pending, rows in zip(chunk, _split(frame, [len(f) for f in frames]), strict=True):
-        pending.sorted_out = load.sort_out(rows, pending.read.parsed.raw_rows)
+    for pending in chunk:
+        pending.sorted_out = sorted_out[pending.import_id]
         restated += pending.sorted_out.restated
         dropped += pending.sorted_out.dropped
     merge.restate(con, restated, table=BATCH_STAGE)
     merge.unstage(con, dropped, table=BATCH_STAGE)
-
-
-def _split(frame: pd.DataFrame, sizes: list[int]) -> list[pd.DataFrame]:
-    parts, start = [], 0
-    for size in sizes:
-        parts.append(frame.iloc[start : start + size].reset_index(drop=True))
-        start += size
-    return parts
 
 
 def _rounds(chunk: list[Pending], touched: pd.DataFrame) -> list[list[Pending]]:
@@ -182,14 +186,17 @@ def _write_round(
     progress: load.Progress | None,
     stated: dt.date | None,
     today: dt.date,
+    *,
+    whole: bool = False,
 ) -> list[load.FileOutcome] | None:
-    """The round's files written in one transaction; None (rolled back) when it fails."""
+    """The round's files written in one transaction; None (rolled back) when it fails. whole: the round
+    is the whole chunk (its stage is the chunk's)."""
     for pending in round_:
         if progress:
             progress(pending.source, STEP_WRITE)
     con.begin()
     try:
-        merge.restage(con, BATCH_STAGE, [p.import_id for p in round_])
+        merge.restage(con, BATCH_STAGE, [p.import_id for p in round_], whole=whole)
         merged = merge.merge_inspections(con)
         matched, unmatched = _rectify(con, round_, merged)
         outcomes = []
@@ -200,7 +207,7 @@ def _write_round(
                     pending.source,
                     pending.read.parsed,
                     pending.sorted_out,
-                    matched.get(pending.import_id, _no_matches(pending)),
+                    matched.get(pending.import_id, set()),
                     merged.get(pending.import_id, merge.Merged()),
                     unmatched.get(pending.import_id, []),
                 )  # fmt: skip
@@ -216,8 +223,9 @@ def _write_round(
 
 def _rectify(
     con: duckdb.DuckDBPyConnection, round_: list[Pending], merged: dict[int, merge.Merged]
-) -> tuple[dict[int, pd.DataFrame], dict[int, list[Rejected]]]:
-    """The round's 整改 rows matched (each file's checked as one file's are) and applied."""
+) -> tuple[dict[int, set[str]], dict[int, list[Rejected]]]:
+    """The round's 整改 rows matched (each file's checked as one file's are) and applied; by import, the
+    tickets they were matched to and the rows set aside."""
     with_rows = [p for p in round_ if p.has_rectifications]
     if not with_rows:
         return {}, {}
@@ -226,19 +234,13 @@ def _rectify(
     for pending in with_rows:
         assert pending.sorted_out is not None
         own = matches[matches["import_id"] == pending.import_id].reset_index(drop=True)
-        matched[pending.import_id], unmatched[pending.import_id] = load.check_matches(
+        matched[pending.import_id], unmatched[pending.import_id] = sorting.check_matches(
             pending.sorted_out.kept, own, pending.read.parsed.raw_rows
         )
     for import_id, result in merge.merge_rectifications(con, pd.concat(matched.values())).items():
         target = merged.setdefault(import_id, merge.Merged())
         target |= result
-    return matched, unmatched
-
-
-def _no_matches(pending: Pending) -> pd.DataFrame:
-    assert pending.sorted_out is not None
-    kept = pending.sorted_out.kept
-    return kept.iloc[:0].assign(matched_id=kept["ticket_id"].iloc[:0])
+    return {i: set(rows["matched_id"].dropna()) for i, rows in matched.items()}, unmatched
 
 
 def _written(pending: Pending, outcome: load.FileOutcome) -> records.Written:

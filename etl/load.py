@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 
 import duckdb
+import numpy as np
 import pandas as pd
 
-from etl import batch, merge, publish, records
+from etl import archive, batch, merge, publish, records
 from etl.errors import LedgerError
 from etl.findings import CellIssue, LoadWarning
 from etl.flags import ColumnUse, columns_by_name, file_warnings, unknown_word_warnings, unused_column_warnings
@@ -21,19 +21,13 @@ from etl.normalise import RawRows, Rejected, SheetResult, cut_cell_issues, norma
 from etl.profiles import Profile, choose, load_profiles, profiles_dir, with_status_words
 from etl.readers import RawSheet, read_ledger
 from etl.report_date import decide_report_date
+from etl.sorting import SortedOut, check_matches, sort_out
 from etl.source import source_key
 from etl.values import town_words
 from firedash.config import TownConfig
 from firedash.glossary import (
     NO_DATE_COLUMN,
     NO_HEADER,
-    REASON_DUPLICATE,
-    REASON_MANY_TICKETS,
-    REASON_NO_TICKET,
-    REASON_NO_TICKET_NUMBERED,
-    REASON_NUMBER_IN_VILLAGES,
-    REASON_SAME_TICKET_TWICE,
-    REASON_UNPOINTED,
     REFUSED_UNOPENABLE,
     REFUSED_UNPARSEABLE,
     REFUSED_WRITE,
@@ -46,17 +40,6 @@ Progress = Callable[[Path, str], None]  # (file, step): STEP_READ, STEP_WRITE, S
 Recorder = Callable[
     [duckdb.DuckDBPyConnection, int], None
 ]  # (connection, import id), in the file's transaction
-SAMPLE_COLUMNS = (
-    "sheet",
-    "row_number",
-    "village",
-    "unit",
-    "found_date",
-    "deadline",
-    "status",
-    "rectified_date",
-)
-SAMPLE_ROWS = 5
 
 
 @dataclass
@@ -79,7 +62,7 @@ class FileOutcome:
     warnings: list[LoadWarning] = field(default_factory=list)
     issues: list[CellIssue] = field(default_factory=list)
     profile: str | None = None  # the mapping profile the file was read with
-    # The first rows as read (SAMPLE_COLUMNS), for the upload page's preview; not part of --json.
+    # The first rows as read (etl.sorting.SAMPLE_COLUMNS), for the upload page's preview; not part of --json.
     sample: pd.DataFrame | None = field(default=None, repr=False)
 
     @property
@@ -156,11 +139,10 @@ def load_files(
 
 @dataclass
 class ReadFile:
-    """A file read and normalised, with its sha256 and the import id it would take now."""
+    """A file read and normalised, with its sha256."""
 
     digest: str
     parsed: ParsedFile
-    import_id: int
 
 
 def load_file(
@@ -177,20 +159,27 @@ def load_file(
 ) -> FileOutcome:
     """Read, normalise and write one file in its own transaction; record(con, import_id), when given,
     writes how it was loaded inside that transaction."""
+    try:
+        digest = archive.sha256(path)
+    except OSError:
+        return FileOutcome(path, "refused", REFUSED_UNOPENABLE)
+    seen, import_id = _look_up(con, digest)
+    if seen:
+        return FileOutcome(path, "unchanged", UNCHANGED_SAME_FILE)
     read = read_file(
-        con, path, config=config, report_date=report_date, today=today, progress=progress, profiles=profiles,
-        profile=profile,
+        path, digest, config=config, report_date=report_date, today=today, progress=progress,
+        profiles=profiles, profile=profile,
     )  # fmt: skip
     if isinstance(read, FileOutcome):
         return read
     if progress:
         progress(path, STEP_WRITE)
-    return write_file(con, read.import_id, path, read.digest, read.parsed, record=record)
+    return write_file(con, import_id, path, read.digest, read.parsed, record=record)
 
 
 def read_file(
-    con: duckdb.DuckDBPyConnection,
     path: Path,
+    digest: str,
     *,
     config: TownConfig,
     report_date: dt.date | None = None,
@@ -199,14 +188,7 @@ def read_file(
     profiles: Sequence[Profile] = (),
     profile: Profile | None = None,
 ) -> FileOutcome | ReadFile:
-    """The file read and normalised, or its outcome when that is all there is (unchanged, refused)."""
-    try:
-        digest = _sha256(path)
-    except OSError:
-        return FileOutcome(path, "refused", REFUSED_UNOPENABLE)
-    seen, import_id = _look_up(con, digest)
-    if seen:
-        return FileOutcome(path, "unchanged", UNCHANGED_SAME_FILE)
+    """The file (of this sha256, not imported yet) read and normalised, or refused."""
     try:
         if progress:
             progress(path, STEP_READ)
@@ -220,7 +202,7 @@ def read_file(
         return FileOutcome(
             path, "refused", REFUSED_UNPARSEABLE.format(error_type=type(exc).__name__, error=exc)
         )
-    return ReadFile(digest, parsed, import_id)
+    return ReadFile(digest, parsed)
 
 
 def write_file(
@@ -243,14 +225,6 @@ def write_file(
         con.rollback()
         return FileOutcome(path, "refused", REFUSED_WRITE.format(error=exc))
     return outcome
-
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def _look_up(con: duckdb.DuckDBPyConnection, digest: str) -> tuple[bool, int]:
@@ -323,58 +297,57 @@ def _write(
     con: duckdb.DuckDBPyConnection, import_id: int, path: Path, digest: str, parsed: ParsedFile
 ) -> FileOutcome:
     """The file's rows into the store, step by step, inside the caller's transaction."""
-    frame = _stage(con, staged_frame(parsed, import_id, path))
-    sorted_out = sort_out(frame, parsed.raw_rows)
+    frame = _stage(con, staged_rows([(parsed, import_id, path)]))
+    sorted_out = sort_out(frame, {import_id: parsed.raw_rows})[import_id]
     merge.restate(con, sorted_out.restated)
     merge.unstage(con, sorted_out.dropped)
     merged = merge.merge_inspections(con).get(import_id, merge.Merged())
-    matched, unmatched = sorted_out.kept.iloc[:0].assign(matched_id=sorted_out.kept["ticket_id"].iloc[:0]), []
-    if (sorted_out.kept["row_kind"] == "rectification").any():
+    matched_ids, unmatched = set(), []
+    if sorted_out.rectifications:
         matched, unmatched = check_matches(sorted_out.kept, merge.match_rectifications(con), parsed.raw_rows)
         merged |= merge.merge_rectifications(con, matched).get(import_id, merge.Merged())
-    outcome = conclude(path, parsed, sorted_out, matched, merged, unmatched)
+        matched_ids = set(matched["matched_id"].dropna())
+    outcome = conclude(path, parsed, sorted_out, matched_ids, merged, unmatched)
     records.record_imports(con, [records.Written(import_id, path, digest, parsed, outcome)])
     return outcome
 
 
-def staged_frame(parsed: ParsedFile, import_id: int, path: Path) -> pd.DataFrame:
-    """The file's rows as the stage takes them: with the import, the file name and the incomplete keys."""
-    return parsed.frame.assign(
-        key_extra=incomplete_keys(parsed.frame, source_key(path.name)),
-        import_id=import_id,
-        file_name=path.name,
+def staged_rows(files: Sequence[tuple[ParsedFile, int, Path]]) -> pd.DataFrame:
+    """The files' rows as the stage takes them, in order: each with its import id, file name and incomplete
+    key; (parsed file, import id, path) each."""
+    frames = [parsed.frame for parsed, _, _ in files]
+    sizes = [len(frame) for frame in frames]
+    frame = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0].reset_index(drop=True)
+    names = [path.name for _, _, path in files]
+    import_ids = np.repeat(np.array([import_id for _, import_id, _ in files], dtype=np.int64), sizes)
+    sources = np.repeat(np.array([source_key(name) for name in names], dtype=object), sizes)
+    return frame.assign(
+        key_extra=incomplete_keys(frame, import_ids, sources),
+        import_id=import_ids,
+        file_name=np.repeat(np.array(names, dtype=object), sizes),
     )
-
-
-@dataclass
-class SortedOut:
-    """A file's staged rows sorted out before merging (sort_out)."""
-
-    kept: pd.DataFrame
-    aside: list[Rejected]
-    repeated: int  # rows of a later sheet folded into an earlier sheet's row of the same ticket
-    restated: list[tuple[int, dict[str, object]]]  # rid → the state folded into it
-    dropped: list[int]  # rids to take out of the stage
 
 
 def conclude(
     path: Path,
     parsed: ParsedFile,
     sorted_out: SortedOut,
-    matched: pd.DataFrame,
+    matched_ids: set[str],
     merged: merge.Merged,
     unmatched: list[Rejected],
 ) -> FileOutcome:
-    """The file's outcome once merged: counts, rows set aside, columns, warnings and data issues."""
+    """The file's outcome once merged (matched_ids: the tickets its 整改 rows were matched to): counts, rows
+    set aside, columns, warnings and data issues."""
     rejected = parsed.rejected + sorted_out.aside + unmatched
-    outcome = _count(path, parsed, sorted_out.kept, matched, merged, rejected)
+    outcome = _count(path, parsed, sorted_out.described | matched_ids, merged, rejected)
     outcome.rows_repeated = sorted_out.repeated
-    _report(outcome, parsed, sorted_out.kept)
+    _report(outcome, parsed, sorted_out)
     return outcome
 
 
-def incomplete_keys(frame: pd.DataFrame, source: str) -> pd.Series:
-    """A key beside the natural one for hazards without 隐患编号 and description (None for the others).
+def incomplete_keys(frame: pd.DataFrame, import_ids: np.ndarray, sources: np.ndarray) -> pd.Series:
+    """A key beside the natural one for hazards without 隐患编号 and description (None for the others); each
+    row's import id and its file's source (etl.source) given in the frame's order.
 
     Without a description, village + unit + found date may name several hazards: each such row is told
     apart by the file's source (its weekly sends share it) and its place among the file's rows of the same
@@ -382,20 +355,24 @@ def incomplete_keys(frame: pd.DataFrame, source: str) -> pd.Series:
     """
     blank = frame["description"].isna() | (frame["description"].astype(str).str.strip() == "")
     unnumbered = frame["hazard_no"].isna() | (frame["hazard_no"].astype(str).str.strip() == "")
-    incomplete = blank & unnumbered & (frame["row_kind"] != "rectification")
+    incomplete = (blank & unnumbered & (frame["row_kind"] != "rectification")).to_numpy()
     keys = pd.Series(None, index=frame.index, dtype=object)
     if incomplete.any():
-        rows = frame[incomplete]
-        ordinal = rows.groupby(["village", "unit", "found_date"], dropna=False, sort=False).cumcount()
-        keys[incomplete] = [f"{source}#{n}" for n in ordinal]
+        rows = frame.loc[incomplete, ["village", "unit", "found_date"]].assign(
+            import_id=import_ids[incomplete]
+        )
+        ordinal = rows.groupby(
+            ["import_id", "village", "unit", "found_date"], dropna=False, sort=False
+        ).cumcount()
+        keys[incomplete] = [f"{source}#{n}" for source, n in zip(sources[incomplete], ordinal, strict=True)]
     return keys
 
 
-def _report(outcome: FileOutcome, parsed: ParsedFile, frame: pd.DataFrame) -> None:
+def _report(outcome: FileOutcome, parsed: ParsedFile, sorted_out: SortedOut) -> None:
     """Columns, warnings and data issues of the file; any warning makes it loaded_with_warnings."""
     outcome.report_date_source = parsed.report_date_source
     outcome.profile = parsed.profile
-    outcome.sample = frame.loc[:, list(SAMPLE_COLUMNS)].head(SAMPLE_ROWS).reset_index(drop=True)
+    outcome.sample = sorted_out.sample
     warnings: list[LoadWarning] = []
     for name, result in zip(parsed.sheet_names, parsed.results, strict=True):
         if result.columns:
@@ -404,9 +381,8 @@ def _report(outcome: FileOutcome, parsed: ParsedFile, frame: pd.DataFrame) -> No
             name, result.unknown_words
         )
         outcome.issues += result.issues
-    described = frame[frame["row_kind"] != "rectification"]
     warnings += file_warnings(
-        tickets=described["ticket_id"].nunique(),
+        tickets=len(sorted_out.described),
         with_status=sum(r.with_status for r in parsed.results),
         rows_read=outcome.rows_read,
         rows_aside=outcome.rows_rejected,
@@ -428,62 +404,16 @@ def _stage(con: duckdb.DuckDBPyConnection, frame: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-def sort_out(frame: pd.DataFrame, raw_rows: dict[str, RawRows]) -> SortedOut:
-    """A ticket named twice in one sheet and 整改 rows that point nowhere go aside, and out of the stage;
-    a later sheet's row of a ticket an earlier sheet names updates it (the stage is changed by the caller)."""
-    kept, duplicates = _drop_duplicates(frame, ["sheet", "ticket_id"], "inspection", "combined")
-    kept, repeated, restated = _fold_repeated_sheets(kept)
-    kept, unpointed = _drop_unpointed(kept)
-    dropped = sorted(set(frame["rid"]) - set(kept["rid"]))
-    aside = _set_aside(duplicates, raw_rows) + _set_aside(unpointed, raw_rows)
-    return SortedOut(kept, aside, repeated, restated, dropped)
-
-
-def _fold_repeated_sheets(
-    frame: pd.DataFrame,
-) -> tuple[pd.DataFrame, int, list[tuple[int, dict[str, object]]]]:
-    """One row per ticket named in several sheets: the newest (latest report date, then later sheet), with
-    the state folded in sheet order as between weekly ledgers (a row without status keeps the earlier one)."""
-    scope = frame["row_kind"].isin(("inspection", "combined"))
-    repeated = scope & frame["ticket_id"].duplicated(keep=False)
-    if not repeated.any():
-        return frame, 0, []
-    rows = frame[repeated].sort_values("report_date", kind="stable")
-    winners = []
-    for _, group in rows.groupby("ticket_id", sort=False):
-        state = group.iloc[0][list(merge.ROW_STATE)].to_dict()
-        for _, row in group.iloc[1:].iterrows():
-            state = merge.fold_state(state, row[list(merge.ROW_STATE)].to_dict())
-        winners.append((int(group.iloc[-1]["rid"]), state))
-    state_of = dict(winners)
-    drop = set(rows["rid"]) - set(state_of)
-    kept = frame[~frame["rid"].isin(drop)].copy()
-    for rid, state in state_of.items():
-        for name, value in state.items():
-            kept.loc[kept["rid"] == rid, name] = value
-    return kept, len(drop), winners
-
-
-def check_matches(
-    frame: pd.DataFrame, matches: pd.DataFrame, raw_rows: dict[str, RawRows]
-) -> tuple[pd.DataFrame, list[Rejected]]:
-    """The file's 整改 rows that point at exactly one known ticket, once (matched); the others go aside."""
-    matched, unmatched = _check_matches(frame, matches)
-    return matched, _set_aside(unmatched, raw_rows)
-
-
 def _count(
     path: Path,
     parsed: ParsedFile,
-    frame: pd.DataFrame,
-    matched: pd.DataFrame,
+    mentioned: set[str],
     merged: merge.Merged,
     rejected: list[Rejected],
 ) -> FileOutcome:
-    """Tickets the file names: new, updated, unchanged (of those, stale: a newer report already held)."""
+    """Tickets the file names (mentioned): new, updated, unchanged (of those, stale: a newer report already
+    held)."""
     updated = merged.changed - merged.new
-    described = frame.loc[frame["row_kind"] != "rectification", "ticket_id"]
-    mentioned = pd.concat([described, matched["matched_id"]], ignore_index=True).nunique()
     return FileOutcome(
         path,
         "loaded",
@@ -491,57 +421,7 @@ def _count(
         rows_read=sum(r.rows_read for r in parsed.results),
         rows_new=len(merged.new),
         rows_updated=len(updated),
-        rows_unchanged=max(mentioned - len(merged.new) - len(updated), 0),
+        rows_unchanged=max(len(mentioned) - len(merged.new) - len(updated), 0),
         rows_stale=len(merged.stale - merged.changed),
         rejected=rejected,
     )
-
-
-def _drop_duplicates(frame: pd.DataFrame, key: list[str], *kinds: str) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Keep the first row of a ticket named twice in one sheet; the others go aside (with a reason)."""
-    scope = frame["row_kind"].isin(kinds)
-    duplicated = scope & frame[key].duplicated(keep=False)
-    if not duplicated.any():
-        return frame, frame.iloc[:0].assign(reason=[])
-    first = frame[duplicated].drop_duplicates(key).set_index(key, drop=False)
-    is_later = duplicated & frame.duplicated(key, keep="first")
-    later = frame[is_later]
-    reasons = [
-        REASON_DUPLICATE.format(sheet=first.at[k, "sheet"], row=first.at[k, "row_number"])
-        for k in later[key].itertuples(index=False, name=None)
-    ]
-    return frame[~is_later], later.assign(reason=reasons)
-
-
-def _drop_unpointed(frame: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """A 整改 row with neither 隐患编号 nor 村（社区） cannot point at a ticket."""
-    bad = (frame["row_kind"] == "rectification") & (frame["no_key"] == "") & frame["village"].isna()
-    return frame[~bad], frame[bad].assign(reason=REASON_UNPOINTED)
-
-
-def _check_matches(frame: pd.DataFrame, matches: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Keep 整改 rows that point at exactly one known ticket, once; the others go aside (with a reason)."""
-    rows = frame.set_index("rid")
-    reasons: dict[int, str] = {}
-    for rid in matches.loc[matches["n_matches"] == 0, "rid"]:
-        no = rows.at[rid, "hazard_no"]
-        reasons[rid] = REASON_NO_TICKET_NUMBERED.format(number=no) if no else REASON_NO_TICKET
-    for rid in matches.loc[matches["n_matches"] > 1, "rid"]:
-        no = rows.at[rid, "hazard_no"]
-        reasons[rid] = REASON_NUMBER_IN_VILLAGES.format(number=no) if no else REASON_MANY_TICKETS
-    single = matches[matches["n_matches"] == 1]
-    for rid in single.loc[single["matched_id"].duplicated(keep="first"), "rid"]:
-        reasons[rid] = REASON_SAME_TICKET_TWICE
-    aside = rows.loc[sorted(reasons)].reset_index().assign(reason=[reasons[rid] for rid in sorted(reasons)])
-    return single[~single["rid"].isin(reasons)], aside
-
-
-def _set_aside(rows: pd.DataFrame, raw_rows: dict[str, RawRows]) -> list[Rejected]:
-    """Rows set aside after normalising, with what they said as written (header → cell text)."""
-    rejected = []
-    for sheet, group in rows.groupby("sheet", sort=False):
-        raws = raw_rows[sheet].of(group["row_number"].tolist())
-        for row, raw in zip(group.itertuples(index=False), raws, strict=True):
-            village = row.village if isinstance(row.village, str) else None
-            rejected.append(Rejected(str(sheet), int(row.row_number), village, row.reason, raw))
-    return rejected

@@ -78,8 +78,15 @@ def stage(con: duckdb.DuckDBPyConnection, frame: pd.DataFrame, table: str = "sta
     return con.execute(f"SELECT rid, ticket_id, no_key FROM {table} ORDER BY rid").df()  # noqa: S608
 
 
-def restage(con: duckdb.DuckDBPyConnection, source: str, import_ids: list[int]) -> None:
-    """The stage: the rows of these imports, taken from a stage of many files (etl.batch)."""
+def restage(
+    con: duckdb.DuckDBPyConnection, source: str, import_ids: list[int], *, whole: bool = False
+) -> None:
+    """The stage: the rows of these imports, taken from a stage of many files (etl.batch); whole: they are all
+    of its imports, and the stage of many becomes the stage (no copy of its rows)."""
+    if whole:
+        con.execute("DROP TABLE IF EXISTS stage")
+        con.execute(f"ALTER TABLE {source} RENAME TO stage")
+        return
     con.execute(
         f"CREATE OR REPLACE TEMP TABLE stage AS SELECT * FROM {source} WHERE list_contains(?, import_id)",  # noqa: S608
         [import_ids],

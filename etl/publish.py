@@ -91,6 +91,7 @@ class Session:
         self._published = False
         self._last_publish = time.monotonic()
         self._undone_max: int | None = None
+        self._kept = False  # a file was kept in the archive since the last flush
 
     def load(
         self,
@@ -126,9 +127,11 @@ class Session:
         if self.dry_run or archived:
             return path, False
         try:
-            return archive.keep(self.store, path)
+            kept = archive.keep(self.store, path)
         except OSError:  # missing or unreadable: the loader says so in its own words
             return path, False
+        self._kept = True
+        return kept
 
     def _record(
         self,
@@ -181,6 +184,9 @@ class Session:
         staged = self.work if final else _work_path(self.store, "publish")
         if not final:
             shutil.copyfile(self.work, staged)
+        if self._kept:  # the archived copies the store names are on disk before it is
+            archive.flush()
+            self._kept = False
         _fsync(staged)
         if not self._published:
             self.backup = backups.take(self.store, self.reason, self.settings.backups_keep)

@@ -100,6 +100,11 @@ def record_imports(con: duckdb.DuckDBPyConnection, written: Sequence[Written]) -
     insert(con, "data_issues", ISSUES, issues)
 
 
+def imported_digests(con: duckdb.DuckDBPyConnection) -> set[str]:
+    """The sha256 of every file imported (a file of these bytes loads unchanged)."""
+    return {row[0] for row in con.execute("SELECT DISTINCT sha256 FROM imports").fetchall()}
+
+
 def record_runs(con: duckdb.DuckDBPyConnection, runs: Sequence[tuple[int, dt.date | None, dt.date]]) -> None:
     """How each import was loaded (etl.history.record_run for many): (id, stated report date, load day)."""
     insert(con, "import_runs", RUNS, list(runs), replace=True)

@@ -10,10 +10,11 @@ from functools import partial
 from pathlib import Path
 
 import duckdb
+import pandas as pd
 import pytest
 
-from etl import batch, publish
-from etl.load import load_file, load_files
+from etl import batch, merge, publish
+from etl.load import FileOutcome, load_file, load_files
 from firedash.config import TownConfig
 from tests.ledgers import write_xlsx
 from tests.test_load import WEEK1, WEEK2
@@ -42,11 +43,21 @@ def store_tables(db: Path) -> dict[str, list[tuple]]:
         return out
 
 
-def one_by_one(files: list[Path], db: Path, config: TownConfig) -> list[dict]:
+def one_by_one(files: list[Path], db: Path, config: TownConfig) -> list[FileOutcome]:
     """Each file in its own transaction, as the loader did before batches (and an undo's replay does)."""
     loader = partial(load_file, config=config, today=DAY)
     with publish.session(db, settings=config.intake) as session:
-        return [session.load(f, loader, stated=None, today=DAY).as_dict() for f in files]
+        return [session.load(f, loader, stated=None, today=DAY) for f in files]
+
+
+def same_samples(together: list[FileOutcome], apart: list[FileOutcome]) -> bool:
+    """The first rows each file shows on the upload page are the same, values and types."""
+    for a, b in zip(together, apart, strict=True):
+        if (a.sample is None) != (b.sample is None):
+            return False
+        if a.sample is not None:
+            pd.testing.assert_frame_equal(a.sample, b.sample)
+    return True
 
 
 @pytest.fixture
@@ -95,18 +106,17 @@ def test_a_batch_gives_the_store_and_outcomes_of_loading_one_by_one(
     rounds = []
     write_round = batch._write_round
     monkeypatch.setattr(
-        batch, "_write_round", lambda con, r, *a: rounds.append(len(r)) or write_round(con, r, *a)
+        batch, "_write_round", lambda con, r, *a, **k: rounds.append(len(r)) or write_round(con, r, *a, **k)
     )
     monkeypatch.setattr(batch, "_one_by_one", lambda *a: pytest.fail("a round fell back to one by one"))
     (tmp_path / "a").mkdir()
     (tmp_path / "b").mkdir()
-    together = [
-        o.as_dict()
-        for o in load_files(ledgers, db=tmp_path / "a" / "s.duckdb", config=slow_publish, today=DAY)
-    ]
-    apart = one_by_one(ledgers, tmp_path / "b" / "s.duckdb", slow_publish)
+    batched = load_files(ledgers, db=tmp_path / "a" / "s.duckdb", config=slow_publish, today=DAY)
+    alone = one_by_one(ledgers, tmp_path / "b" / "s.duckdb", slow_publish)
+    together, apart = [o.as_dict() for o in batched], [o.as_dict() for o in alone]
 
     assert together == apart
+    assert same_samples(batched, alone) and len(batched[4].sample) == 4  # week 2: DH-001 … DH-004
     assert store_tables(tmp_path / "a" / "s.duckdb") == store_tables(tmp_path / "b" / "s.duckdb")
     # what the files did, so that two equally wrong loads do not pass
     outcomes = [(o["outcome"], o["rows_new"], o["rows_updated"], o["rows_unchanged"], o["rows_kept_aside"]) for o in together]  # fmt: skip
@@ -135,7 +145,7 @@ def test_a_round_that_fails_is_written_one_by_one_and_only_the_bad_file_is_refus
             raise RuntimeError("disk full")
         return write(con, import_id, path, digest, parsed)
 
-    monkeypatch.setattr(batch, "_write_round", lambda *a: None)  # every round fails as a whole
+    monkeypatch.setattr(batch, "_write_round", lambda *a, **k: None)  # every round fails as a whole
     monkeypatch.setattr(load, "_write", fails_for_week2)
     (tmp_path / "a").mkdir()
     (tmp_path / "b").mkdir()
@@ -143,7 +153,103 @@ def test_a_round_that_fails_is_written_one_by_one_and_only_the_bad_file_is_refus
         o.as_dict()
         for o in load_files(ledgers, db=tmp_path / "a" / "s.duckdb", config=slow_publish, today=DAY)
     ]
-    apart = one_by_one(ledgers, tmp_path / "b" / "s.duckdb", slow_publish)
+    apart = [o.as_dict() for o in one_by_one(ledgers, tmp_path / "b" / "s.duckdb", slow_publish)]
     assert together == apart
     assert [o["outcome"] for o in together][4] == "refused" and "disk full" in together[4]["reason"]
+    assert store_tables(tmp_path / "a" / "s.duckdb") == store_tables(tmp_path / "b" / "s.duckdb")
+
+
+@pytest.fixture
+def rectification_first(tmp_path: Path) -> list[Path]:
+    """A 销号 ledger sent before the village file that first names its hazards (DH-001 closed, DH-003), then a
+    second village's file that touches neither: on its own the 销号 ledger points at hazards not yet known."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    rect = write_xlsx(
+        folder / "销号台账.xlsx",
+        [(1, "DH-001", "2023-12-12", "王五", "2023-12-13", "是", 800), (2, "DH-003", "2023-12-12", "王五", None, None, 0)],
+        header=RECT_HEADER, title="整改销号台账", report_line="填报日期：2023-12-14",
+    )  # fmt: skip
+    week1 = write_xlsx(folder / "东河村台账_2023-12-10.xlsx", WEEK1, report_line="填报日期：2023年12月10日")
+    xiling = write_xlsx(
+        folder / "西岭村_1.xlsx", [(1, "2023-12-06", "西岭村", "西岭卫生室", "电热毯违规使用", "12月20日前", "未整改")],
+        header=NATURAL_HEADER, report_line="填报日期：2023-12-10",
+    )  # fmt: skip
+    return [rect, week1, xiling]
+
+
+def own_rows_only(con: duckdb.DuckDBPyConnection, table: str) -> pd.DataFrame:
+    """A weakened round rule: a file touches only the tickets of its own rows, not those its 整改 rows could
+    point at once an earlier file of the round is written."""
+    return con.execute(f"SELECT DISTINCT ticket_id, import_id FROM {table}").df()  # noqa: S608 -- a constant
+
+
+def test_a_rectification_file_before_the_file_that_creates_its_hazards_is_written_in_an_earlier_round(
+    tmp_path, slow_publish, rectification_first, monkeypatch
+):
+    rounds = []
+    write_round = batch._write_round
+    monkeypatch.setattr(
+        batch,
+        "_write_round",
+        lambda con, r, *a, **k: rounds.append([p.path.name for p in r]) or write_round(con, r, *a, **k),
+    )
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    batched = load_files(rectification_first, db=tmp_path / "a" / "s.duckdb", config=slow_publish, today=DAY)
+    alone = one_by_one(rectification_first, tmp_path / "b" / "s.duckdb", slow_publish)
+
+    assert [o.as_dict() for o in batched] == [o.as_dict() for o in alone]
+    assert store_tables(tmp_path / "a" / "s.duckdb") == store_tables(tmp_path / "b" / "s.duckdb")
+    # the 销号 rows point at nothing yet: both kept aside, DH-001 stays open; the 西岭 file joins the 东河 round
+    assert [(o.rows_new, o.rows_updated, o.rows_rejected) for o in batched] == [
+        (0, 0, 2),
+        (3, 0, 0),
+        (1, 0, 0),
+    ]
+    assert rounds == [["销号台账.xlsx"], ["东河村台账_2023-12-10.xlsx", "西岭村_1.xlsx"]]
+    with duckdb.connect(str(tmp_path / "a" / "s.duckdb"), read_only=True) as con:
+        assert con.execute(
+            "SELECT status, closed_date FROM tickets WHERE hazard_no = 'DH-001'"
+        ).fetchall() == [("open", None)]
+
+
+def test_with_a_weakened_round_rule_the_same_files_load_otherwise(
+    tmp_path, slow_publish, rectification_first, monkeypatch
+):
+    """The test above can tell: in one round the 销号 rows find the hazards the next file creates."""
+    monkeypatch.setattr(merge, "touched", own_rows_only)
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    batched = load_files(rectification_first, db=tmp_path / "a" / "s.duckdb", config=slow_publish, today=DAY)
+    alone = one_by_one(rectification_first, tmp_path / "b" / "s.duckdb", slow_publish)
+    assert batched[0].rows_rejected == 0 and alone[0].rows_rejected == 2
+    assert store_tables(tmp_path / "a" / "s.duckdb") != store_tables(tmp_path / "b" / "s.duckdb")
+
+
+def test_a_single_round_that_fails_after_taking_the_chunks_stage_is_written_one_by_one(
+    tmp_path, slow_publish, ledgers, monkeypatch
+):
+    """A round of the whole chunk takes the chunk's stage as its own (etl.merge.restage, whole): rolled back,
+    the chunk's stage is there again for the files written one by one (a refused one renumbers the rest)."""
+    from etl import records
+
+    record = records.record_imports
+    calls = []
+
+    def fails(con, written):  # noqa: ANN001, ANN202
+        calls.append([w.path.name for w in written])
+        if calls[-1][0].startswith("东河村台账_2023-12-10"):
+            raise RuntimeError("disk full")
+        return record(con, written)
+
+    monkeypatch.setattr(records, "record_imports", fails)
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    files = [ledgers[0], ledgers[1]]  # 东河 and 西岭: disjoint, one round of the whole chunk
+    together = load_files(files, db=tmp_path / "a" / "s.duckdb", config=slow_publish, today=DAY)
+    assert calls[0] == [f.name for f in files] and len(calls) == 3  # the round, then each file alone
+    alone = one_by_one(files, tmp_path / "b" / "s.duckdb", slow_publish)
+    assert [o.outcome for o in together] == ["refused", "loaded"] and "disk full" in together[0].reason
+    assert [o.as_dict() for o in together] == [o.as_dict() for o in alone]
     assert store_tables(tmp_path / "a" / "s.duckdb") == store_tables(tmp_path / "b" / "s.duckdb")
