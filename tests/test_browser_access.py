@@ -43,15 +43,19 @@ TOWN_RANKING = [label(c) for c in access.TOWN_RANKING_COLUMNS]
 # exactly the ranking's columns (the ranking, the 红黑榜), and the lagging villages the overview and the first
 # slide name from the ranking.
 RANKING_PARTS = (
-    ".st-key-overview_village_bars", ".st-key-village_bars", ".st-key-weekly_bars", ".st-key-present_ranking",
+    ".st-key-overview_village_bars", ".st-key-village_bars", ".st-key-weekly_bars",
+    "[class*=st-key-present_ranking]",
     ".fd-lists", "li.fd-red",
 )  # fmt: skip
 MAIN_TEXT = """([parts, ranking]) => {
     const app = document.querySelector('[data-testid=stApp]').cloneNode(true);
     app.querySelectorAll(parts.join(',') + ',style,script').forEach(e => e.remove());
-    app.querySelectorAll('[data-testid=stDataFrame]').forEach(t => {
-        const head = [...t.querySelectorAll('[role=columnheader]')].map(h => h.textContent.trim());
-        if (JSON.stringify(head) === JSON.stringify(ranking)) t.remove();
+    // A compact table (st.table) says the unit once under it: its headers drop "（处）".
+    const bare = (h) => h.textContent.trim().replace(/（处）$/, '');
+    const town = JSON.stringify(ranking.map((h) => h.replace(/（处）$/, '')));
+    app.querySelectorAll('[data-testid=stDataFrame], [data-testid=stTable]').forEach(t => {
+        const head = [...t.querySelectorAll('[role=columnheader], thead th')].map(bare);
+        if (JSON.stringify(head) === town) t.remove();
     });
     return app.textContent;
 }"""
@@ -287,8 +291,9 @@ def test_presentation_slides_show_a_village_head_only_their_village(
         page.wait_for_timeout(800)
         assert not named(visible_text(page), others), slide
         if slide == 2:  # the ranking slide: the town's, every village
-            page.wait_for_selector(".st-key-present_ranking .main-svg", timeout=60_000)
-            bars = page.locator(".st-key-present_ranking").text_content()
+            # The ranking in one chart (4:3) or two halves side by side (16:9).
+            page.wait_for_selector("[class*=st-key-present_ranking] .main-svg", timeout=60_000)
+            bars = "".join(page.locator("[class*=st-key-present_ranking]").all_text_contents())
             assert all(village in bars for village in config.villages)
             shoot(page, "head_present_ranking", folder=SHOTS)
         page.keyboard.press("PageDown")
