@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import os
+from collections.abc import Iterable
 from pathlib import Path
 
 ARCHIVE_DIR = "archive"
@@ -57,9 +58,30 @@ def keep(store: Path, path: Path) -> tuple[Path, bool]:
         staging.unlink(missing_ok=True)
 
 
-def flush() -> None:
-    """Write the kept copies to disk: one sync for all a chunk of files kept, not one fsync a file."""
-    os.sync()
+def flush(copies: Iterable[Path]) -> None:
+    """Write the kept copies and their folders to disk, once, before the store that names them is published
+    (not at each keep; and only these files, not every file system as os.sync would)."""
+    folders = set()
+    for copy in copies:
+        if not copy.is_file():  # discarded: the file was not loaded, nothing names the copy
+            continue
+        fsync_file(copy)
+        folders.add(copy.parent)
+    for folder in folders:
+        fsync_dir(folder)
+
+
+def fsync_file(path: Path) -> None:
+    with path.open("rb") as handle:
+        os.fsync(handle.fileno())
+
+
+def fsync_dir(folder: Path) -> None:
+    handle = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(handle)
+    finally:
+        os.close(handle)
 
 
 def discard(copy: Path) -> None:

@@ -91,7 +91,7 @@ class Session:
         self._published = False
         self._last_publish = time.monotonic()
         self._undone_max: int | None = None
-        self._kept = False  # a file was kept in the archive since the last flush
+        self._kept: list[Path] = []  # the copies kept in the archive since the last flush
 
     def load(
         self,
@@ -130,7 +130,7 @@ class Session:
             kept = archive.keep(self.store, path)
         except OSError:  # missing or unreadable: the loader says so in its own words
             return path, False
-        self._kept = True
+        self._kept.append(kept[0])
         return kept
 
     def _record(
@@ -185,15 +185,15 @@ class Session:
         if not final:
             shutil.copyfile(self.work, staged)
         if self._kept:  # the archived copies the store names are on disk before it is
-            archive.flush()
-            self._kept = False
-        _fsync(staged)
+            archive.flush(self._kept)
+            self._kept = []
+        archive.fsync_file(staged)
         if not self._published:
             self.backup = backups.take(self.store, self.reason, self.settings.backups_keep)
         # A WAL beside the store belongs to the file being replaced (the backup took it if one was kept).
         self.store.with_name(self.store.name + ".wal").unlink(missing_ok=True)
         os.replace(staged, self.store)
-        _fsync_dir(self.store.parent)
+        archive.fsync_dir(self.store.parent)
         self._published, self.changed = True, False
         self._last_publish = time.monotonic()
         if not final:
@@ -268,16 +268,3 @@ def _held() -> Iterator[None]:
 
 def _open_work(work: Path) -> duckdb.DuckDBPyConnection:
     return connect(work)  # migrates the private copy (schema version 4 brings the history tables)
-
-
-def _fsync(path: Path) -> None:
-    with path.open("rb") as handle:
-        os.fsync(handle.fileno())
-
-
-def _fsync_dir(folder: Path) -> None:
-    handle = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(handle)
-    finally:
-        os.close(handle)

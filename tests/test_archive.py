@@ -22,8 +22,11 @@ def test_a_load_flushes_its_copies_once_before_the_store_is_replaced(
     db = tmp_path / "s.duckdb"
     files = sample_files(WEEK5)
     events: list[str] = []
+    flushed: list[Path] = []
     flush, replace = archive.flush, os.replace
-    monkeypatch.setattr(archive, "flush", lambda: events.append("flush") or flush())
+    monkeypatch.setattr(
+        archive, "flush", lambda copies: events.append("flush") or flushed.extend(copies) or flush(copies)
+    )
     monkeypatch.setattr(
         os, "replace", lambda a, b: events.append("store" if Path(b) == db else "copy") or replace(a, b)
     )
@@ -33,10 +36,12 @@ def test_a_load_flushes_its_copies_once_before_the_store_is_replaced(
     assert events == ["copy"] * len(files) + ["flush", "store"]
     kept = sorted(p.name for p in archive.archive_dir(db).rglob("*") if p.is_file())
     assert kept == sorted(f.name for f in files)
+    # the flush writes exactly those copies to disk
+    assert sorted(p.name for p in flushed) == kept and all(p.is_file() for p in flushed)
 
 
 def test_a_dry_run_keeps_and_flushes_nothing(tmp_path, config: TownConfig, monkeypatch):
-    monkeypatch.setattr(archive, "flush", lambda: (_ for _ in ()).throw(AssertionError("flushed")))
+    monkeypatch.setattr(archive, "flush", lambda copies: (_ for _ in ()).throw(AssertionError("flushed")))
     db = tmp_path / "s.duckdb"
     load_files(sample_files(WEEK5)[:2], db=db, config=config, today=DAY, dry_run=True)
     assert not archive.archive_dir(db).exists() and not db.exists()

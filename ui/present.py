@@ -191,7 +191,7 @@ def _ranking_slide(ranked, unranked, *, chart_key: str, room: int, **bars) -> No
         (frames.iloc[: -(-len(frames) // 2)], frames.iloc[-(-len(frames) // 2) :]) if halves else (frames,)
     )
     row = max(ROW_PX, min(2 * ROW_PX, (room - 90) // max(1, len(parts[0]))))
-    _colour_key(bars.get("line_label") or text("town_rate"))
+    _colour_key(bars["line_label"])
     columns = st.columns(2, gap="medium") if halves else [st.container()]
     for i, (column, part) in enumerate(zip(columns, parts, strict=True)):
         shown, apart = (part[part["_ranked"] == flag].drop(columns="_ranked") for flag in (True, False))
