@@ -110,12 +110,12 @@ def _acceptable(header: Header) -> bool:
 
 def _candidates(sheet: RawSheet, row: int, extra: Mapping[str, str] | None, rows: _HeadRows) -> list[Header]:
     single = rows.single(row)
-    if row + 1 >= len(sheet.head):
+    if row + 1 >= len(sheet.head) or not _linked(sheet, row, extra):  # most rows: no pair to weigh
         return [single]
     pair = _pair(sheet, row, extra, rows)
     lower = rows.single(row + 1)
     gains = len(pair.columns) > max(len(single.columns), len(lower.columns))
-    return [single, pair] if gains and _linked(sheet, row, extra) else [single]
+    return [single, pair] if gains else [single]
 
 
 def _pair(sheet: RawSheet, upper: int, extra: Mapping[str, str] | None, rows: _HeadRows) -> Header:
